@@ -1,0 +1,79 @@
+"CLI error paths and the atomic-output guarantee, through the installed `fer-nb` entry point."
+import json
+
+from conftest import fer_nb, write_notebook
+
+
+def test_unknown_profile_lists_valid_ones():
+    r = fer_nb("reproduce", "--profile", "fast")
+    assert r.returncode == 2
+    assert "unknown profile 'fast'; valid: smoke, cpu, paper" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_notebook_lists_experiments():
+    r = fer_nb("reproduce", "--only", "no_such_experiment")
+    assert r.returncode == 2 and "unknown notebook 'no_such_experiment'" in r.stderr
+    assert "rafdb_naive_detector" in r.stderr
+    r = fer_nb("run", "no_such_experiment")
+    assert r.returncode == 2 and "unknown notebook" in r.stderr
+
+
+def test_unknown_parameter_lists_valid_ones(tmp_path):
+    r = fer_nb("run", "rafdb_naive_detector", "-p", "n_repeat", "3", "--out", str(tmp_path))
+    assert r.returncode == 2
+    assert "unknown parameter 'n_repeat' for rafdb_naive_detector; valid: n_repeats, out_root, profile, seed" in r.stderr
+    assert not any(tmp_path.iterdir()), "nothing may be written for a rejected call"
+
+
+def test_wrong_parameter_type(tmp_path):
+    r = fer_nb("run", "rafdb_naive_detector", "-p", "n_repeats", "many", "--out", str(tmp_path))
+    assert r.returncode == 2 and "parameter 'n_repeats' of rafdb_naive_detector must be int" in r.stderr
+
+
+def test_bad_jobs_and_report_profile():
+    assert fer_nb("reproduce", "--jobs", "0").returncode == 2
+    r = fer_nb("report", "--profile", "nope")
+    assert r.returncode == 2 and "unknown profile 'nope'" in r.stderr
+
+
+def test_missing_parameters_cell(tmp_path):
+    nb = write_notebook(tmp_path / "noparams.ipynb", None, "print(1)")
+    r = fer_nb("run", str(nb), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and "noparams.ipynb has no cell tagged 'parameters'" in r.stderr
+
+
+def test_failing_notebook_leaves_no_half_written_outputs(tmp_path):
+    body = ("import pandas as pd\nfrom fer_nb.core import Run\n"
+            "run = Run('boom', profile, out_root)\n"
+            "run.table(pd.DataFrame({'a': [1]}), 'partial')\n"
+            "1 / 0\n")
+    nb = write_notebook(tmp_path / "boom.ipynb", "profile = 'adhoc'\nout_root = ''", body)
+    out = tmp_path / "out"
+    r = fer_nb("run", str(nb), "--out", str(out))
+    assert r.returncode == 1
+    assert "FAILED" in r.stdout and "ZeroDivisionError" in r.stdout and "cell" in r.stdout
+    assert (out / "notebooks" / "boom.FAILED.ipynb").exists()
+    assert not (out / "notebooks" / "boom.ipynb").exists()
+    assert not (out / "tables").exists() and not (out / "results").exists()
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")], "staging or temp files left behind"
+
+
+def test_run_writes_results_and_report(tmp_path):
+    r = fer_nb("run", "rafdb_naive_detector", "-p", "n_repeats", "3", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.loads((tmp_path / "results" / "rafdb_naive_detector" / "results.json").read_text())
+    assert res["params"]["n_repeats"] == 3 and res["profile"] == "adhoc"
+    for key in ("experiment", "data", "metrics", "paper", "claims", "wall_time_s", "git_commit", "device"):
+        assert key in res
+    assert all(isinstance(c["reproduced"], bool) for c in res["claims"])
+    assert (tmp_path / "figures" / "rafdb_naive_detector" / "confusion_uniform_basic.png").stat().st_size > 10_000
+    assert (tmp_path / "figures" / "rafdb_naive_detector" / "confusion_uniform_basic.csv").exists()
+    r = fer_nb("report", "--profile", "adhoc", "--out", str(tmp_path))
+    assert r.returncode == 0
+    assert "rafdb_naive_detector" in (tmp_path / "REPORT.md").read_text()
+
+
+def test_list_shows_every_experiment():
+    r = fer_nb("list")
+    assert r.returncode == 0 and "rafdb_naive_detector" in r.stdout and "TIP 2019" in r.stdout

@@ -1,0 +1,66 @@
+"The notebooks are the source: the library, the clean notebooks, the README and the profiles must agree with them."
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, fer_nb
+from fer_nb.cli import PROFILES, experiment_names, load_profiles, plan
+
+
+def _tree(d: Path) -> dict:
+    return {p.relative_to(d): p.read_bytes() for p in sorted(d.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory):
+    d = tmp_path_factory.mktemp("repo")
+    for name in ("settings.ini", "setup.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, d / name)
+    for name in ("nbs", "fer_nb"):
+        shutil.copytree(ROOT / name, d / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    return d
+
+
+def test_library_matches_notebooks(copy):
+    subprocess.run(["nbdev_export"], cwd=copy, check=True, capture_output=True)
+    before, after = _tree(ROOT / "fer_nb"), _tree(copy / "fer_nb")
+    changed = sorted(str(k) for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"fer_nb/ is out of sync with nbs/ (run nbdev_export): {changed}"
+
+
+def test_notebooks_are_clean(copy):
+    subprocess.run(["nbdev_clean"], cwd=copy, check=True, capture_output=True)
+    before, after = _tree(ROOT / "nbs"), _tree(copy / "nbs")
+    changed = sorted(str(k) for k in before if before[k] != after.get(k))
+    assert not changed, f"notebooks not clean (run nbdev_clean): {changed}"
+
+
+def test_readme_matches_index_notebook():
+    r = fer_nb("readme", "--check")
+    assert r.returncode == 0, r.stdout
+
+
+def test_readme_starts_with_the_two_commands():
+    text = (ROOT / "README.md").read_text()
+    block = text.split("```bash", 1)[1].split("```", 1)[0]
+    cmds = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert cmds == ['pip install -e ".[dev]" && fer-nb reproduce --profile smoke',
+                    'pip install -e ".[dev]" && nbdev_test && pytest']
+    assert "nbdev_test && pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profiles_are_valid(profile):
+    "Every profile names only real notebooks and parameters of the right type."
+    pairs = plan(profile)
+    assert len(pairs) == len(experiment_names())
+
+
+def test_every_experiment_is_described():
+    meta = load_profiles()["experiments"]
+    for name in experiment_names():
+        assert name in meta and meta[name]["regenerates"], f"describe {name} in profiles.toml"
+        assert set(meta[name]["minutes"]) == set(PROFILES)
