@@ -22,7 +22,8 @@ from .core import atomic_write, git_commit, project_root
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names', 'resolve_notebook',
            'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute', 'plan', 'reproduce',
-           'load_results', 'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_cli', 'main']
+           'load_results', 'code_changed_since', 'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_cli',
+           'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -194,6 +195,15 @@ def load_results(out_root: Path) -> list[dict]:
         except json.JSONDecodeError as e: raise CLIError(f"{p}: malformed results.json ({e})") from None
     return res
 
+def code_changed_since(commit: str, root: Path | None = None) -> bool:
+    "True when files outside `outputs/` differ between `commit` and the working tree (unknown commit: True)."
+    import subprocess
+    c = commit.replace("+dirty", "")
+    if not c or c == "unknown" or commit.endswith("+dirty"): return True
+    r = subprocess.run(["git", "diff", "--quiet", c, "--", ".", ":(exclude)outputs"], cwd=root or project_root(),
+                       capture_output=True, timeout=30)
+    return r.returncode != 0
+
 def report(profile: str, out_root: Path | None = None) -> Path:
     "Write `outputs/<profile>/REPORT.md` from the profile's results; returns its path."
     out_root = Path(out_root or project_root() / "outputs" / profile)
@@ -202,7 +212,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     L = [f"# fer_nb report — profile `{profile}`", "",
          f"Written {now} at commit `{head}`. Each experiment below names the commit and device its numbers came from; "
-         "a commit other than the current one marks a stale result. Regenerate with "
+         "a result is marked stale when code outside `outputs/` changed since its commit. Regenerate with "
          f"`fer-nb reproduce --profile {profile}`.", ""]
     if not results: L += ["No results yet."]
     n_claims = sum(len(r.get("claims", [])) for r in results)
@@ -211,7 +221,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
           "| experiment | data | claims reproduced | wall time (s) | commit | device | skipped parts |", "|---|---|---|---|---|---|---|"]
     for r in results:
         cl = r.get("claims", []); commit = r.get("git_commit", "?")
-        stale = "" if commit.replace("+dirty", "") == head else " (stale)"
+        stale = " (stale)" if code_changed_since(commit) else ""
         L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
                  f"{r.get('wall_time_s', '')} | `{commit}`{stale} | {r.get('device', '')} | {len(r.get('skipped', {}))} |")
     for r in results:
