@@ -20,8 +20,8 @@ import numpy as np
 
 # %% auto 0
 __all__ = ['BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC', 'FERPLUS',
-           'DFEW', 'RAFDB_COUNTS', 'project_root', 'data_root', 'find_dataset', 'seed_everything', 'get_device',
-           'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit', 'Run']
+           'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root', 'find_dataset',
+           'seed_everything', 'get_device', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -166,6 +166,13 @@ RAFDB_COUNTS = {
     },
     "compound": {"all": dict(zip(COMPOUND11, (697, 266, 129, 163, 86, 738, 150, 560, 176, 841, 148)))},
 }
+
+# %% ../nbs/00_core.ipynb
+DFEW_COUNTS = {  # emotion -> clips lasting 0-2 s, 2-5 s, 5 s+
+    "happiness": (852, 1252, 384), "sadness": (440, 915, 653), "neutral": (832, 1335, 542), "anger": (762, 1091, 376),
+    "surprise": (691, 648, 159), "disgust": (71, 58, 17), "fear": (408, 435, 138),
+}
+DFEW_LENGTH_BUCKETS = ((0.0, 2.0), (2.0, 5.0), (5.0, 8.0))  # seconds; the open 5 s+ bucket is capped at 8 s here
 
 # %% ../nbs/00_core.ipynb
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
