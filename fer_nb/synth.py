@@ -22,8 +22,11 @@ from .faceset import TEMPLATE5, ClipSet, FaceSet, apply_affine, landmarks5_from3
 __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPER_LIDS', 'LOWER_LIDS', 'UPPER_LIP', 'LOWER_LIP',
            'INNER_TOP', 'INNER_BOTTOM', 'CHIN', 'CORNER_L', 'CORNER_R', 'AU_DISPLACEMENT', 'PROTOTYPES',
            'COMPOUND_PROTOTYPES', 'LOOKALIKE', 'LAB', 'WILD', 'MOVIE', 'DOMAINS', 'AGE_GROUPS', 'RACES', 'WRINKLES',
-           'WRINKLE_MAPS', 'WRINKLE_AU', 'OCCLUSIONS', 'au_vector', 'prototype_table', 'Domain', 'domain_params',
-           'IdentityBank', 'make_identities', 'Nuisance', 'draw_nuisance', 'render_faces']
+           'WRINKLE_MAPS', 'WRINKLE_AU', 'OCCLUSIONS', 'KINDS', 'SPONTANEOUS', 'DEFAULT_BASIC_FREQ',
+           'DEFAULT_COMPOUND_FREQ', 'DEFAULT_KIND_FREQ', 'SYNTH_VERSION', 'SIZES', 'au_vector', 'prototype_table',
+           'Domain', 'domain_params', 'IdentityBank', 'make_identities', 'Nuisance', 'draw_nuisance', 'render_faces',
+           'sample_expressions', 'make_faceset', 'compound_subset', 'make_crowd', 'vote_counts', 'add_label_noise',
+           'make_clipset', 'render_unaligned', 'bench']
 
 # %% ../nbs/02_synth.ipynb
 AUS = ("AU1", "AU2", "AU4", "AU5", "AU6", "AU7", "AU9", "AU10", "AU12", "AU14", "AU15", "AU16",
@@ -531,3 +534,307 @@ def _occlude(g, kind, prm, tone):
     out = torch.where(k == 2, out * (1 - hand) + hand * (tone[:, None, None] * (0.85 + 0.1 * p(2))), out)
     out = torch.where(k == 3, out * (1 - hair) + 0.12 * hair, out)
     return out
+
+# %% ../nbs/02_synth.ipynb
+KINDS = ("basic", "compound", "blend")
+SPONTANEOUS = ("AU1", "AU2", "AU4", "AU6", "AU7", "AU10", "AU12", "AU17", "AU25", "AU26")
+DEFAULT_BASIC_FREQ = {c: RAFDB_COUNTS["basic"]["train"][c] + RAFDB_COUNTS["basic"]["test"][c] for c in BASIC7}
+# RAF-DB's 11-class compound benchmark counts; 'fearfully disgusted' (dropped there for being rare) gets a small share
+DEFAULT_COMPOUND_FREQ = {**RAFDB_COUNTS["compound"]["all"], "fearfully disgusted": 20}
+DEFAULT_KIND_FREQ = {"basic": 15339, "compound": 3954, "blend": 3000}
+
+def _norm(d: dict, keys) -> np.ndarray:
+    missing = [k for k in keys if k not in d]
+    if missing: raise KeyError(f"class frequencies lack {missing}")
+    v = np.array([float(d[k]) for k in keys]); return v / v.sum()
+
+def _prototype_aus(protos: list[str], I: np.ndarray, dom: Domain, rng) -> np.ndarray:
+    "AU intensities for prototype strings at overall intensities I, with the domain's drops, extras and jitter."
+    V = np.stack([au_vector(p) for p in protos])
+    n = len(V)
+    keep = rng.random(V.shape) >= dom.p_drop
+    empty = (V * keep).sum(1) == 0
+    keep[empty] = True                                   # never drop every AU of a prototype
+    A = V * keep * np.clip(I[:, None] * (1 + rng.normal(0, dom.au_jitter, V.shape)), 0.05, 1)
+    if dom.n_extra > 0:
+        pool = np.array([_AI[a] for a in SPONTANEOUS])
+        add = rng.random((n, len(pool))) < dom.n_extra / len(pool)
+        extra = rng.uniform(0.15, 0.5, (n, len(pool))) * add
+        A[:, pool] = np.maximum(A[:, pool], extra)
+    return A.astype(np.float32)
+
+def sample_expressions(n: int, dom: Domain, rng, kinds=("basic",), classes=BASIC7, class_freq=None,
+                       compound_freq=None, kind_freq=None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    "Draw n expressions: (meta with kind/expression/label/compound_label/prototype/intensity, aus, distribution, multi-hot)."
+    classes = tuple(classes)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad: raise ValueError(f"unknown kinds {bad}; valid: {', '.join(KINDS)}")
+    C = len(classes); ci = {c: i for i, c in enumerate(classes)}
+    kind = np.array(kinds)[rng.choice(len(kinds), n, p=_norm(kind_freq or DEFAULT_KIND_FREQ, kinds))]
+    I = rng.uniform(*dom.intensity, n).astype(np.float32)
+    expr, label, comp, protos = np.empty(n, object), np.full(n, -1), np.full(n, -1), np.empty(n, object)
+    dist, multi = np.zeros((n, C), np.float32), np.zeros((n, C), np.float32)
+    emotive = [c for c in classes if c != "neutral"]
+    # basic
+    b = np.flatnonzero(kind == "basic")
+    freq = class_freq or {**DEFAULT_BASIC_FREQ, **({"contempt": 500} if "contempt" in classes else {})}
+    cls = rng.choice(C, len(b), p=_norm(freq, classes))
+    for j, k in zip(b, cls):
+        c = classes[k]; expr[j], label[j] = c, k
+        protos[j] = PROTOTYPES[c][rng.integers(len(PROTOTYPES[c]))]
+        main = 0.8 if c == "neutral" else 0.6 + 0.35 * I[j]
+        w = np.full(C, 0.6 / C)
+        if c != "neutral" and "neutral" in ci: w[ci["neutral"]] += 0.8 * (1 - I[j])
+        if LOOKALIKE.get(c) in ci: w[ci[LOOKALIKE[c]]] += 0.6
+        w[k] = 0; w = w / w.sum() * (1 - main); w[k] = main
+        dist[j] = w; multi[j, k] = 1
+    # compound: Du et al.'s prototype, or one prototype of each component
+    cp = np.flatnonzero(kind == "compound")
+    cnames = rng.choice(len(COMPOUND12), len(cp), p=_norm(compound_freq or DEFAULT_COMPOUND_FREQ, COMPOUND12))
+    for j, m in zip(cp, cnames):
+        name = COMPOUND12[m]; a, bb = COMPOUND_PARTS[name]
+        expr[j], comp[j] = name, m
+        if rng.random() < 0.5: protos[j] = COMPOUND_PROTOTYPES[name]
+        else:
+            pa, pb = (PROTOTYPES[x][rng.integers(len(PROTOTYPES[x]))] for x in (a, bb))
+            protos[j] = "+".join(sorted(set(filter(None, (pa + "+" + pb).split("+"))), key=lambda t: (t.startswith("R"), int(t.lstrip("R")))))
+        wa = rng.uniform(0.38, 0.5); wb = rng.uniform(0.3, wa - 0.02)
+        w = np.full(C, (1 - wa - wb) / (C - 2)); w[ci[a]], w[ci[bb]] = wa, wb
+        dist[j] = w; multi[j, [ci[a], ci[bb]]] = 1
+    # blends of 2-3 basic emotions (RAF-ML)
+    bl = np.flatnonzero(kind == "blend")
+    for j in bl:
+        m = 2 if rng.random() < 0.7 else 3
+        parts = rng.choice(len(emotive), m, replace=False)
+        wts = rng.dirichlet(np.full(m, 3.0)) * 0.85
+        w = np.full(C, 0.15 / C)
+        for p_, wt in zip(parts, wts): w[ci[emotive[p_]]] += wt
+        dist[j] = w / w.sum(); multi[j, [ci[emotive[p_]] for p_ in parts]] = 1
+        expr[j] = "blend:" + "+".join(emotive[p_] for p_ in parts)
+        protos[j] = "|".join(f"{wt:.2f}*" + PROTOTYPES[emotive[p_]][rng.integers(len(PROTOTYPES[emotive[p_]]))] for p_, wt in zip(parts, wts))
+    # AU intensities
+    A = np.zeros((n, len(AUS)), np.float32)
+    simple = np.flatnonzero(kind != "blend")
+    if len(simple): A[simple] = _prototype_aus(list(protos[simple]), I[simple], dom, rng)
+    for j in bl:  # weighted union of the components' prototypes
+        comps = [(float(t.split("*")[0]), t.split("*")[1]) for t in protos[j].split("|")]
+        top = max(w for w, _ in comps)
+        for w, p_ in comps:
+            A[j] = np.maximum(A[j], _prototype_aus([p_], np.array([I[j] * w / top], np.float32), dom, rng)[0])
+    dist *= rng.gamma(80, 1 / 80, dist.shape)           # a little per-face variety
+    dist /= dist.sum(1, keepdims=True)
+    meta = pd.DataFrame({"kind": kind, "expression": expr.astype(str), "label": label, "compound_label": comp,
+                         "prototype": protos.astype(str), "intensity": I})
+    return meta, A, dist.astype(np.float32), multi
+
+# %% ../nbs/02_synth.ipynb
+SYNTH_VERSION = "1"
+SIZES = {"smoke": 1500, "cpu": 19293, "paper": 19293}  # cpu/paper: RAF-DB-sized (15,339 basic + 3,954 compound)
+
+def _cache_path(key: dict) -> Path:
+    h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return project_root() / ".cache" / "synthfer" / f"{key['what']}-{h}.npz"
+
+def _save_faceset(path: Path, fs: FaceSet):
+    import io
+    arrays = {f"meta__{c}": fs.meta[c].to_numpy().astype(str if fs.meta[c].dtype == object else fs.meta[c].dtype)
+              for c in fs.meta.columns}
+    for n in ("images", "landmarks5", "landmarks37", "distribution", "labels", "aus"):
+        if getattr(fs, n) is not None: arrays[n] = getattr(fs, n)
+    buf = io.BytesIO(); np.savez_compressed(buf, **arrays); atomic_write(path, buf.getvalue())
+
+def _load_faceset(path: Path, classes, info) -> FaceSet:
+    with np.load(path, allow_pickle=False) as z:
+        meta = pd.DataFrame({k[6:]: z[k] for k in z.files if k.startswith("meta__")})
+        arr = {n: z[n] for n in z.files if not n.startswith("meta__")}
+    return FaceSet(meta, classes=classes, au_names=AUS, info=info, **arr)
+
+def make_faceset(n: int, domain: str = "wild", kinds=("basic",), classes=BASIC7, class_freq: dict | None = None,
+                 kind_freq: dict | None = None, n_identities: int | None = None, test_frac: float = 0.2,
+                 n_folds: int = 5, seed: int = 0, cache: bool = False, device=None, **knobs) -> FaceSet:
+    "`n` aligned SynthFER faces of one domain as a FaceSet (see the lesson for the columns)."
+    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
+    if not 0 <= test_frac < 1: raise ValueError(f"test_frac must be in [0, 1), got {test_frac}")
+    dom = domain_params(domain, **knobs)
+    n_id = n_identities or max(20, n // 15)
+    key = dict(what="faces", n=int(n), domain=asdict(dom), kinds=list(kinds), classes=list(classes), class_freq=class_freq,
+               kind_freq=kind_freq, n_id=n_id, test_frac=test_frac, n_folds=n_folds, seed=seed, v=SYNTH_VERSION)
+    info = {"generator": "SynthFER", **key}
+    path = _cache_path(key) if cache else None
+    if path is not None and path.exists(): return _load_faceset(path, classes, info)
+    rng = np.random.default_rng([seed, 2])
+    bank = make_identities(n_id, seed)
+    meta, A, dist, multi = sample_expressions(n, dom, rng, kinds, classes, class_freq, kind_freq=kind_freq)
+    ident = rng.integers(0, n_id, n)
+    nuis = draw_nuisance(n, dom, rng)
+    out = render_faces(bank, ident, A, nuis, seed=seed, device=device)
+    peak = (dist.max(1) - 1 / len(classes)) / (1 - 1 / len(classes))
+    easy = (0.3 + 2.2 * peak) * np.where(nuis.occlusion > 0, 0.7, 1) * np.where(nuis.blur > 1, 0.8, 1)
+    split = np.where(rng.random(n) < test_frac, "test", "train")
+    fold_of_id = rng.permutation(n_id) % n_folds
+    attrs = bank.attributes().iloc[ident].reset_index(drop=True)
+    meta = pd.concat([pd.DataFrame({"id": np.arange(n), "identity": ident, "domain": dom.name}), meta, attrs,
+                      pd.DataFrame({"easiness": easy.astype(np.float32), "yaw": nuis.yaw, "pitch": nuis.pitch, "roll": nuis.roll,
+                                    "occlusion": np.array(OCCLUSIONS)[nuis.occlusion], "blur": nuis.blur,
+                                    "split": split, "fold": fold_of_id[ident]})], axis=1)
+    fs = FaceSet(meta, images=out["images"], classes=classes, landmarks5=out["landmarks5"], landmarks37=out["landmarks37"],
+                 distribution=dist, labels=multi, aus=A, au_names=AUS, info=info)
+    if path is not None: _save_faceset(path, fs)
+    return fs
+
+def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
+    "The compound faces as a FaceSet whose `label` is the compound class (default: RAF-DB's 11-class benchmark)."
+    classes = tuple(classes or COMPOUND12[:11])
+    sub = fs.subset((fs.meta["kind"] == "compound").to_numpy() & fs.meta["expression"].isin(classes).to_numpy())
+    meta = sub.meta.copy(); meta["label"] = [classes.index(e) for e in meta["expression"]]
+    return replace(sub, meta=meta, classes=classes)
+
+# %% ../nbs/02_synth.ipynb
+def make_crowd(distribution, easiness, n_annotators: int = 315, votes_per_item: int = 40, spammer_share: float = 0.1,
+               biased_share: float = 0.05, reliability_scale: float = 1.0, classes=BASIC7, vary_votes: bool = True, seed: int = 0):
+    "Simulated votes: (tidy DataFrame item/annotator/label, truth dict with alpha, beta, annotator kind, bias, true_label)."
+    P = np.asarray(distribution, np.float64); beta = np.asarray(easiness, np.float64)
+    N, C = P.shape
+    if len(beta) != N: raise ValueError(f"easiness has {len(beta)} items, distribution {N}")
+    if C != len(classes): raise ValueError(f"distribution has {C} classes but classes has {len(classes)}")
+    if not 1 <= votes_per_item <= n_annotators: raise ValueError(f"votes_per_item must be in 1..n_annotators ({n_annotators})")
+    if spammer_share + biased_share > 1 or min(spammer_share, biased_share) < 0: raise ValueError("shares must be >= 0 and sum to <= 1")
+    rng = np.random.default_rng([seed, 3])
+    kind = np.array(["normal"] * n_annotators, dtype=object)
+    perm = rng.permutation(n_annotators)
+    n_s, n_b = int(round(spammer_share * n_annotators)), int(round(biased_share * n_annotators))
+    kind[perm[:n_s]], kind[perm[n_s:n_s + n_b]] = "spammer", "biased"
+    alpha = np.clip(rng.normal(2.0, 0.6, n_annotators), 0.4, 4.0) * reliability_scale
+    alpha[kind == "spammer"] = rng.uniform(-2.2, -1.2, n_s)
+    alpha[kind == "biased"] = np.clip(rng.normal(1.5, 0.4, n_b), 0.5, None) * reliability_scale
+    ci = {c: i for i, c in enumerate(classes)}
+    pairs = [(ci[a], ci[b]) for a, b in LOOKALIKE.items() if a in ci and b in ci]
+    bias = np.full((n_annotators, 2), -1)
+    bias[kind == "biased"] = np.array(pairs)[rng.integers(0, len(pairs), n_b)]
+    # distinct annotators per item: the first k of a random permutation per row
+    spread = votes_per_item // 8 if vary_votes else 0                     # RAF-DB: "about 40" votes per image
+    n_votes = np.clip(rng.integers(votes_per_item - spread, votes_per_item + spread + 1, N), 1, n_annotators)
+    order = np.argsort(rng.random((N, n_annotators)), 1)
+    take = np.arange(n_annotators)[None] < n_votes[:, None]
+    items, ann = np.nonzero(take)[0], order[take]
+    truth = P.argmax(1)
+    correct = rng.random(len(items)) < 1 / (1 + np.exp(-alpha[ann] * beta[items]))
+    drawn = (np.cumsum(P[items], 1) < rng.random(len(items))[:, None]).sum(1).clip(0, C - 1)
+    wrong = rng.integers(0, C - 1, len(items)); wrong += wrong >= truth[items]
+    b = (bias[ann, 0] == truth[items]) & (rng.random(len(items)) < 0.8)
+    wrong[b] = bias[ann[b], 1]
+    label = np.where(correct, drawn, wrong)
+    df = pd.DataFrame({"item": items, "annotator": ann, "label": pd.Categorical.from_codes(label, categories=list(classes))})
+    return df, {"alpha": alpha, "beta": beta, "kind": kind, "bias": bias, "true_label": truth, "n_votes": n_votes}
+
+def vote_counts(df: pd.DataFrame, n_items: int | None = None, classes=BASIC7) -> np.ndarray:
+    "Items x classes vote counts from a tidy (item, annotator, label) table."
+    codes = pd.Categorical(df["label"], categories=list(classes)).codes
+    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'][codes < 0]))[:5]}")
+    n = n_items or int(df["item"].max()) + 1
+    out = np.zeros((n, len(classes)), np.int64); np.add.at(out, (df["item"].to_numpy(), codes), 1)
+    return out
+
+# %% ../nbs/02_synth.ipynb
+def add_label_noise(labels, p: float, n_classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "Flip each label with probability `p` to a uniformly chosen other class; returns (noisy, flipped mask)."
+    if not 0 <= p <= 1: raise ValueError(f"noise rate p must be in [0, 1], got {p}")
+    y = np.asarray(labels)
+    if y.min() < 0 or y.max() >= n_classes: raise ValueError(f"labels outside 0..{n_classes - 1}")
+    rng = np.random.default_rng([seed, 4])
+    flip = rng.random(len(y)) < p
+    other = rng.integers(0, n_classes - 1, len(y)); other += other >= y
+    return np.where(flip, other, y), flip
+
+# %% ../nbs/02_synth.ipynb
+def make_clipset(n: int, domain: str = "wild", fps: float = 10.0, n_votes: int = 10, agree: int = 6,
+                 n_identities: int | None = None, class_freq: dict | None = None, seed: int = 0, device=None, **knobs) -> ClipSet:
+    "`n` SynthFER clips with 10 votes each (DFEW-like class and length mix)."
+    from fer_nb.core import DFEW_LENGTH_BUCKETS
+    if n < 1: raise ValueError(f"n must be >= 1, got {n}")
+    dom = domain_params(domain, **knobs)
+    rng = np.random.default_rng([seed, 5])
+    n_id = n_identities or max(10, n // 4)
+    bank = make_identities(n_id, seed + 1000)
+    freq = class_freq or {c: sum(v) for c, v in DFEW_COUNTS.items()}
+    meta, A_apex, dist, _ = sample_expressions(n, dom, rng, ("basic",), BASIC7, class_freq=freq)
+    bucket = np.array([rng.choice(3, p=np.array(DFEW_COUNTS[e]) / sum(DFEW_COUNTS[e])) for e in meta.expression])
+    lo, hi = np.array(DFEW_LENGTH_BUCKETS).T
+    dur = np.maximum(rng.uniform(lo[bucket], hi[bucket]), 0.5)
+    T = np.maximum(4, np.round(dur * fps)).astype(int)
+    ident = rng.integers(0, n_id, n)
+    nz = draw_nuisance(n, dom, rng)
+    # per-frame AU envelopes and pose/light drift
+    rows, aus, per = [], [], []
+    for i in range(n):
+        t = np.linspace(0, 1, T[i])
+        a, b_ = sorted(rng.uniform(0.05, 0.45, 2)); c_, d_ = sorted(rng.uniform(0.55, 1.0, 2))
+        env = np.clip(np.minimum((t - a) / max(b_ - a, 1e-3), (d_ - t) / max(d_ - c_, 1e-3)), 0, 1)
+        env = env * env * (3 - 2 * env)                                  # smooth onset/offset
+        aus.append(A_apex[i][None] * env[:, None]); per.append(T[i])
+    aus = np.concatenate(aus).astype(np.float32)
+    clip_of = np.repeat(np.arange(n), T); tt = np.concatenate([np.linspace(0, 1, k) for k in T])
+    ph = rng.uniform(0, 2 * np.pi, (n, 3))
+    f = lambda base, amp, k: (base[clip_of] + amp * np.sin(2 * np.pi * 0.5 * tt * dur[clip_of] / 2 + ph[clip_of, k])).astype(np.float32)
+    frames_nuis = Nuisance(yaw=f(nz.yaw, 0.1 * (dom.yaw > 0), 0), pitch=f(nz.pitch, 0.05 * (dom.yaw > 0), 1),
+                           roll=f(nz.roll, 0.05 * (dom.yaw > 0), 2), scale=nz.scale[clip_of], shift=nz.shift[clip_of],
+                           align_noise=nz.align_noise[clip_of] * 0.5 + rng.normal(0, dom.align_noise * 0.3, (len(clip_of), 5, 2)).astype(np.float32),
+                           light=(nz.light[clip_of] * (1 + 0.3 * (tt[:, None] - 0.5))).astype(np.float32), blur=nz.blur[clip_of],
+                           lowres=nz.lowres[clip_of], noise=nz.noise[clip_of], occlusion=nz.occlusion[clip_of],
+                           occ_params=nz.occ_params[clip_of], contrast=nz.contrast[clip_of], gamma=nz.gamma[clip_of],
+                           background=nz.background[clip_of])
+    out = render_faces(bank, ident[clip_of], aus, frames_nuis, seed=seed, device=device)
+    starts = np.r_[0, np.cumsum(T)[:-1]]
+    frames = [out["images"][s:s + k] for s, k in zip(starts, T)]
+    easy = 0.3 + 2.2 * (dist.max(1) - 1 / 7) / (6 / 7)
+    votes_df, truth = make_crowd(dist, easy, n_annotators=max(20, n_votes * 4), votes_per_item=n_votes, spammer_share=0.05,
+                                 biased_share=0.05, vary_votes=False, seed=seed)
+    V = vote_counts(votes_df, n)
+    label = np.where(V.max(1) >= agree, V.argmax(1), -1)
+    meta = pd.DataFrame({"clip": np.arange(n), "identity": ident, "domain": dom.name, "expression": meta.expression,
+                         "true_label": meta.label, "label": label, "n_frames": T, "duration_s": dur,
+                         "length_bucket": np.array(["0-2s", "2-5s", "5s+"])[bucket], "fps": fps,
+                         "fold": (rng.permutation(n_id) % 5)[ident], "prototype": meta.prototype})
+    return ClipSet(meta, frames=frames, classes=BASIC7, votes=V, aus=[aus[s:s + k] for s, k in zip(starts, T)], au_names=AUS,
+                   info={"generator": "SynthFER", "fps": fps, "domain": asdict(dom), "seed": seed})
+
+# %% ../nbs/02_synth.ipynb
+def render_unaligned(fs: FaceSet, size: int = 160, seed: int = 0) -> dict:
+    "Colour `size` x `size` uint8 photos of the faces of `fs`, with their 5 and 37 landmarks in photo coordinates."
+    from skimage.transform import warp
+    if fs.images is None or fs.landmarks37 is None: raise ValueError("render_unaligned needs a FaceSet with images and landmarks37")
+    rng = np.random.default_rng([seed, 6])
+    n = len(fs)
+    out = np.empty((n, size, size, 3), np.uint8); l37 = np.empty((n, N37, 2), np.float32)
+    tone_rgb = {"caucasian": (1.0, 0.85, 0.74), "african-american": (0.85, 0.66, 0.55), "asian": (1.0, 0.88, 0.72)}
+    for i in range(n):
+        th, s = rng.uniform(-0.45, 0.45), rng.uniform(0.7, 1.3) * size / 160
+        c = np.array([50.0, 55.0]); t = rng.uniform(0.4, 0.6, 2) * size
+        R = s * np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+        M = np.c_[R, t - R @ c]                                            # aligned crop -> photo
+        Minv = np.vstack([np.c_[np.linalg.inv(R), -np.linalg.inv(R) @ M[:, 2]], [0, 0, 1]])
+        g = warp(fs.images[i].astype(np.float32) / 255, Minv, output_shape=(size, size), order=1, mode="reflect")
+        tint = np.array(tone_rgb.get(fs.meta["race"].iloc[i] if "race" in fs.meta else "caucasian", (1.0, 0.85, 0.74)))
+        bg = rng.uniform(0.3, 1.0, 3)
+        yy, xx = np.mgrid[0:size, 0:size]
+        w = np.exp(-(((xx - t[0]) ** 2 + (yy - t[1]) ** 2) / (2 * (45 * s) ** 2)))[..., None]   # face region weight
+        rgb = g[..., None] * (w * tint + (1 - w) * bg)
+        out[i] = np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
+        l37[i] = apply_affine(M, fs.landmarks37[i])
+    return {"images": out, "landmarks37": l37, "landmarks5": landmarks5_from37(l37)}
+
+# %% ../nbs/02_synth.ipynb
+def bench(n: int = 4000, seed: int = 0) -> pd.DataFrame:
+    "Faces per second of `render_faces` (identity bank excluded), per domain."
+    import time
+    rng = np.random.default_rng(seed); bank = make_identities(200, seed)
+    rows = []
+    for name in ("lab", "wild"):
+        dom = DOMAINS[name]
+        meta, A, _, _ = sample_expressions(n, dom, rng)
+        nz, ids = draw_nuisance(n, dom, rng), rng.integers(0, len(bank), n)
+        render_faces(bank, ids[:256], A[:256], nz)                         # warm-up
+        t0 = time.perf_counter(); render_faces(bank, ids, A, nz); dt = time.perf_counter() - t0
+        rows.append({"domain": name, "faces": n, "seconds": round(dt, 3), "faces_per_s": round(n / dt, 1),
+                     "target_faces_per_s": 1000, "ratio_to_target": round(n / dt / 1000, 2), "threads": torch.get_num_threads()})
+    return pd.DataFrame(rows)
