@@ -20,10 +20,10 @@ from pathlib import Path
 from .core import atomic_write, git_commit, project_root
 
 # %% auto 0
-__all__ = ['PROFILES', 'RESERVED', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names', 'resolve_notebook',
-           'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute', 'plan', 'reproduce',
-           'load_results', 'code_changed_since', 'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_cli',
-           'main']
+__all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
+           'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
+           'plan', 'reproduce', 'load_results', 'code_changed_since', 'report', 'list_experiments', 'run_notebook',
+           'readme_text', 'run_bench', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -278,6 +278,16 @@ def readme_text(root: Path | None = None) -> str:
     return body.strip() + "\n\n<!-- generated from nbs/index.ipynb by `fer-nb readme`: edit the notebook, not this file -->\n"
 
 # %% ../nbs/11_cli.ipynb
+BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)")}
+
+def run_bench(name: str, n: int | None = None) -> str:
+    "Run benchmark `name` (see `BENCHES`) and return its table as markdown."
+    import importlib
+    if name not in BENCHES: raise CLIError(f"unknown benchmark {name!r}; valid: {', '.join(BENCHES)}")
+    mod, fn, what = BENCHES[name]
+    df = getattr(importlib.import_module(mod), fn)(**({"n": n} if n else {}))
+    return f"{what}\n\n" + df.to_markdown(index=False)
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fer-nb", description="Reproduce RAF-DB, RAF-ML, DFEW and SCN experiments as notebooks.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -293,6 +303,8 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--out", type=Path)
     g = sub.add_parser("report", help="gather results.json files into REPORT.md")
     g.add_argument("--profile", default="smoke"); g.add_argument("--out", type=Path)
+    b = sub.add_parser("bench", help="speed benchmarks: ratios to their targets, measured in one run")
+    b.add_argument("name", choices=sorted(BENCHES)); b.add_argument("--n", type=int, help="problem size")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
     return p
@@ -311,6 +323,8 @@ def run_cli(argv: list[str] | None = None) -> int:
         if args.cmd == "report":
             if args.profile not in PROFILES + ("adhoc",): raise CLIError(f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES + ('adhoc',))}")
             print(report(args.profile, args.out)); return 0
+        if args.cmd == "bench":
+            print(run_bench(args.name, args.n)); return 0
         if args.cmd == "readme":
             path, txt = project_root() / "README.md", readme_text()
             if args.check:

@@ -429,8 +429,9 @@ _C = 50  # the backward map is smooth: computed on a 50x50 grid spanning 0..99, 
 _cg = np.linspace(0, _S - 1, _C, dtype=np.float32)
 _GRID_C = torch.from_numpy(np.stack(np.meshgrid(_cg, _cg, indexing="xy"), -1).reshape(-1, 2))
 
-def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 0, device=None, batch: int = 512) -> dict:
-    "Aligned 100x100 grey crops (uint8) + landmarks of faces given identity indices, AU intensities (N, 21) and nuisance."
+def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 0, device=None, batch: int = 512,
+                 align: bool = True) -> dict:
+    "Aligned 100x100 grey crops (uint8) + landmarks of faces given identity indices, AU intensities (N, 21) and nuisance; `align=False` keeps the posed frame."
     identity, aus = np.asarray(identity), np.asarray(aus, np.float32)
     if aus.ndim != 2 or aus.shape[1] != len(AUS): raise ValueError(f"aus must be (N, {len(AUS)}), got {aus.shape}")
     if identity.min() < 0 or identity.max() >= len(bank): raise ValueError(f"identity indices outside 0..{len(bank) - 1}")
@@ -455,7 +456,7 @@ def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 
         L_posed = _pose_forward(L_expr, *pose, *geo)
         # 2. alignment: similarity from noisy posed 5 points onto the template (as a loader would do)
         l5 = landmarks5_from37(L_posed.cpu().numpy())
-        M = similarity_matrix(l5 + np.asarray(nuis.align_noise)[sl], TEMPLATE5)
+        M = similarity_matrix(l5 + np.asarray(nuis.align_noise)[sl], TEMPLATE5) if align else np.tile(np.eye(2, 3), (B, 1, 1))
         Mt = torch.as_tensor(M, dtype=torch.float32, device=dev)
         L_al = torch.einsum("bij,bpj->bpi", Mt[:, :, :2], L_posed) + Mt[:, None, :, 2]
         # 3. backward map of every output pixel: aligned -> posed -> canonical expressive -> neutral
@@ -482,13 +483,15 @@ def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 
         mcx = (L_expr[:, CORNER_R, 0] + L_expr[:, CORNER_L, 0]) / 2
         op = torch.nonzero(half_h > 0.3).flatten()                          # only open mouths
         if len(op):
-            cx_, hw, hh, my_, tp = cxy[op], half_w[op, None, None], half_h[op, None, None], mid_y[op, None, None], top[op, 1, None, None]
+            win = (slice(58, _S), slice(15, 85))                             # the mouth's window in the aligned crop
+            cx_, hw, hh, my_, tp = cxy[op][:, win[0], win[1]], half_w[op, None, None], half_h[op, None, None], mid_y[op, None, None], top[op, 1, None, None]
             ex = (cx_[..., 0] - mcx[op, None, None]) / hw
             ey = (cx_[..., 1] - my_) / hh
             cav = torch.sigmoid((1 - (ex ** 2 + ey ** 2)) * 6) * torch.sigmoid((hh - 0.4) * 4)
             teeth = torch.sigmoid((cx_[..., 1] - (tp + torch.clamp(0.4 * hh, max=3.0))) * -3)
             mouth = 0.1 + 0.75 * teeth * torch.sigmoid((1 - ex.abs() * 1.15) * 6)
-            g[op] = g[op] * (1 - cav) + cav * mouth
+            gw = g[op][:, win[0], win[1]]
+            g[op, win[0], win[1]] = gw * (1 - cav) + cav * mouth
         # 6. background, nuisance
         bgv = T(nuis.background)
         xs, ys = (grid0[:, 0].view(1, _S, _S) - 50) / 50, (grid0[:, 1].view(1, _S, _S) - 50) / 50
@@ -500,7 +503,7 @@ def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 
         if len(oc): g[oc] = _occlude(g[oc], T(nuis.occlusion)[oc], T(nuis.occ_params)[oc], P["tone"][oc])
         g = g.unsqueeze(1)
         q = np.round(np.asarray(nuis.blur)[sl] / 0.5) * 0.5            # blur in bins of 0.5 px sigma
-        for sig in np.unique(q[q > 0.3]):
+        for sig in np.unique(q[1.5 * q ** 2 >= 0.5]):                        # sigmas that give >= 1 box pass
             g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)] = _blur(g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)], float(sig))
         lowres = np.asarray(nuis.lowres)[sl]
         for f in (2, 3):
@@ -637,8 +640,8 @@ def _cache_path(key: dict) -> Path:
 
 def _save_faceset(path: Path, fs: FaceSet):
     import io
-    arrays = {f"meta__{c}": fs.meta[c].to_numpy().astype(str if fs.meta[c].dtype == object else fs.meta[c].dtype)
-              for c in fs.meta.columns}
+    arrays = {f"meta__{c}": (fs.meta[c].astype(str).to_numpy().astype(str) if pd.api.types.is_string_dtype(fs.meta[c])
+                             or fs.meta[c].dtype == object else fs.meta[c].to_numpy()) for c in fs.meta.columns}
     for n in ("images", "landmarks5", "landmarks37", "distribution", "labels", "aus"):
         if getattr(fs, n) is not None: arrays[n] = getattr(fs, n)
     buf = io.BytesIO(); np.savez_compressed(buf, **arrays); atomic_write(path, buf.getvalue())
