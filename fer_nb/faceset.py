@@ -84,9 +84,49 @@ def align_face(image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool
 # %% ../nbs/01_faceset.ipynb
 _ARRAYS = ("images", "landmarks5", "landmarks37", "votes", "distribution", "labels", "aus")
 
+def _take(a, idx):
+    "Rows `idx` of an array, a list, or a lazy sequence."
+    return None if a is None else (a[idx] if isinstance(a, np.ndarray) else [a[i] for i in idx])
+
+class _Samples:
+    "What FaceSet and ClipSet share: a `meta` table, per-row arrays named in `_arrays`, an integer `label` column."
+    _arrays: tuple = ()
+    def _check(self):
+        self.meta = self.meta.reset_index(drop=True)
+        self.classes = tuple(self.classes)
+        n, kind = len(self.meta), type(self).__name__
+        for name in self._arrays:
+            a = getattr(self, name)
+            if a is not None and len(a) != n: raise ValueError(f"{kind}.{name} has {len(a)} rows but meta has {n}")
+        if "label" not in self.meta: self.meta["label"] = -1
+        bad = (self.meta["label"] < -1) | (self.meta["label"] >= len(self.classes))
+        if bad.any(): raise ValueError(f"label codes outside -1..{len(self.classes) - 1} at rows {list(np.flatnonzero(bad)[:5])}")
+
+    def __len__(self): return len(self.meta)
+
+    @property
+    def label(self) -> np.ndarray: return self.meta["label"].to_numpy()
+
+    def subset(self, idx):
+        "Rows `idx` (boolean mask or integer positions) as a new set of the same kind."
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            if len(idx) != len(self): raise ValueError(f"mask has {len(idx)} entries for {len(self)} rows")
+            idx = np.flatnonzero(idx)
+        return replace(self, meta=self.meta.iloc[idx].reset_index(drop=True), **{n: _take(getattr(self, n), idx) for n in self._arrays})
+
+    def where(self, **conds):
+        "Rows whose meta columns equal the given values, e.g. `fs.where(split='train', domain='wild')`."
+        m = np.ones(len(self), bool)
+        for k, v in conds.items():
+            if k not in self.meta: raise KeyError(f"no meta column {k!r}; columns: {list(self.meta.columns)}")
+            m &= (self.meta[k] == v).to_numpy()
+        return self.subset(m)
+
 @dataclass
-class FaceSet:
+class FaceSet(_Samples):
     "Samples table + aligned arrays; see the lesson for the columns."
+    _arrays = _ARRAYS
     meta: pd.DataFrame
     images: object = None
     classes: tuple = BASIC7
@@ -100,42 +140,13 @@ class FaceSet:
     info: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.meta = self.meta.reset_index(drop=True)
-        self.classes = tuple(self.classes)
-        n = len(self.meta)
-        for name in _ARRAYS:
-            a = getattr(self, name)
-            if a is not None and len(a) != n: raise ValueError(f"FaceSet.{name} has {len(a)} rows but meta has {n}")
-        if "label" not in self.meta: self.meta["label"] = -1
-        bad = (self.meta["label"] < -1) | (self.meta["label"] >= len(self.classes))
-        if bad.any(): raise ValueError(f"label codes outside -1..{len(self.classes) - 1} at rows {list(np.flatnonzero(bad)[:5])}")
+        self._check()
         if self.aus is not None and len(self.au_names) != self.aus.shape[1]:
             raise ValueError(f"{self.aus.shape[1]} AU columns but {len(self.au_names)} au_names")
 
-    def __len__(self): return len(self.meta)
     def __repr__(self):
         have = [n for n in _ARRAYS if getattr(self, n) is not None]
         return f"FaceSet({len(self)} faces, classes={list(self.classes)}, arrays={have})"
-
-    @property
-    def label(self) -> np.ndarray: return self.meta["label"].to_numpy()
-
-    def subset(self, idx) -> "FaceSet":
-        "Rows `idx` (boolean mask or integer positions) as a new FaceSet."
-        idx = np.asarray(idx)
-        if idx.dtype == bool:
-            if len(idx) != len(self): raise ValueError(f"mask has {len(idx)} entries for {len(self)} faces")
-            idx = np.flatnonzero(idx)
-        kw = {n: (None if getattr(self, n) is None else getattr(self, n)[idx]) for n in _ARRAYS}
-        return replace(self, meta=self.meta.iloc[idx].reset_index(drop=True), **kw)
-
-    def where(self, **conds) -> "FaceSet":
-        "Rows whose meta columns equal the given values, e.g. `fs.where(split='train', domain='wild')`."
-        m = np.ones(len(self), bool)
-        for k, v in conds.items():
-            if k not in self.meta: raise KeyError(f"no meta column {k!r}; columns: {list(self.meta.columns)}")
-            m &= (self.meta[k] == v).to_numpy()
-        return self.subset(m)
 
     def class_counts(self) -> pd.Series:
         "Number of faces per single-label class (classes with none included)."
@@ -156,8 +167,9 @@ class FaceSet:
 
 # %% ../nbs/01_faceset.ipynb
 @dataclass
-class ClipSet:
+class ClipSet(_Samples):
     "Clips table + per-clip frame stacks."
+    _arrays = ("frames", "votes", "aus")
     meta: pd.DataFrame
     frames: object = None
     classes: tuple = BASIC7
@@ -166,22 +178,5 @@ class ClipSet:
     au_names: tuple = ()
     info: dict = field(default_factory=dict)
 
-    def __post_init__(self):
-        self.meta = self.meta.reset_index(drop=True)
-        self.classes = tuple(self.classes)
-        for name in ("frames", "votes", "aus"):
-            a = getattr(self, name)
-            if a is not None and len(a) != len(self.meta): raise ValueError(f"ClipSet.{name} has {len(a)} clips but meta has {len(self.meta)}")
-        if "label" not in self.meta: self.meta["label"] = -1
-
-    def __len__(self): return len(self.meta)
+    def __post_init__(self): self._check()
     def __repr__(self): return f"ClipSet({len(self)} clips, classes={list(self.classes)})"
-    @property
-    def label(self) -> np.ndarray: return self.meta["label"].to_numpy()
-
-    def subset(self, idx) -> "ClipSet":
-        idx = np.asarray(idx)
-        if idx.dtype == bool: idx = np.flatnonzero(idx)
-        pick = lambda a: None if a is None else (a[idx] if isinstance(a, np.ndarray) else [a[i] for i in idx])
-        return replace(self, meta=self.meta.iloc[idx].reset_index(drop=True), frames=pick(self.frames),
-                       votes=pick(self.votes), aus=pick(self.aus))

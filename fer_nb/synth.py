@@ -732,8 +732,8 @@ def make_crowd(distribution, easiness, n_annotators: int = 315, votes_per_item: 
 
 def vote_counts(df: pd.DataFrame, n_items: int | None = None, classes=BASIC7) -> np.ndarray:
     "Items x classes vote counts from a tidy (item, annotator, label) table."
-    codes = pd.Categorical(df["label"], categories=list(classes)).codes
-    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'][codes < 0]))[:5]}")
+    codes = pd.Index(list(classes)).get_indexer(df["label"].astype(str))
+    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'].astype(str)[codes < 0]))[:5]}")
     n = n_items or int(df["item"].max()) + 1
     out = np.zeros((n, len(classes)), np.int64); np.add.at(out, (df["item"].to_numpy(), codes), 1)
     return out

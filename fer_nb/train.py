@@ -96,7 +96,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
-    y_t = torch.from_numpy(np.asarray(y_all, np.int64))
+    y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy: pandas 3 hands out read-only arrays
     bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress, leave=False)
     t0 = time.time()
     while it < iterations and (stop_at is None or it < stop_at):

@@ -77,3 +77,34 @@ def test_run_writes_results_and_report(tmp_path):
 def test_list_shows_every_experiment():
     r = fer_nb("list")
     assert r.returncode == 0 and "rafdb_naive_detector" in r.stdout and "TIP 2019" in r.stdout
+
+
+def _mini_project(tmp_path):
+    "A folder with two tiny experiments (one fails) and their profiles."
+    exp = tmp_path / "proj" / "nbs" / "experiments"
+    exp.mkdir(parents=True)
+    ok_body = ("from fer_nb.core import Run\nrun = Run('a_ok', profile, out_root)\n"
+               "run.claim('one is one', 1 == 1)\nrun.finish()")
+    write_notebook(exp / "a_ok.ipynb", "profile = 'adhoc'\nout_root = ''\nn = 1", ok_body)
+    write_notebook(exp / "b_fail.ipynb", "profile = 'adhoc'\nout_root = ''", "raise RuntimeError('boom')")
+    (exp / "profiles.toml").write_text(
+        '[experiments.a_ok]\nregenerates = "x"\nminutes = {smoke = 0.1, cpu = 0.1, paper = 0.1}\n'
+        '[experiments.b_fail]\nregenerates = "y"\nminutes = {smoke = 0.1, cpu = 0.1, paper = 0.1}\n'
+        '[smoke.a_ok]\nn = 2\n')
+    return tmp_path / "proj"
+
+
+def test_jobs_and_keep_going(tmp_path):
+    from fer_nb.cli import reproduce
+    root = _mini_project(tmp_path)
+    out = tmp_path / "out"
+    # in parallel, keep going: both run, one failure counted, the good one's results and the report exist
+    assert reproduce("smoke", jobs=2, keep_going=True, out_root=out, root=root) == 1
+    res = json.loads((out / "results" / "a_ok" / "results.json").read_text())
+    assert res["claims"][0]["reproduced"] is True
+    assert (out / "notebooks" / "a_ok.ipynb").exists() and (out / "notebooks" / "b_fail.FAILED.ipynb").exists()
+    assert "a_ok" in (out / "REPORT.md").read_text()
+    # without --keep-going, nothing after the failure runs (b_fail runs first when ordered first)
+    out2 = tmp_path / "out2"
+    assert reproduce("smoke", only=["b_fail", "a_ok"], jobs=1, out_root=out2, root=root) == 2
+    assert not (out2 / "notebooks" / "a_ok.ipynb").exists()
