@@ -25,8 +25,8 @@ __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPE
            'WRINKLE_MAPS', 'WRINKLE_AU', 'OCCLUSIONS', 'KINDS', 'SPONTANEOUS', 'DEFAULT_BASIC_FREQ',
            'DEFAULT_COMPOUND_FREQ', 'DEFAULT_KIND_FREQ', 'SYNTH_VERSION', 'SIZES', 'au_vector', 'prototype_table',
            'Domain', 'domain_params', 'IdentityBank', 'make_identities', 'Nuisance', 'draw_nuisance', 'render_faces',
-           'sample_expressions', 'make_faceset', 'compound_subset', 'make_crowd', 'vote_counts', 'add_label_noise',
-           'make_clipset', 'render_unaligned', 'bench']
+           'sample_expressions', 'make_faceset', 'preset', 'compound_subset', 'make_crowd', 'vote_counts',
+           'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
 
 # %% ../nbs/02_synth.ipynb
 AUS = ("AU1", "AU2", "AU4", "AU5", "AU6", "AU7", "AU9", "AU10", "AU12", "AU14", "AU15", "AU16",
@@ -684,6 +684,11 @@ def make_faceset(n: int, domain: str = "wild", kinds=("basic",), classes=BASIC7,
                  distribution=dist, labels=multi, aus=A, au_names=AUS, info=info)
     if path is not None: _save_faceset(path, fs)
     return fs
+
+def preset(profile: str) -> dict:
+    "`make_faceset` arguments sized for a profile: smoke ~1.5k faces; cpu and paper RAF-DB-sized (15,339 basic + 3,954 compound)."
+    if profile not in SIZES: raise ValueError(f"unknown profile {profile!r}; valid: {', '.join(SIZES)}")
+    return {"n": SIZES[profile], "kinds": ("basic", "compound"), "kind_freq": {"basic": 15339, "compound": 3954}}
 
 def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
     "The compound faces as a FaceSet whose `label` is the compound class (default: RAF-DB's 11-class benchmark)."
