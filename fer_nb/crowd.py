@@ -30,8 +30,8 @@ class Votes:
                 r = df[dup].iloc[0]
                 raise ValueError(f"annotator '{r['annotator']}' voted more than once on item {r['item']} ({int(dup.sum())} repeats); pass duplicates='first' to keep first votes")
             df = df[~dup]
-        self.items, self.item = pd.factorize(df["item"], sort=True)[1], pd.factorize(df["item"], sort=True)[0]
-        self.annotators, self.ann = pd.factorize(df["annotator"], sort=True)[1], pd.factorize(df["annotator"], sort=True)[0]
+        self.item, self.items = pd.factorize(df["item"], sort=True)
+        self.ann, self.annotators = pd.factorize(df["annotator"], sort=True)
         labels = df["label"].astype(str)
         if classes is None:  # a categorical column keeps its category order; otherwise sorted
             classes = list(df["label"].cat.categories) if isinstance(df["label"].dtype, pd.CategoricalDtype) else sorted(pd.unique(df["label"]))

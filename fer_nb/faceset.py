@@ -71,7 +71,7 @@ def align_face(image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool
     "Warp `image` so that its `landmarks` (5 or 3 points) land on `template`; returns (uint8 crop, all landmarks moved)."
     from skimage.transform import warp
     pts = np.asarray(landmarks, np.float64)
-    key = pts[:len(template)] if len(pts) != len(template) and len(pts) == 5 and len(template) == 3 else pts
+    key = pts
     if len(template) == 3 and len(pts) == 5:  # RAF-ML: eye centres and the mouth centre
         key = np.stack([pts[0], pts[1], (pts[3] + pts[4]) / 2])
     if key.shape != (len(template), 2): raise ValueError(f"need {len(template)} (x, y) landmarks, got shape {pts.shape}")
