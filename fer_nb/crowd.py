@@ -11,6 +11,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, logsumexp
 
 from .core import BASIC7, COMPOUND_PARTS
+from .faceset import count_codes
 
 # %% auto 0
 __all__ = ['Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM', 'weighted_distribution', 'partition', 'fleiss_kappa']
@@ -45,7 +46,7 @@ class Votes:
 
     def counts(self) -> np.ndarray:
         "Items x classes vote counts."
-        return np.bincount(self.cell, minlength=self.n_items * self.n_classes).reshape(self.n_items, self.n_classes)
+        return count_codes(self.item, self.lab, self.n_items, self.n_classes)
 
     def __repr__(self): return f"Votes({len(self.item)} votes, {self.n_items} items, {self.n_annotators} annotators, {self.n_classes} classes)"
 

@@ -14,7 +14,7 @@ from .core import BASIC7
 
 # %% auto 0
 __all__ = ['TEMPLATE5', 'TEMPLATE3_RAFML', 'similarity_matrix', 'apply_affine', 'invert_affine', 'landmarks5_from37', 'to_grey',
-           'align_face', 'FaceSet', 'ClipSet']
+           'align_face', 'FaceSet', 'ClipSet', 'count_codes', 'vote_counts']
 
 # %% ../nbs/01_faceset.ipynb
 # (x, y) in a 100x100 crop: eye centres (image left, image right), nose tip, mouth corners (image left, right)
@@ -180,3 +180,16 @@ class ClipSet(_Samples):
 
     def __post_init__(self): self._check()
     def __repr__(self): return f"ClipSet({len(self)} clips, classes={list(self.classes)})"
+
+# %% ../nbs/01_faceset.ipynb
+def count_codes(rows, cols, n_rows: int, n_cols: int) -> np.ndarray:
+    "n_rows x n_cols matrix counting the (row, col) integer-code pairs."
+    rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+    return np.bincount(rows * n_cols + cols, minlength=n_rows * n_cols).reshape(n_rows, n_cols)
+
+def vote_counts(df: pd.DataFrame, n_items: int | None = None, classes=BASIC7) -> np.ndarray:
+    "Items x classes vote counts from a tidy (item, annotator, label) table with integer items 0..n_items-1."
+    codes = pd.Index(list(classes)).get_indexer(df["label"].astype(str))
+    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'].astype(str)[codes < 0]))[:5]}")
+    n = n_items or int(df["item"].max()) + 1
+    return count_codes(df["item"].to_numpy(), codes, n, len(classes))

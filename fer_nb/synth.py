@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from .core import BASIC7, COMPOUND12, COMPOUND_PARTS, DFEW_COUNTS, RAFDB_COUNTS, atomic_write, project_root
-from .faceset import TEMPLATE5, ClipSet, FaceSet, apply_affine, landmarks5_from37, similarity_matrix
+from .faceset import TEMPLATE5, ClipSet, FaceSet, apply_affine, landmarks5_from37, similarity_matrix, vote_counts
 
 # %% auto 0
 __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPER_LIDS', 'LOWER_LIDS', 'UPPER_LIP', 'LOWER_LIP',
@@ -25,8 +25,8 @@ __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPE
            'WRINKLE_MAPS', 'WRINKLE_AU', 'OCCLUSIONS', 'KINDS', 'SPONTANEOUS', 'DEFAULT_BASIC_FREQ',
            'DEFAULT_COMPOUND_FREQ', 'DEFAULT_KIND_FREQ', 'SYNTH_VERSION', 'SIZES', 'au_vector', 'prototype_table',
            'Domain', 'domain_params', 'IdentityBank', 'make_identities', 'Nuisance', 'draw_nuisance', 'render_faces',
-           'sample_expressions', 'make_faceset', 'preset', 'compound_subset', 'make_crowd', 'vote_counts',
-           'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
+           'sample_expressions', 'crowd_easiness', 'make_faceset', 'preset', 'compound_subset', 'make_crowd',
+           'simulate_crowd', 'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
 
 # %% ../nbs/02_synth.ipynb
 AUS = ("AU1", "AU2", "AU4", "AU5", "AU6", "AU7", "AU9", "AU10", "AU12", "AU14", "AU15", "AU16",
@@ -638,6 +638,14 @@ def _cache_path(key: dict) -> Path:
     h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return project_root() / ".cache" / "synthfer" / f"{key['what']}-{h}.npz"
 
+def crowd_easiness(distribution, occluded=None, blurred=None) -> np.ndarray:
+    "Image easiness beta for the crowd: grows with the dominant emotion's share, lower for occluded or blurred faces."
+    P = np.asarray(distribution, np.float64); C = P.shape[1]
+    easy = 0.3 + 2.2 * (P.max(1) - 1 / C) / (1 - 1 / C)
+    if occluded is not None: easy = easy * np.where(occluded, 0.7, 1)
+    if blurred is not None: easy = easy * np.where(blurred, 0.8, 1)
+    return easy
+
 def _save_faceset(path: Path, fs: FaceSet):
     import io
     arrays = {f"meta__{c}": (fs.meta[c].astype(str).to_numpy().astype(str) if pd.api.types.is_string_dtype(fs.meta[c])
@@ -671,8 +679,7 @@ def make_faceset(n: int, domain: str = "wild", kinds=("basic",), classes=BASIC7,
     ident = rng.integers(0, n_id, n)
     nuis = draw_nuisance(n, dom, rng)
     out = render_faces(bank, ident, A, nuis, seed=seed, device=device)
-    peak = (dist.max(1) - 1 / len(classes)) / (1 - 1 / len(classes))
-    easy = (0.3 + 2.2 * peak) * np.where(nuis.occlusion > 0, 0.7, 1) * np.where(nuis.blur > 1, 0.8, 1)
+    easy = crowd_easiness(dist, nuis.occlusion > 0, nuis.blur > 1)
     split = np.where(rng.random(n) < test_frac, "test", "train")
     fold_of_id = rng.permutation(n_id) % n_folds
     attrs = bank.attributes().iloc[ident].reset_index(drop=True)
@@ -735,13 +742,15 @@ def make_crowd(distribution, easiness, n_annotators: int = 315, votes_per_item: 
     df = pd.DataFrame({"item": items, "annotator": ann, "label": pd.Categorical.from_codes(label, categories=list(classes))})
     return df, {"alpha": alpha, "beta": beta, "kind": kind, "bias": bias, "true_label": truth, "n_votes": n_votes}
 
-def vote_counts(df: pd.DataFrame, n_items: int | None = None, classes=BASIC7) -> np.ndarray:
-    "Items x classes vote counts from a tidy (item, annotator, label) table."
-    codes = pd.Index(list(classes)).get_indexer(df["label"].astype(str))
-    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'].astype(str)[codes < 0]))[:5]}")
-    n = n_items or int(df["item"].max()) + 1
-    out = np.zeros((n, len(classes)), np.int64); np.add.at(out, (df["item"].to_numpy(), codes), 1)
-    return out
+def simulate_crowd(n: int = 29672, domain: str = "wild", kinds=KINDS, classes=BASIC7, seed: int = 0, **crowd):
+    """A crowd-annotation run without rendering faces (fast: RAF-DB size in about a second): expressions drawn as
+    `make_faceset` draws them, votes by `make_crowd(**crowd)`. Returns (votes table, truth dict + `meta`, `distribution`)."""
+    dom = DOMAINS[domain] if isinstance(domain, str) else domain
+    rng = np.random.default_rng([seed, 2])
+    meta, _, dist, multi = sample_expressions(n, dom, rng, kinds, classes)
+    nuis = draw_nuisance(n, dom, rng)
+    df, truth = make_crowd(dist, crowd_easiness(dist, nuis.occlusion > 0, nuis.blur > 1), classes=classes, seed=seed, **crowd)
+    return df, {**truth, "meta": meta, "distribution": dist, "multi": multi}
 
 # %% ../nbs/02_synth.ipynb
 def add_label_noise(labels, p: float, n_classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -794,8 +803,7 @@ def make_clipset(n: int, domain: str = "wild", fps: float = 10.0, n_votes: int =
     out = render_faces(bank, ident[clip_of], aus, frames_nuis, seed=seed, device=device)
     starts = np.r_[0, np.cumsum(T)[:-1]]
     frames = [out["images"][s:s + k] for s, k in zip(starts, T)]
-    easy = 0.3 + 2.2 * (dist.max(1) - 1 / 7) / (6 / 7)
-    votes_df, truth = make_crowd(dist, easy, n_annotators=max(20, n_votes * 4), votes_per_item=n_votes, spammer_share=0.05,
+    votes_df, truth = make_crowd(dist, crowd_easiness(dist), n_annotators=max(20, n_votes * 4), votes_per_item=n_votes, spammer_share=0.05,
                                  biased_share=0.05, vary_votes=False, seed=seed)
     V = vote_counts(votes_df, n)
     label = np.where(V.max(1) >= agree, V.argmax(1), -1)

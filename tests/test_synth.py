@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from fer_nb.core import BASIC7
-from fer_nb.faceset import TEMPLATE5, align_face, apply_affine, similarity_matrix
+from fer_nb.faceset import TEMPLATE5, align_face, apply_affine, similarity_matrix, vote_counts
 from fer_nb.synth import (AUS, LAB, add_label_noise, au_vector, draw_nuisance, make_clipset, make_crowd, make_faceset,
-                          make_identities, render_faces, sample_expressions, vote_counts, WILD)
+                          make_identities, render_faces, sample_expressions, WILD)
 
 
 @pytest.fixture(scope="module")
