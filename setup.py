@@ -9,6 +9,7 @@ cfg.read(Path(__file__).parent / "settings.ini", encoding="utf-8")
 cfg = cfg["DEFAULT"]
 requirements = cfg["requirements"].split()
 dev_requirements = cfg["dev_requirements"].split()
+crowd_requirements = cfg["crowd_requirements"].split()  # optional: crowd-kit for the crowd lesson's comparisons
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -26,7 +27,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={"fer_nb": ["assets/*"]},
     install_requires=requirements,
-    extras_require={"dev": dev_requirements},
+    extras_require={"dev": dev_requirements, "crowd": crowd_requirements},
     entry_points={
         "console_scripts": cfg["console_scripts"].split(),
         "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],

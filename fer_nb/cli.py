@@ -278,7 +278,8 @@ def readme_text(root: Path | None = None) -> str:
     return body.strip() + "\n\n<!-- generated from nbs/index.ipynb by `fer-nb readme`: edit the notebook, not this file -->\n"
 
 # %% ../nbs/11_cli.ipynb
-BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)")}
+BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)"),
+           "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM vs majority vote and crowd-kit (goal: EM < 2 s on 2 cores)")}
 
 def run_bench(name: str, n: int | None = None) -> str:
     "Run benchmark `name` (see `BENCHES`) and return its table as markdown."

@@ -14,7 +14,9 @@ from .core import BASIC7, COMPOUND_PARTS
 from .faceset import count_codes
 
 # %% auto 0
-__all__ = ['Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM', 'weighted_distribution', 'partition', 'fleiss_kappa']
+__all__ = ['CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM', 'weighted_distribution', 'partition',
+           'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available',
+           'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
@@ -197,17 +199,18 @@ def partition(G, classes=BASIC7) -> pd.DataFrame:
     for j in np.flatnonzero(two):
         a, b = np.flatnonzero(v6[j]); hi, lo = (a, b) if G6[j, a] >= G6[j, b] else (b, a)
         try: comp[j] = compound_name(classes[emo[hi]], classes[emo[lo]])
-        except KeyError: comp[j] = f"{classes[emo[hi]]}+{classes[emo[lo]]}"   # a pair RAF-DB does not name
+        except KeyError: comp[j] = f"{classes[emo[min(a, b)]]}+{classes[emo[max(a, b)]]}"   # a pair RAF-DB does not name, in class order
     P6 = G6 / G6.sum(1, keepdims=True).clip(1e-12)
     multi = P6 >= 1 / 6 - 1e-12
     subset = np.where(single >= 0, "single", np.where(two, "compound", np.where(multi.sum(1) >= 2, "multi", "other")))
-    out = pd.DataFrame({"single": single, "compound": comp.astype(str), "n_labels_rafml": multi.sum(1), "subset": subset})
+    rafml = (valid.sum(1) >= 2) & (multi.sum(1) >= 2)          # IJCV §3.3 filter, and a multi-hot label with >= 2 emotions
+    out = pd.DataFrame({"single": single, "compound": comp.astype(str), "n_labels_rafml": multi.sum(1), "rafml": rafml, "subset": subset})
     for k, i in enumerate(emo): out[f"ml_{classes[i]}"] = multi[:, k]
     return out
 
 # %% ../nbs/04_crowd.ipynb
-def fleiss_kappa(counts) -> float:
-    "Fleiss' kappa of an items x classes vote-count matrix."
+def fleiss_kappa(counts, per_class: bool = False):
+    "Fleiss' kappa of an items x classes vote-count matrix; with `per_class`, also the per-class kappas."
     n = np.asarray(counts, float)
     if n.ndim != 2: raise ValueError(f"counts must be items x classes, got shape {n.shape}")
     ni = n.sum(1)
@@ -215,4 +218,99 @@ def fleiss_kappa(counts) -> float:
     Pi = ((n ** 2).sum(1) - ni) / (ni * (ni - 1))
     pj = n.sum(0) / ni.sum()
     Pe = (pj ** 2).sum()
-    return float((Pi.mean() - Pe) / (1 - Pe))
+    kappa = float((Pi.mean() - Pe) / (1 - Pe))
+    if not per_class: return kappa
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kj = 1 - (n * (ni[:, None] - n) / (ni * (ni - 1))[:, None]).sum(0) / (len(n) * pj * (1 - pj))
+    return kappa, kj
+
+def cronbach_alpha(X) -> float:
+    "Cronbach's alpha of a cases x items score matrix."
+    X = np.asarray(X, float)
+    if X.ndim != 2 or X.shape[1] < 2: raise ValueError(f"X must be cases x items with >= 2 items, got shape {X.shape}")
+    total = X.sum(1).var(ddof=1)
+    if total == 0: raise ValueError("the item sums do not vary: alpha is undefined")
+    k = X.shape[1]
+    return float(k / (k - 1) * (1 - X.var(0, ddof=1).sum() / total))
+
+def vote_alpha(counts) -> float:
+    "Cronbach's alpha of crowd labels from items x classes counts (cases = (item, class), items = the k votes of an item)."
+    n = np.asarray(counts, float); k = n.sum(1)
+    if len(np.unique(k)) != 1: raise ValueError(f"vote_alpha needs the same number of votes per item; found {sorted(np.unique(k).astype(int))[:5]}: keep the items with one count")
+    k, C = int(k[0]), n.shape[1]
+    return float(k / (k - 1) * (1 - k * (1 / C) * (1 - 1 / C) / n.ravel().var()))
+
+def agreement_table(counts, classes) -> pd.DataFrame:
+    "Per class: share of all votes, Fleiss' per-class kappa, and how strongly voters back the class where it wins the majority."
+    n = np.asarray(counts, float); share = n / n.sum(1, keepdims=True)
+    _, kj = fleiss_kappa(n, per_class=True); mv = n.argmax(1)
+    return pd.DataFrame({"vote_share": n.sum(0) / n.sum(), "fleiss_kappa": kj,
+                         "items_won": np.bincount(mv, minlength=n.shape[1]),
+                         "mean_winning_share": [share[mv == c, c].mean() if (mv == c).any() else np.nan for c in range(n.shape[1])]},
+                        index=pd.Index(list(classes), name="class"))
+
+# %% ../nbs/04_crowd.ipynb
+CROWDKIT_METHODS = ("GLAD", "DawidSkene")
+
+def crowdkit_available() -> bool:
+    "Whether the optional crowd-kit package imports."
+    try: import crowdkit.aggregation  # noqa: F401
+    except ImportError: return False
+    return True
+
+def _crowdkit_fit(v: Votes, method: str):
+    "Labels (codes) and per-annotator reliability from crowd-kit's `method` on the same votes."
+    from crowdkit import aggregation as ck
+    if method not in CROWDKIT_METHODS: raise ValueError(f"unknown crowd-kit method {method!r}; valid: {', '.join(CROWDKIT_METHODS)}")
+    import warnings
+    df = pd.DataFrame({"task": v.item, "worker": v.ann, "label": v.lab})
+    with warnings.catch_warnings():                            # GLAD logs a zero prior density on the way
+        warnings.simplefilter("ignore", RuntimeWarning)
+        m = getattr(ck, method)(n_iter=100).fit(df)
+    labels = m.labels_.reindex(np.arange(v.n_items)).to_numpy()
+    if method == "GLAD": rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
+    else:
+        E, pri = m.errors_, m.priors_                        # rows (worker, observed label), columns true label
+        diag = np.array([[E.loc[(w, c), c] if (w, c) in E.index else 0.0 for c in range(v.n_classes)] for w in range(v.n_annotators)])
+        rel = diag @ pri.reindex(np.arange(v.n_classes)).fillna(0).to_numpy()
+    return labels, rel
+
+def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CROWDKIT_METHODS, seed: int = 0, **em_kw):
+    """Run each aggregation method on the same votes. Returns (summary per method: seconds, accuracy against `true_labels`
+    (item order of `votes.items`) when given, Spearman rho of reliabilities with our EM's; labels table; reliability table)."""
+    import time
+    from scipy.stats import spearmanr
+    v = votes if isinstance(votes, Votes) else Votes(votes)
+    labels, rel, rows = {}, {}, []
+    for m in methods:
+        t0 = time.perf_counter()
+        if m == "majority": labels[m] = majority_vote(v, np.random.default_rng(seed))
+        elif m == "EM":
+            em = ReliabilityEM(**em_kw).fit(v); labels[m], rel[m] = em.labels_, em.alpha_
+        elif m in CROWDKIT_METHODS:
+            if not crowdkit_available(): rows.append({"method": m, "skipped": "crowd-kit not installed"}); continue
+            labels[m], rel[m] = _crowdkit_fit(v, m)
+        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, {', '.join(CROWDKIT_METHODS)}")
+        row = {"method": m, "seconds": time.perf_counter() - t0}
+        if m == "EM": row["iterations"] = em.n_iter_
+        if true_labels is not None: row["accuracy"] = float((labels[m] == np.asarray(true_labels)).mean())
+        if m in rel and "EM" in rel: row["rho_reliability_vs_EM"] = float(spearmanr(rel[m], rel["EM"]).statistic)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("method"), pd.DataFrame(labels, index=v.items), pd.DataFrame(rel, index=v.annotators)
+
+# %% ../nbs/04_crowd.ipynb
+def bench(n: int = 29672, votes_per_item: int = 40, glad_max_items: int | None = None, seed: int = 0) -> pd.DataFrame:
+    "Wall time and accuracy of majority vote, our EM and crowd-kit (when installed) on one simulated crowd."
+    from fer_nb.synth import simulate_crowd
+    df, truth = simulate_crowd(n, votes_per_item=votes_per_item, seed=seed)
+    v = Votes(df); t = truth["true_label"][v.items]
+    summary = compare_aggregators(v, t, methods=("majority", "EM", "DawidSkene"))[0]
+    if crowdkit_available():                                   # GLAD beside our EM on the same (possibly capped) table
+        vs = Votes(df[df["item"] < (glad_max_items or n)]); scale = n / vs.n_items
+        g = compare_aggregators(vs, truth["true_label"][vs.items], methods=("EM", "GLAD"))[0].loc["GLAD"]
+        summary.loc["GLAD"] = g
+        summary.loc["GLAD", "seconds"] = g["seconds"] * scale
+        summary.loc["GLAD", "note"] = "" if scale == 1 else f"timed on {vs.n_items} items, scaled x{scale:.1f}"
+    summary["seconds_vs_EM"] = summary["seconds"] / summary.loc["EM", "seconds"]
+    summary.insert(0, "votes", len(df))
+    return summary.reset_index()
