@@ -264,8 +264,8 @@ def _crowdkit_fit(v: Votes, method: str):
     if method not in CROWDKIT_METHODS: raise ValueError(f"unknown crowd-kit method {method!r}; valid: {', '.join(CROWDKIT_METHODS)}")
     import warnings
     df = pd.DataFrame({"task": v.item, "worker": v.ann, "label": v.lab})
-    with warnings.catch_warnings():                            # GLAD logs a zero prior density on the way
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with warnings.catch_warnings():                            # crowd-kit's own noise: pandas deprecations, GLAD's log(0)
+        warnings.simplefilter("ignore")
         m = getattr(ck, method)(n_iter=100).fit(df)
     labels = m.labels_.reindex(np.arange(v.n_items)).to_numpy()
     if method == "GLAD": rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
@@ -312,5 +312,6 @@ def bench(n: int = 29672, votes_per_item: int = 40, glad_max_items: int | None =
         summary.loc["GLAD", "seconds"] = g["seconds"] * scale
         summary.loc["GLAD", "note"] = "" if scale == 1 else f"timed on {vs.n_items} items, scaled x{scale:.1f}"
     summary["seconds_vs_EM"] = summary["seconds"] / summary.loc["EM", "seconds"]
+    if "note" in summary: summary["note"] = summary["note"].fillna("")
     summary.insert(0, "votes", len(df))
     return summary.reset_index()
