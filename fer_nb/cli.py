@@ -22,8 +22,8 @@ from .core import atomic_write, git_commit, project_root
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
            'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
-           'plan', 'reproduce', 'load_results', 'code_changed_since', 'report', 'list_experiments', 'run_notebook',
-           'readme_text', 'run_bench', 'run_cli', 'main']
+           'plan', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
+           'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_bench', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -195,12 +195,36 @@ def load_results(out_root: Path) -> list[dict]:
         except json.JSONDecodeError as e: raise CLIError(f"{p}: malformed results.json ({e})") from None
     return res
 
-def code_changed_since(commit: str, root: Path | None = None) -> bool:
-    "True when files outside `outputs/` differ between `commit` and the working tree (unknown commit: True)."
+def experiment_sources(name: str, root: Path | None = None) -> list[str]:
+    """Files an experiment's results depend on: its notebook, `settings.ini`, and the `fer_nb` modules
+    the notebook imports, followed through the modules' own imports (lazy ones included)."""
+    import re
+    root = Path(root or project_root())
+    nb = root / "nbs" / "experiments" / f"{name}.ipynb"
+    pat = re.compile(r"(?:fer_nb|from )\.(\w+)")                # fer_nb.x, and nbdev's relative `from .x import`
+    todo, seen = set(pat.findall(nb.read_text(encoding="utf-8"))) if nb.exists() else set(), set()
+    while todo:
+        m = todo.pop(); f = root / "fer_nb" / f"{m}.py"
+        if m in seen or not f.exists(): continue
+        seen.add(m); todo |= set(pat.findall(f.read_text(encoding="utf-8"))) - seen
+    return ([f"nbs/experiments/{name}.ipynb", "settings.ini", "fer_nb/__init__.py"]
+            + [f"fer_nb/{m}.py" for m in sorted(seen)])
+
+def profile_changed_since(commit: str, profile: str, name: str, root: Path | None = None) -> bool:
+    "True when the experiment's own tables in profiles.toml (its description and `[profile.name]`) differ from `commit`'s."
+    import subprocess
+    root = Path(root or project_root())
+    r = subprocess.run(["git", "show", f"{commit.replace('+dirty', '')}:nbs/experiments/profiles.toml"], cwd=root, capture_output=True, text=True, timeout=30)
+    if r.returncode: return True
+    mine = lambda P: (P.get("experiments", {}).get(name), P.get(profile, {}).get(name))
+    return mine(tomllib.loads(r.stdout)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
+
+def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> bool:
+    "True when `paths` (default: everything outside `outputs/`) differ between `commit` and the working tree (unknown commit: True)."
     import subprocess
     c = commit.replace("+dirty", "")
     if not c or c == "unknown" or commit.endswith("+dirty"): return True
-    r = subprocess.run(["git", "diff", "--quiet", c, "--", ".", ":(exclude)outputs"], cwd=root or project_root(),
+    r = subprocess.run(["git", "diff", "--quiet", c, "--", *paths, ":(exclude)outputs"], cwd=root or project_root(),
                        capture_output=True, timeout=30)
     return r.returncode != 0
 
@@ -212,7 +236,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     L = [f"# fer_nb report — profile `{profile}`", "",
          f"Written {now} at commit `{head}`. Each experiment below names the commit and device its numbers came from; "
-         "a result is marked stale when code outside `outputs/` changed since its commit. Regenerate with "
+         "a result is marked stale when its notebook, its profile parameters, the settings or a library module it imports changed since its commit. Regenerate with "
          f"`fer-nb reproduce --profile {profile}`.", ""]
     if not results: L += ["No results yet."]
     n_claims = sum(len(r.get("claims", [])) for r in results)
@@ -221,7 +245,8 @@ def report(profile: str, out_root: Path | None = None) -> Path:
           "| experiment | data | claims reproduced | wall time (s) | commit | device | skipped parts |", "|---|---|---|---|---|---|---|"]
     for r in results:
         cl = r.get("claims", []); commit = r.get("git_commit", "?")
-        stale = " (stale)" if code_changed_since(commit) else ""
+        stale = " (stale)" if (code_changed_since(commit, paths=experiment_sources(r["experiment"]))
+                                or profile_changed_since(commit, profile, r["experiment"])) else ""
         L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
                  f"{r.get('wall_time_s', '')} | `{commit}`{stale} | {r.get('device', '')} | {len(r.get('skipped', {}))} |")
     for r in results:

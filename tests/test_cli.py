@@ -108,3 +108,15 @@ def test_jobs_and_keep_going(tmp_path):
     out2 = tmp_path / "out2"
     assert reproduce("smoke", only=["b_fail", "a_ok"], jobs=1, out_root=out2, root=root) == 2
     assert not (out2 / "notebooks" / "a_ok.ipynb").exists()
+
+
+def test_staleness_follows_the_modules_an_experiment_imports():
+    from fer_nb.cli import experiment_sources
+    src = experiment_sources("rafdb_crowd_em")
+    assert {"fer_nb/crowd.py", "fer_nb/data.py", "fer_nb/synth.py", "fer_nb/faceset.py", "fer_nb/core.py",
+            "nbs/experiments/rafdb_crowd_em.ipynb"} <= set(src)
+    assert "fer_nb/train.py" not in src and "fer_nb/cli.py" not in src
+    assert "fer_nb/crowd.py" not in experiment_sources("rafdb_naive_detector")
+    from fer_nb.cli import profile_changed_since
+    assert not profile_changed_since("HEAD", "cpu", "rafdb_naive_detector")
+    assert profile_changed_since("no-such-commit", "cpu", "rafdb_naive_detector")
