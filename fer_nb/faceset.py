@@ -85,8 +85,10 @@ def align_face(image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool
 _ARRAYS = ("images", "landmarks5", "landmarks37", "votes", "distribution", "labels", "aus")
 
 def _take(a, idx):
-    "Rows `idx` of an array, a list, or a lazy sequence."
-    return None if a is None else (a[idx] if isinstance(a, np.ndarray) else [a[i] for i in idx])
+    "Rows `idx` of an array, a list, or a lazy sequence (which stays lazy when it has a `subset` method)."
+    if a is None: return None
+    if isinstance(a, np.ndarray): return a[idx]
+    return a.subset(idx) if hasattr(a, "subset") else [a[i] for i in idx]
 
 class _Samples:
     "What FaceSet and ClipSet share: a `meta` table, per-row arrays named in `_arrays`, an integer `label` column."
