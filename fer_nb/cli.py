@@ -331,6 +331,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--profile", default="smoke"); g.add_argument("--out", type=Path)
     b = sub.add_parser("bench", help="speed benchmarks: ratios to their targets, measured in one run")
     b.add_argument("name", choices=sorted(BENCHES)); b.add_argument("--n", type=int, help="problem size")
+    dc = sub.add_parser("data", help="real datasets: `data check PATH --format F` validates one in its official layout")
+    dsub = dc.add_subparsers(dest="data_cmd", required=True)
+    ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
+    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, fer2013, ferplus, folder or csv")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
     return p
@@ -351,6 +355,11 @@ def run_cli(argv: list[str] | None = None) -> int:
             print(report(args.profile, args.out)); return 0
         if args.cmd == "bench":
             print(run_bench(args.name, args.n)); return 0
+        if args.cmd == "data":
+            from fer_nb.data import LOADERS, check_dataset
+            if args.format not in LOADERS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(LOADERS)}")
+            rep, ok = check_dataset(args.path, args.format, progress=True)
+            print(rep); return 0 if ok else 1
         if args.cmd == "readme":
             path, txt = project_root() / "README.md", readme_text()
             if args.check:

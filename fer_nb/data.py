@@ -15,9 +15,9 @@ from .faceset import ClipSet, FaceSet
 
 # %% auto 0
 __all__ = ['IMAGE_EXTS', 'FERPLUS_COLUMNS', 'FERPLUS_SPLITS', 'RAFDB_GENDER', 'RAFDB_RACE', 'RAFDB_AGE', 'DFEW_VOTE_COLUMNS',
-           'FER2013', 'read_image', 'ImageFiles', 'read_lines', 'parse_codes', 'class_codes', 'load_ferplus',
+           'FER2013', 'LOADERS', 'read_image', 'ImageFiles', 'read_lines', 'parse_codes', 'class_codes', 'load_ferplus',
            'load_rafdb', 'load_rafml', 'FrameFolders', 'load_dfew', 'load_fer2013', 'load_image_folder',
-           'load_image_csv']
+           'load_image_csv', 'check_dataset']
 
 # %% ../nbs/03_data.ipynb
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp")
@@ -378,3 +378,46 @@ def load_image_csv(csv, image_col: str = "image", label_col: str = "expression",
     meta = df.rename(columns={image_col: "image", label_col: "expression"}).assign(label=code, dataset=csv.parent.name)
     if "split" not in meta: meta["split"] = split
     return FaceSet(meta, images=ImageFiles([image_dir / n for n in df[image_col]]), classes=classes, info={"dataset": csv.parent.name, "csv": str(csv)})
+
+# %% ../nbs/03_data.ipynb
+LOADERS = {"rafdb": lambda p: [load_rafdb(p, s) for s in ("basic", "compound") if (Path(p) / s).is_dir()] or [load_rafdb(p)],
+           "rafml": lambda p: [load_rafml(p)], "dfew": lambda p: [load_dfew(p)], "fer2013": lambda p: [load_fer2013(p)],
+           "ferplus": lambda p: [load_ferplus(p, images=True)], "folder": lambda p: [load_image_folder(p)],
+           "csv": lambda p: [load_image_csv(p)]}
+
+def _extra_files(paths) -> list[str]:
+    "Image files in the folders of `paths` that `paths` do not name."
+    named = {Path(p).resolve() for p in paths}
+    dirs = {Path(p).parent for p in paths}
+    extra = [f for d in dirs if d.is_dir() for f in d.iterdir() if f.suffix.lower() in IMAGE_EXTS and f.resolve() not in named]
+    return sorted(str(f) for f in extra)
+
+def check_dataset(path, fmt: str, progress: bool = False, max_rows: int = 20) -> tuple[str, bool]:
+    "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `LOADERS`)."
+    if fmt not in LOADERS: raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(LOADERS)}")
+    L = [f"# data check: `{path}` as {fmt}", ""]
+    try: sets = LOADERS[fmt](path)
+    except (ValueError, FileNotFoundError) as e: return "\n".join(L + [f"**cannot load**: {e}"]), False
+    ok = True
+    for s in sets:
+        name = " ".join(str(s.info.get(k, "")) for k in ("dataset", "subset")).strip()
+        lab = s.meta.label.map(lambda k: s.classes[k] if k >= 0 else "(none)")
+        L += [f"## {name}: {len(s)} {'clips' if isinstance(s, ClipSet) else 'images'}", "",
+              pd.crosstab(lab.rename("class"), s.meta.get("split", pd.Series("all", index=s.meta.index)).rename("split"), margins=True).to_markdown(), ""]
+        if isinstance(s, ClipSet):
+            probs = []
+            for i in range(len(s)):
+                try: s.frames.frame_paths(i)
+                except (FileNotFoundError, ValueError) as e: probs.append({"index": i, "path": str(s.frames.dirs[i]), "problem": str(e).split(": ", 1)[-1]})
+            probs, extra = pd.DataFrame(probs, columns=["index", "path", "problem"]), []
+        elif isinstance(s.images, ImageFiles):
+            probs, extra = s.images.problems(progress), _extra_files(s.images.paths)
+        else: probs, extra = pd.DataFrame(columns=["index", "path", "problem"]), []
+        if len(probs):
+            ok = False
+            L += [f"**{len(probs)} unusable image files** ({probs.problem.str.split(' ').str[0].value_counts().to_dict()}):", "",
+                  probs.head(max_rows).to_markdown(index=False), ""]
+        else: L += ["Every image decodes.", ""]
+        if extra: L += [f"{len(extra)} image files no label file names (not an error), e.g. {', '.join(extra[:3])}", ""]
+    L += ["**usable**" if ok else "**not usable as it stands**: fix the files above"]
+    return "\n".join(L), ok

@@ -153,3 +153,16 @@ def test_real_ferplus_and_faces_wild():
     assert set(fs.meta.split) == {"train", "valid"}                                       # PrivateTest is held back
     fw = load_image_csv(wild / "labels.csv")
     assert len(fw) == 371 and fw.images.problems().empty
+
+
+def test_data_check_cli(tmp_path, capsys):
+    from fer_nb.cli import run_cli
+    rafdb_tree(tmp_path)
+    assert run_cli(["data", "check", str(tmp_path), "--format", "rafdb"]) == 0
+    assert "usable" in capsys.readouterr().out
+    (tmp_path / "basic" / "Image" / "aligned" / "test_0001_aligned.jpg").write_bytes(b"\xff\xd8 truncated")
+    _img(tmp_path / "basic" / "Image" / "aligned" / "stray_aligned.jpg")
+    assert run_cli(["data", "check", str(tmp_path), "--format", "rafdb"]) == 1
+    out = capsys.readouterr().out
+    assert "test_0001_aligned.jpg" in out and "1 image files no label file names" in out
+    assert run_cli(["data", "check", str(tmp_path), "--format", "nope"]) == 2
