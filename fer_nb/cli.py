@@ -334,7 +334,7 @@ def _parser() -> argparse.ArgumentParser:
     dc = sub.add_parser("data", help="real datasets: `data check PATH --format F` validates one in its official layout")
     dsub = dc.add_subparsers(dest="data_cmd", required=True)
     ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
-    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, fer2013, ferplus, folder or csv")
+    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder or csv")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
     return p

@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 
 from .core import BASIC7, COMPOUND11, DFEW, EMOTIONS8, FERPLUS, RAFDB_BASIC, Vocab, canonical, find_dataset
-from .faceset import ClipSet, FaceSet
+from .faceset import ClipSet, FaceSet, landmarks5_from68
 
 # %% auto 0
 __all__ = ['IMAGE_EXTS', 'FERPLUS_COLUMNS', 'FERPLUS_SPLITS', 'RAFDB_GENDER', 'RAFDB_RACE', 'RAFDB_AGE', 'DFEW_VOTE_COLUMNS',
-           'FER2013', 'LOADERS', 'read_image', 'ImageFiles', 'read_lines', 'parse_codes', 'class_codes', 'load_ferplus',
-           'load_rafdb', 'load_rafml', 'FrameFolders', 'load_dfew', 'load_fer2013', 'load_image_folder',
+           'FER2013', 'CKPLUS', 'JAFFE_CODES', 'JAFFE_RATINGS', 'AFFECTNET', 'LOADERS', 'read_image', 'ImageFiles',
+           'read_lines', 'parse_codes', 'class_codes', 'load_ferplus', 'load_rafdb', 'load_rafml', 'FrameFolders',
+           'load_dfew', 'load_fer2013', 'load_ckplus', 'load_jaffe', 'load_sfew', 'load_affectnet', 'load_image_folder',
            'load_image_csv', 'check_dataset']
 
 # %% ../nbs/03_data.ipynb
@@ -343,6 +344,112 @@ def load_fer2013(path) -> FaceSet:
     return FaceSet(meta, images=imgs.reshape(-1, 48, 48).astype(np.uint8), classes=BASIC7, info={"dataset": "FER2013", "path": str(path)})
 
 # %% ../nbs/03_data.ipynb
+CKPLUS = Vocab(("neutral", "anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise"), "ckplus:")
+JAFFE_CODES = {"AN": "anger", "DI": "disgust", "FE": "fear", "HA": "happiness", "NE": "neutral", "SA": "sadness", "SU": "surprise"}
+JAFFE_RATINGS = {"SUR": "surprise", "FEA": "fear", "DIS": "disgust", "HAP": "happiness", "SAD": "sadness", "ANG": "anger"}
+
+def _number_file(path: Path) -> float:
+    try: return float(path.read_text().split()[0])
+    except (IndexError, ValueError): raise ValueError(f"{path}: expected one number") from None
+
+def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
+    "CK+'s labelled sequences: peak frames (and first frames as neutral with `neutral_first`), labels in EMOTIONS8 order."
+    root = Path(root); emo_root = root / "Emotion"
+    if not emo_root.is_dir(): raise FileNotFoundError(f"{emo_root}: CK+ Emotion folder not found")
+    rows, aus = [], []
+    for f in sorted(emo_root.glob("S*/*/*_emotion.txt")):
+        code = _number_file(f)
+        if code not in range(8): raise ValueError(f"{f}: emotion code {code:g} is outside 0..7")
+        subj, seq = f.parent.parent.name, f.parent.name
+        frames = sorted((root / "cohn-kanade-images" / subj / seq).glob("*.png"))
+        if not frames: raise FileNotFoundError(f"{root / 'cohn-kanade-images' / subj / seq}: no frames for {f.name}")
+        facs = root / "FACS" / subj / seq / f.name.replace("_emotion.txt", "_facs.txt")
+        codes = sorted({int(float(line.split()[0])) for line in facs.read_text().splitlines() if line.strip()}) if facs.exists() else []
+        lm = root / "Landmarks" / subj / seq / (frames[-1].stem + "_landmarks.txt")
+        rows.append({"image": str(frames[-1].relative_to(root)), "path": frames[-1], "subject": subj, "sequence": seq,
+                     "label": EMOTIONS8.index(CKPLUS[int(code)]), "frame": "peak", "facs": " ".join(f"AU{c}" for c in codes), "lm": lm})
+        if neutral_first: rows.append({**rows[-1], "image": str(frames[0].relative_to(root)), "path": frames[0], "label": EMOTIONS8.index("neutral"),
+                                       "frame": "first", "facs": "", "lm": root / "Landmarks" / subj / seq / (frames[0].stem + "_landmarks.txt")})
+    if not rows: raise ValueError(f"{emo_root}: no *_emotion.txt files under S*/*/")
+    meta = pd.DataFrame(rows)
+    kw = {}
+    if all(p.exists() for p in meta.lm): kw["landmarks5"] = landmarks5_from68(np.stack([_points(p, 68) for p in meta.lm]))
+    if au_names is not None:
+        au_names = tuple(au_names)
+        kw.update(aus=np.array([[a in set(f.split()) for a in au_names] for f in meta.facs], np.float32), au_names=au_names)
+    return FaceSet(meta.drop(columns=["path", "lm"]).assign(split="train", dataset="CK+"), images=ImageFiles(meta.path),
+                   classes=EMOTIONS8, info={"dataset": "CK+", "root": str(root)}, **kw)
+
+def load_jaffe(root, ratings: str | None = None, threshold: float = 3.0, inclusive: bool = True) -> FaceSet:
+    """JAFFE's images (labels in BASIC7 order) and, when a rating table is found (`ratings`, default: the first *.txt in
+    root naming PIC), the 6-d rating `distribution` and RAF-ML's multi-hot `labels` (rating >= or > `threshold`)."""
+    root = Path(root)
+    files = sorted(p for p in root.iterdir() if p.suffix.lower() in (".tiff", ".tif")) if root.is_dir() else []
+    if not files: raise FileNotFoundError(f"{root}: no JAFFE .tiff images")
+    rows = []
+    for p in files:
+        parts = p.name.split(".")
+        code = parts[1][:2] if len(parts) >= 3 else ""
+        if code not in JAFFE_CODES: raise ValueError(f"{p}: file name is not subject.expressionN.id.tiff with an expression in {list(JAFFE_CODES)}")
+        rows.append({"image": p.name, "subject": parts[0], "pic": f"{parts[0]}-{parts[1]}", "label": BASIC7.index(JAFFE_CODES[code])})
+    meta = pd.DataFrame(rows).assign(split="train", dataset="JAFFE")
+    kw = {}
+    rp = Path(ratings) if ratings else next((f for f in sorted(root.glob("*.txt")) if "PIC" in f.read_text(errors="replace")), None)
+    if rp is not None:
+        lines = [l.split() for l in rp.read_text(errors="replace").splitlines() if l.strip()]
+        head_i = next((i for i, l in enumerate(lines) if "PIC" in l), None)
+        if head_i is None: raise ValueError(f"{rp}: no header line naming PIC")
+        head = [h.lstrip("#") for h in lines[head_i] if h.lstrip("#")]
+        missing = [c for c in list(JAFFE_RATINGS) + ["PIC"] if c not in head]
+        if missing: raise ValueError(f"{rp}: header lacks {missing}")
+        tab = {}
+        for i, l in enumerate(lines[head_i + 1:], head_i + 2):
+            vals = l[-len(head):]
+            if len(vals) != len(head): raise ValueError(f"{rp}, line {i}: expected {len(head)} fields")
+            try: tab[vals[head.index("PIC")]] = [float(vals[head.index(c)]) for c in JAFFE_RATINGS]
+            except ValueError: raise ValueError(f"{rp}, line {i}: ratings must be numbers") from None
+        absent = [p_ for p_ in meta.pic if p_ not in tab]
+        if absent: raise ValueError(f"{rp}: no ratings for {len(absent)} pictures, e.g. {absent[0]}")
+        R = np.array([tab[p_] for p_ in meta.pic])                 # columns in BASIC6 order (surprise ... anger)
+        kw = {"distribution": (R / R.sum(1, keepdims=True)).astype(np.float32),
+              "labels": ((R >= threshold) if inclusive else (R > threshold)).astype(np.float32)}
+        meta["n_labels"] = kw["labels"].sum(1).astype(int)
+        meta[[f"rating_{c}" for c in JAFFE_RATINGS.values()]] = R
+    fs = FaceSet(meta, images=ImageFiles([root / n for n in meta.image]), classes=BASIC7, info={"dataset": "JAFFE", "root": str(root)}, **kw)
+    if "labels" in kw: fs.info["label_classes"] = BASIC7[:6]
+    return fs
+
+# %% ../nbs/03_data.ipynb
+AFFECTNET = Vocab(("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger", "contempt"), "affectnet:")
+
+def load_sfew(root) -> FaceSet:
+    "SFEW 2.0's Train and Val folders (split train / valid)."
+    root = Path(root)
+    parts = [load_image_folder(root / d, classes=BASIC7, split=s) for d, s in (("Train", "train"), ("Val", "valid")) if (root / d).is_dir()]
+    if not parts: raise FileNotFoundError(f"{root}: no Train/ or Val/ folder")
+    fs = FaceSet(pd.concat([p.meta for p in parts], ignore_index=True).assign(dataset="SFEW 2.0"),
+                 images=ImageFiles([q for p in parts for q in p.images.paths]), classes=BASIC7, info={"dataset": "SFEW 2.0", "root": str(root)})
+    return fs
+
+def load_affectnet(root, splits=("training", "validation")) -> FaceSet:
+    "AffectNet's manually annotated lists: face boxes, 68 landmarks, expression (EMOTIONS8), valence and arousal."
+    root = Path(root); metas = []
+    for s in splits:
+        f = root / "Manually_Annotated_file_lists" / f"{s}.csv"
+        df = _read_table(f, ("subDirectory_filePath", "face_x", "face_y", "face_width", "face_height", "facial_landmarks", "expression", "valence", "arousal"))
+        code = parse_codes(df.expression, np.arange(len(df)) + 2, f, 0, 10, "expression")
+        va = df[["valence", "arousal"]].apply(pd.to_numeric, errors="coerce")
+        if va.isna().any().any(): raise ValueError(f"{f}, line {int(np.flatnonzero(va.isna().any(axis=1).to_numpy())[0]) + 2}: valence/arousal must be numbers")
+        lab = np.where(code <= 7, AFFECTNET.map_codes(np.minimum(code, 7), Vocab(EMOTIONS8)), -1)
+        metas.append(pd.DataFrame({"image": df.subDirectory_filePath, "split": "train" if s == "training" else "valid", "label": lab,
+                                   "affectnet_code": code, "valence": va.valence, "arousal": va.arousal,
+                                   **{c: pd.to_numeric(df[c], errors="coerce") for c in ("face_x", "face_y", "face_width", "face_height")},
+                                   "facial_landmarks": df.facial_landmarks}))
+    meta = pd.concat(metas, ignore_index=True).assign(dataset="AffectNet")
+    return FaceSet(meta, images=ImageFiles([root / "Manually_Annotated_Images" / p for p in meta.image]), classes=EMOTIONS8,
+                   info={"dataset": "AffectNet", "root": str(root)})
+
+# %% ../nbs/03_data.ipynb
 def _classes_for(codes_names, classes):
     if classes is not None: return tuple(classes)
     seen = set()
@@ -383,7 +490,8 @@ def load_image_csv(csv, image_col: str = "image", label_col: str = "expression",
 LOADERS = {"rafdb": lambda p: [load_rafdb(p, s) for s in ("basic", "compound") if (Path(p) / s).is_dir()] or [load_rafdb(p)],
            "rafml": lambda p: [load_rafml(p)], "dfew": lambda p: [load_dfew(p)], "fer2013": lambda p: [load_fer2013(p)],
            "ferplus": lambda p: [load_ferplus(p, images=True)], "folder": lambda p: [load_image_folder(p)],
-           "csv": lambda p: [load_image_csv(p)]}
+           "csv": lambda p: [load_image_csv(p)], "ckplus": lambda p: [load_ckplus(p)], "jaffe": lambda p: [load_jaffe(p)],
+           "sfew": lambda p: [load_sfew(p)], "affectnet": lambda p: [load_affectnet(p)]}
 
 def _extra_files(paths) -> list[str]:
     "Image files in the folders of `paths` that `paths` do not name."

@@ -13,8 +13,8 @@ import pandas as pd
 from .core import BASIC7
 
 # %% auto 0
-__all__ = ['TEMPLATE5', 'TEMPLATE3_RAFML', 'similarity_matrix', 'apply_affine', 'invert_affine', 'landmarks5_from37', 'to_grey',
-           'align_face', 'FaceSet', 'ClipSet', 'count_codes', 'vote_counts']
+__all__ = ['TEMPLATE5', 'TEMPLATE3_RAFML', 'similarity_matrix', 'apply_affine', 'invert_affine', 'landmarks5_from37',
+           'landmarks5_from68', 'to_grey', 'align_face', 'FaceSet', 'ClipSet', 'count_codes', 'vote_counts']
 
 # %% ../nbs/01_faceset.ipynb
 # (x, y) in a 100x100 crop: eye centres (image left, image right), nose tip, mouth corners (image left, right)
@@ -54,6 +54,12 @@ def landmarks5_from37(l37) -> np.ndarray:
     "The 5 alignment points from SynthFER's 37-point layout (eye centres = mean of each eye's 6 points)."
     l37 = np.asarray(l37)
     return np.stack([l37[..., 10:16, :].mean(-2), l37[..., 16:22, :].mean(-2), l37[..., 23, :], l37[..., 26, :], l37[..., 30, :]], -2)
+
+def landmarks5_from68(l68) -> np.ndarray:
+    "The 5 alignment points from the 68-point iBUG layout (CK+, AffectNet): eye centres (36-41, 42-47), nose tip 30, mouth corners 48, 54."
+    l68 = np.asarray(l68)
+    if l68.shape[-2:] != (68, 2): raise ValueError(f"expected (..., 68, 2) landmarks, got {l68.shape}")
+    return np.stack([l68[..., 36:42, :].mean(-2), l68[..., 42:48, :].mean(-2), l68[..., 30, :], l68[..., 48, :], l68[..., 54, :]], -2)
 
 def to_grey(image) -> np.ndarray:
     "Any 8/16-bit grey, RGB or RGBA image -> float32 grey in [0, 1]."

@@ -166,3 +166,56 @@ def test_data_check_cli(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "test_0001_aligned.jpg" in out and "1 image files no label file names" in out
     assert run_cli(["data", "check", str(tmp_path), "--format", "nope"]) == 2
+
+
+def test_ckplus_peak_frames_aus_and_landmarks(tmp_path):
+    from fer_nb.data import load_ckplus
+    seq = tmp_path / "cohn-kanade-images" / "S005" / "001"
+    for f in range(1, 4):
+        _img(seq / f"S005_001_{f:08d}.png", (30, 40), value=f * 50)
+    e = tmp_path / "Emotion" / "S005" / "001"; e.mkdir(parents=True)
+    (e / "S005_001_00000003_emotion.txt").write_text("   3.0000000e+00\n")            # 3 = disgust
+    fa = tmp_path / "FACS" / "S005" / "001"; fa.mkdir(parents=True)
+    (fa / "S005_001_00000003_facs.txt").write_text("   9.0000000e+00   0.0000000e+00\n   1.7000000e+01   0.0000000e+00\n")
+    lm = tmp_path / "Landmarks" / "S005" / "001"; lm.mkdir(parents=True)
+    for f in (1, 3):
+        (lm / f"S005_001_{f:08d}_landmarks.txt").write_text("".join(f"{i}.0 {2 * i}.0\n" for i in range(68)))
+    fs = load_ckplus(tmp_path, neutral_first=True, au_names=("AU4", "AU9", "AU17"))
+    assert [fs.classes[k] for k in fs.label] == ["disgust", "neutral"] and fs.meta.frame.tolist() == ["peak", "first"]
+    assert fs.images[0].mean() == 150 and fs.aus.tolist()[0] == [0, 1, 1] and fs.landmarks5.shape == (2, 5, 2)
+    assert fs.meta.subject[0] == "S005"
+    (e / "S005_001_00000003_emotion.txt").write_text("9\n")
+    with pytest.raises(ValueError, match="emotion code 9 is outside 0..7"):
+        load_ckplus(tmp_path)
+
+
+def test_jaffe_ratings_threshold(tmp_path):
+    from fer_nb.data import load_jaffe
+    for n in ("KA.AN1.39.tiff", "KA.HA2.30.tiff"):
+        Image.fromarray(np.zeros((16, 16), np.uint8)).save(tmp_path / n)
+    (tmp_path / "semantic.txt").write_text("#  HAP SAD SUR ANG DIS FEA PIC\n1 1.2 2.0 1.5 4.1 3.0 1.1 KA-AN1\n2 4.8 1.0 2.9 1.0 1.0 1.0 KA-HA2\n")
+    fs = load_jaffe(tmp_path)
+    assert [fs.classes[k] for k in fs.label] == ["anger", "happiness"]
+    # BASIC6 order: surprise, fear, disgust, happiness, sadness, anger
+    assert fs.labels.tolist() == [[0, 0, 1, 0, 0, 1], [0, 0, 0, 1, 0, 0]]
+    assert load_jaffe(tmp_path, inclusive=False).labels.tolist()[0] == [0, 0, 0, 0, 0, 1]
+    Image.fromarray(np.zeros((16, 16), np.uint8)).save(tmp_path / "KA.XX1.1.tiff")
+    with pytest.raises(ValueError, match="KA.XX1.1.tiff: file name is not subject.expressionN.id.tiff"):
+        load_jaffe(tmp_path)
+
+
+def test_sfew_and_affectnet(tmp_path):
+    from fer_nb.data import load_affectnet, load_sfew
+    _img(tmp_path / "sfew" / "Train" / "Angry" / "a.png", (20, 20)); _img(tmp_path / "sfew" / "Val" / "Happy" / "b.png", (20, 20))
+    fs = load_sfew(tmp_path / "sfew")
+    assert fs.meta.split.tolist() == ["train", "valid"] and [fs.classes[k] for k in fs.label] == ["anger", "happiness"]
+    lists = tmp_path / "aff" / "Manually_Annotated_file_lists"; lists.mkdir(parents=True)
+    head = "subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal\n"
+    (lists / "training.csv").write_text(head + '1/a.jpg,10,10,50,50,"1;2",7,0.5,-0.2\n2/b.jpg,0,0,9,9,"1;2",9,-2,-2\n')
+    (lists / "validation.csv").write_text(head + '3/c.jpg,0,0,9,9,"1;2",1,0.9,0.1\n')
+    fa = load_affectnet(tmp_path / "aff")
+    assert [fa.classes[k] if k >= 0 else None for k in fa.label] == ["contempt", None, "happiness"]
+    assert fa.meta.affectnet_code[1] == 9 and fa.meta.split.tolist() == ["train", "train", "valid"]
+    (lists / "validation.csv").write_text(head + '3/c.jpg,0,0,9,9,"1;2",12,0.9,0.1\n')
+    with pytest.raises(ValueError, match="validation.csv, line 2: expression '12' is outside 0..10"):
+        load_affectnet(tmp_path / "aff")
