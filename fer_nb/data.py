@@ -188,9 +188,11 @@ def _points(path: Path, n: int) -> np.ndarray:
     try: return t.iloc[:n][["f0", "f1"]].to_numpy(np.float32)
     except ValueError: raise ValueError(f"{path}: landmark coordinates are not numbers") from None
 
-def load_rafdb(root, subset: str = "basic", images: str = "aligned", annotations: bool = True, cache: bool = False) -> FaceSet:
+def load_rafdb(root, subset: str = "basic", images: str = "aligned", annotations: bool = True, cache: bool = False,
+               distribution: str | None = "EmoLabel/distribution.txt") -> FaceSet:
     """RAF-DB `subset` ('basic' or 'compound') from its official tree (see above); `images` 'aligned' or 'original'.
-    `root` may be the subset folder or its parent. Annotations (5 and 37 landmarks, boxes, attributes) are read when present."""
+    `root` may be the subset folder or its parent. Annotations (5 and 37 landmarks, boxes, attributes) are read when present,
+    and the 7-d emotion distributions (`name p1 ... p7` per line, RAF-DB's class order) when the `distribution` file exists."""
     if subset not in ("basic", "compound"): raise ValueError(f"subset must be 'basic' or 'compound', got {subset!r}")
     if images not in ("aligned", "original"): raise ValueError(f"images must be 'aligned' or 'original', got {images!r}")
     d = _subset_dir(root, subset, "EmoLabel/list_patition_label.txt")
@@ -229,6 +231,14 @@ def load_rafdb(root, subset: str = "basic", images: str = "aligned", annotations
             try: boxes.append(v.iloc[0, 1:].to_numpy(np.float32))
             except (ValueError, IndexError): raise ValueError(f"{f}: expected one line 'x1 y1 x2 y2'") from None
         meta[["box_x1", "box_y1", "box_x2", "box_y2"]] = np.stack(boxes)
+    if distribution and (d / distribution).exists():
+        f = d / distribution; t7 = read_lines(f, 8); dist = dict(zip(t7.f0, t7.index))
+        missing = [n for n in names if n not in dist]
+        if missing: raise ValueError(f"{f}: no distribution for {len(missing)} images, e.g. {missing[0]!r}")
+        try: D = t7.loc[[dist[n] for n in names], [f"f{i}" for i in range(1, 8)]].to_numpy(np.float64)
+        except ValueError: raise ValueError(f"{f}: distribution values must be numbers") from None
+        if (D < 0).any() or (D.sum(1) <= 0).any(): raise ValueError(f"{f}: distributions need non-negative values with a positive sum")
+        arrays["distribution"] = (D / D.sum(1, keepdims=True)).astype(np.float32)
     return FaceSet(meta, images=ImageFiles(paths, cache=cache, size=100 if images == "aligned" else None), classes=classes, **arrays,
                    info={"dataset": "RAF-DB", "subset": subset, "images": images, "root": str(d), "landmark_coords": "original image"})
 

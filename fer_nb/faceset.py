@@ -14,7 +14,8 @@ from .core import BASIC7
 
 # %% auto 0
 __all__ = ['TEMPLATE5', 'TEMPLATE3_RAFML', 'similarity_matrix', 'apply_affine', 'invert_affine', 'landmarks5_from37',
-           'landmarks5_from68', 'to_grey', 'align_face', 'FaceSet', 'ClipSet', 'count_codes', 'vote_counts']
+           'landmarks5_from68', 'to_grey', 'align_face', 'FaceSet', 'FaceDataset', 'ClipSet', 'count_codes',
+           'vote_counts']
 
 # %% ../nbs/01_faceset.ipynb
 # (x, y) in a 100x100 crop: eye centres (image left, image right), nose tip, mouth corners (image left, right)
@@ -172,6 +173,24 @@ class FaceSet(_Samples):
             elif any(a is None for a in arrs): raise ValueError(f"some FaceSets lack {n}")
             else: kw[n] = np.concatenate(arrs)
         return replace(sets[0], meta=pd.concat([s.meta for s in sets], ignore_index=True), **kw)
+
+# %% ../nbs/01_faceset.ipynb
+class FaceDataset:
+    "torch-style dataset over a FaceSet: item i -> (float image tensor C x H x W in [0, 1], target)."
+    def __init__(self, fs: "FaceSet", transform=None, target: str = "label"):
+        if target not in ("label", "labels", "distribution"): raise ValueError(f"target must be label, labels or distribution; got {target!r}")
+        if fs.images is None: raise ValueError("FaceDataset needs a FaceSet with images")
+        if target != "label" and getattr(fs, target) is None: raise ValueError(f"this FaceSet has no {target}")
+        self.fs, self.transform, self.target = fs, transform, target
+    def __len__(self): return len(self.fs)
+    def __getitem__(self, i):
+        import torch
+        a = np.asarray(self.fs.images[i])
+        x = torch.from_numpy(a.astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
+        x = x[None] if x.ndim == 2 else x.permute(2, 0, 1)
+        if self.transform is not None: x = self.transform(x)
+        y = int(self.fs.label[i]) if self.target == "label" else torch.as_tensor(getattr(self.fs, self.target)[i], dtype=torch.float32)
+        return x, y
 
 # %% ../nbs/01_faceset.ipynb
 @dataclass

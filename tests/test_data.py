@@ -219,3 +219,17 @@ def test_sfew_and_affectnet(tmp_path):
     (lists / "validation.csv").write_text(head + '3/c.jpg,0,0,9,9,"1;2",12,0.9,0.1\n')
     with pytest.raises(ValueError, match="validation.csv, line 2: expression '12' is outside 0..10"):
         load_affectnet(tmp_path / "aff")
+
+
+def test_rafdb_distribution_file_and_torch_view(tmp_path):
+    import torch
+    from fer_nb.faceset import FaceDataset
+    d = rafdb_tree(tmp_path)
+    (d / "EmoLabel" / "distribution.txt").write_text("train_00001.jpg 0 0 0 0 2 0 2\ntrain_00002.jpg 1 0 0 0 0 0 0\ntest_0001.jpg 0 0 0 0 0 0 1\n")
+    fs = load_rafdb(tmp_path)
+    assert fs.distribution[0].tolist() == [0, 0, 0, 0, 0.5, 0, 0.5]
+    xb, yb = next(iter(torch.utils.data.DataLoader(FaceDataset(fs, target="distribution"), batch_size=3)))
+    assert tuple(xb.shape) == (3, 1, 100, 100) and float(xb.max()) <= 1 and yb.shape == (3, 7)
+    (d / "EmoLabel" / "distribution.txt").write_text("train_00001.jpg 0 0 0 0 2 0 2\n")
+    with pytest.raises(ValueError, match="no distribution for 2 images"):
+        load_rafdb(tmp_path)
