@@ -196,7 +196,7 @@ def load_results(out_root: Path) -> list[dict]:
     return res
 
 def experiment_sources(name: str, root: Path | None = None) -> list[str]:
-    """Files an experiment's results depend on: its notebook, `settings.ini`, and the `fer_nb` modules
+    """Files an experiment's results depend on: its notebook and the `fer_nb` modules
     the notebook imports, followed through the modules' own imports (lazy ones included)."""
     import re
     root = Path(root or project_root())
@@ -207,17 +207,24 @@ def experiment_sources(name: str, root: Path | None = None) -> list[str]:
         m = todo.pop(); f = root / "fer_nb" / f"{m}.py"
         if m in seen or not f.exists(): continue
         seen.add(m); todo |= set(pat.findall(f.read_text(encoding="utf-8"))) - seen
-    return ([f"nbs/experiments/{name}.ipynb", "settings.ini", "fer_nb/__init__.py"]
+    return ([f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"]
             + [f"fer_nb/{m}.py" for m in sorted(seen)])
 
 def profile_changed_since(commit: str, profile: str, name: str, root: Path | None = None) -> bool:
-    "True when the experiment's own tables in profiles.toml (its description and `[profile.name]`) differ from `commit`'s."
-    import subprocess
+    """True when the experiment's own tables in profiles.toml (its description and `[profile.name]`) or the pinned
+    runtime `requirements` of settings.ini differ from `commit`'s (other experiments and optional extras do not count)."""
+    import configparser, subprocess
     root = Path(root or project_root())
-    r = subprocess.run(["git", "show", f"{commit.replace('+dirty', '')}:nbs/experiments/profiles.toml"], cwd=root, capture_output=True, text=True, timeout=30)
-    if r.returncode: return True
+    def at(path):
+        r = subprocess.run(["git", "show", f"{commit.replace('+dirty', '')}:{path}"], cwd=root, capture_output=True, text=True, timeout=30)
+        return None if r.returncode else r.stdout
+    old_p, old_s = at("nbs/experiments/profiles.toml"), at("settings.ini")
+    if old_p is None or old_s is None: return True
     mine = lambda P: (P.get("experiments", {}).get(name), P.get(profile, {}).get(name))
-    return mine(tomllib.loads(r.stdout)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
+    def reqs(text):
+        c = configparser.ConfigParser(delimiters=["="]); c.read_string(text); return c["DEFAULT"].get("requirements", "").split()
+    return (mine(tomllib.loads(old_p)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
+            or reqs(old_s) != reqs((root / "settings.ini").read_text(encoding="utf-8")))
 
 def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> bool:
     "True when `paths` (default: everything outside `outputs/`) differ between `commit` and the working tree (unknown commit: True)."
@@ -236,7 +243,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     L = [f"# fer_nb report — profile `{profile}`", "",
          f"Written {now} at commit `{head}`. Each experiment below names the commit and device its numbers came from; "
-         "a result is marked stale when its notebook, its profile parameters, the settings or a library module it imports changed since its commit. Regenerate with "
+         "a result is marked stale when its notebook, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
          f"`fer-nb reproduce --profile {profile}`.", ""]
     if not results: L += ["No results yet."]
     n_claims = sum(len(r.get("claims", [])) for r in results)
