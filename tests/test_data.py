@@ -233,3 +233,14 @@ def test_rafdb_distribution_file_and_torch_view(tmp_path):
     (d / "EmoLabel" / "distribution.txt").write_text("train_00001.jpg 0 0 0 0 2 0 2\n")
     with pytest.raises(ValueError, match="no distribution for 2 images"):
         load_rafdb(tmp_path)
+
+
+def test_data_check_dfew_missing_clip(tmp_path):
+    import shutil
+    from fer_nb.data import check_dataset
+    dfew_tree(tmp_path)
+    rep, ok = check_dataset(tmp_path, "dfew")
+    assert ok, rep
+    shutil.rmtree(tmp_path / "data_affine" / "single_label" / "data" / "00004")
+    rep, ok = check_dataset(tmp_path, "dfew")
+    assert not ok and "00004" in rep and "clip folder not found" in rep
