@@ -829,7 +829,8 @@ def render_unaligned(fs: FaceSet, size: int = 160, seed: int = 0) -> dict:
         R = s * np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
         M = np.c_[R, t - R @ c]                                            # aligned crop -> photo
         Minv = np.vstack([np.c_[np.linalg.inv(R), -np.linalg.inv(R) @ M[:, 2]], [0, 0, 1]])
-        g = warp(fs.images[i].astype(np.float32) / 255, Minv, output_shape=(size, size), order=1, mode="reflect")
+        crop = fs.images[i].astype(np.float32) / 255
+        g = warp(crop, Minv, output_shape=(size, size), order=1, mode="constant", cval=float(np.median(crop[:, :8])))
         tint = np.array(tone_rgb.get(fs.meta["race"].iloc[i] if "race" in fs.meta else "caucasian", (1.0, 0.85, 0.74)))
         bg = rng.uniform(0.3, 1.0, 3)
         yy, xx = np.mgrid[0:size, 0:size]
