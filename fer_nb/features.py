@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 # %% auto 0
 __all__ = ['GABOR_FREQUENCIES', 'GABOR_THETAS', 'DESCRIPTORS', 'shape_features', 'ShapeNormalizer', 'lbp_features',
-           'hog_features', 'GaborBank', 'describe', 'bench']
+           'hog_features', 'GaborBank', 'describe', 'bench', 'msvm', 'lda_nn']
 
 # %% ../nbs/06_features.ipynb
 def shape_features(landmarks) -> np.ndarray:
@@ -145,3 +145,23 @@ def bench(n: int = 1000, seed: int = 0) -> "pd.DataFrame":
     rows.append({"descriptor": "skimage gabor, 40 filters (per image)", "faces": g, "seconds": time.perf_counter() - t0, "faces_per_s": g / (time.perf_counter() - t0)})
     t0 = time.perf_counter(); [hog(f, 10, (5, 5), (2, 2)) for f in x[:m]]; rows.append({"descriptor": "skimage hog (per image)", "faces": m, "seconds": time.perf_counter() - t0, "faces_per_s": m / (time.perf_counter() - t0)})
     return pd.DataFrame(rows)
+
+# %% ../nbs/06_features.ipynb
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.multiclass import OneVsOneClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+def msvm(C_grid=(0.001, 0.01, 0.1, 1.0), cv: int = 3, seed: int = 0, n_jobs: int | None = None):
+    "Standardise, then one-against-one linear SVMs with C grid-searched on the mean diagonal (balanced accuracy)."
+    svm = OneVsOneClassifier(LinearSVC(dual="auto", max_iter=5000, random_state=seed))
+    search = GridSearchCV(svm, {"estimator__C": list(C_grid)}, scoring="balanced_accuracy",
+                          cv=StratifiedKFold(cv, shuffle=True, random_state=seed), n_jobs=n_jobs)
+    return make_pipeline(StandardScaler(), search)
+
+def lda_nn():
+    "Standardise, LDA to (classes - 1) dimensions, 1-nearest neighbour."
+    return make_pipeline(StandardScaler(), LinearDiscriminantAnalysis(), KNeighborsClassifier(1))
