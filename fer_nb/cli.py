@@ -211,8 +211,8 @@ def experiment_sources(name: str, root: Path | None = None) -> list[str]:
             + [f"fer_nb/{m}.py" for m in sorted(seen)])
 
 def profile_changed_since(commit: str, profile: str, name: str, root: Path | None = None) -> bool:
-    """True when the experiment's own tables in profiles.toml (its description and `[profile.name]`) or the pinned
-    runtime `requirements` of settings.ini differ from `commit`'s (other experiments and optional extras do not count)."""
+    """True when the experiment's parameters in profiles.toml (`[profile.name]`) or the pinned runtime `requirements` of
+    settings.ini differ from `commit`'s (descriptions, other experiments and optional extras do not count)."""
     import configparser, subprocess
     root = Path(root or project_root())
     def at(path):
@@ -220,7 +220,7 @@ def profile_changed_since(commit: str, profile: str, name: str, root: Path | Non
         return None if r.returncode else r.stdout
     old_p, old_s = at("nbs/experiments/profiles.toml"), at("settings.ini")
     if old_p is None or old_s is None: return True
-    mine = lambda P: (P.get("experiments", {}).get(name), P.get(profile, {}).get(name))
+    mine = lambda P: P.get(profile, {}).get(name)
     def reqs(text):
         c = configparser.ConfigParser(delimiters=["="]); c.read_string(text); return c["DEFAULT"].get("requirements", "").split()
     return (mine(tomllib.loads(old_p)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
