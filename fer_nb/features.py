@@ -9,9 +9,12 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .faceset import TEMPLATE5, apply_affine, similarity_matrix
+
 # %% auto 0
 __all__ = ['GABOR_FREQUENCIES', 'GABOR_THETAS', 'DESCRIPTORS', 'shape_features', 'ShapeNormalizer', 'lbp_features',
-           'hog_features', 'GaborBank', 'describe', 'bench', 'msvm', 'lda_nn']
+           'hog_features', 'GaborBank', 'describe', 'bench', 'msvm', 'lda_nn', 'aligned_landmarks', 'au_occurrence',
+           'au_table', 'AUDetector']
 
 # %% ../nbs/06_features.ipynb
 def shape_features(landmarks) -> np.ndarray:
@@ -165,3 +168,63 @@ def msvm(C_grid=(0.001, 0.01, 0.1, 1.0), cv: int = 3, seed: int = 0, n_jobs: int
 def lda_nn():
     "Standardise, LDA to (classes - 1) dimensions, 1-nearest neighbour."
     return make_pipeline(StandardScaler(), LinearDiscriminantAnalysis(), KNeighborsClassifier(1))
+
+# %% ../nbs/06_features.ipynb
+def aligned_landmarks(fs, template=None) -> np.ndarray:
+    "A FaceSet's 37 landmarks in the aligned crop's frame (mapped by the 5-point similarity when they are in original-image coordinates)."
+    if fs.landmarks37 is None: raise ValueError("this FaceSet has no 37-point landmarks (landmarks37): the shape descriptor needs them")
+    if fs.info.get("landmark_coords", "aligned") != "original image": return np.asarray(fs.landmarks37, np.float64)
+    if fs.landmarks5 is None: raise ValueError("landmarks37 are in original-image coordinates but there are no landmarks5 to align them")
+    M = similarity_matrix(fs.landmarks5, TEMPLATE5 if template is None else template)
+    return apply_affine(M, np.asarray(fs.landmarks37, np.float64))
+
+# %% ../nbs/06_features.ipynb
+import pandas as pd
+
+def au_occurrence(aus, labels, classes, au_names, threshold: float = 0.1) -> pd.DataFrame:
+    "Class x AU occurrence probability (%): share of each class's faces whose AU value is >= `threshold` (binary codes work with any threshold in (0, 1])."
+    A = np.asarray(aus, np.float64); y = np.asarray(labels)
+    if A.ndim != 2 or A.shape[1] != len(au_names): raise ValueError(f"aus must be N x {len(au_names)} (one column per au_names), got {A.shape}")
+    if len(y) != len(A): raise ValueError(f"{len(y)} labels for {len(A)} AU rows")
+    if len(y) and (y.min() < 0 or y.max() >= len(classes)): raise ValueError(f"labels must be in 0..{len(classes) - 1}")
+    occ = A >= threshold
+    rows = {c: occ[y == k].mean(0) * 100 if (y == k).any() else np.full(len(au_names), np.nan) for k, c in enumerate(classes)}
+    return pd.DataFrame(rows, index=list(au_names)).T
+
+def au_table(wild: pd.DataFrame, lab: pd.DataFrame | None = None, blank_below: float = 10.0, star_diff: float = 40.0,
+             columns=None) -> pd.DataFrame:
+    """Table III rendering of an occurrence table: rounded %, blank below `blank_below`, '*' where |wild - lab| >= `star_diff`.
+    Columns default to the AUs that reach `blank_below` in some row of either table."""
+    if lab is not None and (list(lab.index) != list(wild.index) or list(lab.columns) != list(wild.columns)):
+        raise ValueError("wild and lab occurrence tables need the same classes and AUs")
+    if columns is None:
+        shown = (wild >= blank_below).any() | ((lab >= blank_below).any() if lab is not None else False)
+        columns = [c for c in wild.columns if shown[c]]
+    out = pd.DataFrame("", index=wild.index, columns=columns)
+    for r in wild.index:
+        for c in columns:
+            v = wild.loc[r, c]
+            if v >= blank_below: out.loc[r, c] = f"{v:.0f}"
+            if lab is not None and abs(v - lab.loc[r, c]) >= star_diff: out.loc[r, c] = (out.loc[r, c] or "<10") + "*"
+    return out
+
+# %% ../nbs/06_features.ipynb
+from sklearn.svm import LinearSVC as _LinearSVC
+
+class AUDetector(BaseEstimator):
+    "One standardised linear SVM per AU on descriptor vectors; `fit(X, Y)` with Y an N x n_AU 0/1 occurrence matrix."
+    def __init__(self, C: float = 0.01, seed: int = 0):
+        self.C, self.seed = C, seed
+    def fit(self, X, Y):
+        from sklearn.preprocessing import StandardScaler
+        Y = np.asarray(Y).astype(bool)
+        if Y.ndim != 2 or len(Y) != len(X): raise ValueError(f"Y must be N x n_AU with N = {len(X)}, got {Y.shape}")
+        self.scaler_ = StandardScaler().fit(X); Z = self.scaler_.transform(X)
+        self.models_ = [(_LinearSVC(C=self.C, class_weight="balanced", dual="auto", max_iter=5000, random_state=self.seed).fit(Z, y)
+                         if 0 < y.sum() < len(y) else bool(y[0])) for y in Y.T]
+        return self
+    def decision_function(self, X) -> np.ndarray:
+        Z = self.scaler_.transform(X)
+        return np.stack([m.decision_function(Z) if not isinstance(m, bool) else np.full(len(Z), 1.0 if m else -1.0) for m in self.models_], 1)
+    def predict(self, X) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(np.int8)

@@ -14,7 +14,7 @@ import seaborn as sns
 from .metrics import row_normalise
 
 # %% auto 0
-__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table']
+__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'plot_au_table']
 
 # %% ../nbs/10_viz.ipynb
 def confusion_frame(cm, class_names, normalise: bool = True) -> pd.DataFrame:
@@ -69,3 +69,18 @@ def plot_bars(df: pd.DataFrame, x: str, y: str, hue: str | None = None, err: str
 def render_table(df: pd.DataFrame, floatfmt: str = ".2f") -> str:
     "A DataFrame as a GitHub markdown table."
     return df.to_markdown(floatfmt=floatfmt)
+
+# %% ../nbs/10_viz.ipynb
+def plot_au_table(occ: pd.DataFrame, labels: pd.DataFrame | None = None, title: str = "", ax=None):
+    "Heatmap of a class x AU occurrence table (%) annotated with `labels` (same shape, strings; default: rounded values)."
+    cols = list(labels.columns) if labels is not None else list(occ.columns)
+    data = occ[cols]
+    annot = labels.values if labels is not None else data.round(0).astype(int).astype(str).values
+    if ax is None: fig, ax = plt.subplots(figsize=(1.5 + 0.62 * len(cols), 0.9 + 0.5 * len(data)))
+    else: fig = ax.figure
+    sns.heatmap(data, annot=annot, fmt="", cmap="Oranges", vmin=0, vmax=100, cbar_kws={"label": "occurrence (%)"},
+                ax=ax, linewidths=0.5, annot_kws={"fontsize": 8})
+    ax.set_title(title, fontsize=10); ax.set_xlabel("action unit"); ax.set_ylabel("expression")
+    ax.tick_params(axis="x", rotation=0); ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return fig
