@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -73,35 +74,46 @@ GABOR_THETAS = tuple(k * np.pi / 8 for k in range(8))
 class GaborBank:
     "40 Gabor filters applied by FFT to batches of H x W images; `features` pools |response| to grid x grid."
     def __init__(self, size=(100, 100), frequencies=GABOR_FREQUENCIES, thetas=GABOR_THETAS, bandwidth: float = 1.0):
+        from scipy.fft import next_fast_len
         from skimage.filters import gabor_kernel
         ks = [gabor_kernel(f, t, bandwidth=bandwidth) for f in frequencies for t in thetas]
-        self.pad = max(k.shape[0] for k in ks) // 2
-        self.size = tuple(size)
-        H, W = [-(-(n + 2 * self.pad) // 32) * 32 for n in self.size]   # FFT sizes rounded up to a multiple of 32: faster
-        self.fft_size = (H, W)
-        K = np.zeros((len(ks), H, W), np.complex64)
-        for i, k in enumerate(ks):                           # kernel centred at (0, 0), wrapped: FFT product = convolution
-            h, w = k.shape; K[i, :h, :w] = k
-            K[i] = np.roll(K[i], (-(h // 2), -(w // 2)), (0, 1))
-        self.K = torch.fft.fft2(torch.from_numpy(K))             # complex64: float32 precision is plenty for features
-        self.n = len(ks)
+        self.size, self.n = tuple(size), len(ks)
+        by_size = {}                                         # filters sharing a fast FFT size share one image FFT
+        for i, k in enumerate(ks): by_size.setdefault(tuple(next_fast_len(n + 2 * (max(k.shape) // 2)) for n in self.size), []).append(i)
+        self.groups = []
+        for (H, W), idx in sorted(by_size.items()):
+            pad = max(max(ks[i].shape) // 2 for i in idx)
+            K = np.zeros((len(idx), H, W), np.complex64)
+            for j, i in enumerate(idx):                      # kernel centred at (0, 0), wrapped: FFT product = convolution
+                h, w = ks[i].shape; K[j, :h, :w] = ks[i]
+                K[j] = np.roll(K[j], (-(h // 2), -(w // 2)), (0, 1))
+            self.groups.append((idx, pad, (H, W), torch.fft.fft2(torch.from_numpy(K))))   # complex64 is plenty for features
+
+    def _filter(self, I: np.ndarray, group) -> torch.Tensor:
+        idx, pad, (H, W), K = group; h, w = self.size
+        Ip = np.pad(I, ((0, 0), (pad, H - h - pad), (pad, W - w - pad)), mode="symmetric").astype(np.float32)
+        return torch.fft.ifft2(torch.fft.fft2(torch.from_numpy(Ip))[:, None] * K[None])[:, :, pad:pad + h, pad:pad + w]
+
+    def _check(self, images) -> np.ndarray:
+        I = np.asarray(images, np.float32)
+        if I.shape[1:] != self.size: raise ValueError(f"GaborBank was built for {self.size} images, got {I.shape[1:]}")
+        return I
 
     def responses(self, images) -> torch.Tensor:
         "Complex responses, N x 40 x H x W."
-        I = np.asarray(images, np.float64)
-        if I.shape[1:] != self.size: raise ValueError(f"GaborBank was built for {self.size} images, got {I.shape[1:]}")
-        (H, W), (h, w) = self.fft_size, self.size
-        Ip = np.pad(I, ((0, 0), (self.pad, H - h - self.pad), (self.pad, W - w - self.pad)), mode="symmetric").astype(np.float32)
-        R = torch.fft.ifft2(torch.fft.fft2(torch.from_numpy(Ip))[:, None] * self.K[None])
-        return R[:, :, self.pad:self.pad + self.size[0], self.pad:self.pad + self.size[1]]
+        I = self._check(images)
+        R = torch.empty((len(I), self.n) + self.size, dtype=torch.complex64)
+        for g in self.groups: R[:, g[0]] = self._filter(I, g)
+        return R
 
-    def features(self, images, grid: int = 10, batch: int = 64) -> np.ndarray:
+    def features(self, images, grid: int = 10, batch: int = 8) -> np.ndarray:
         "Mean |response| over grid x grid areas for every filter (N x 40*grid*grid)."
-        out = []
-        for s in range(0, len(images), batch):
-            m = self.responses(images[s:s + batch]).abs().float()
-            out.append(torch.nn.functional.adaptive_avg_pool2d(m, grid).reshape(len(m), -1).numpy())
-        return np.concatenate(out) if out else np.zeros((0, self.n * grid * grid), np.float32)
+        I = self._check(images) if len(images) else np.zeros((0,) + self.size, np.float32)
+        out = np.zeros((len(I), self.n, grid, grid), np.float32)
+        for s in range(0, len(I), batch):                    # small batches stay in cache: faster than big ones
+            for g in self.groups:
+                out[s:s + batch, g[0]] = torch.nn.functional.adaptive_avg_pool2d(self._filter(I[s:s + batch], g).abs(), grid).numpy()
+        return out.reshape(len(I), -1)
 
 # %% ../nbs/06_features.ipynb
 DESCRIPTORS = ("shape", "lbp", "hog", "gabor")
@@ -160,7 +172,7 @@ from sklearn.svm import LinearSVC
 
 def msvm(C_grid=(0.001, 0.01, 0.1, 1.0), cv: int = 3, seed: int = 0, n_jobs: int | None = None):
     "Standardise, then one-against-one linear SVMs with C grid-searched on the mean diagonal (balanced accuracy)."
-    svm = OneVsOneClassifier(LinearSVC(dual="auto", max_iter=5000, random_state=seed))
+    svm = OneVsOneClassifier(LinearSVC(dual="auto", tol=1e-3, max_iter=5000, random_state=seed))
     search = GridSearchCV(svm, {"estimator__C": list(C_grid)}, scoring="balanced_accuracy",
                           cv=StratifiedKFold(cv, shuffle=True, random_state=seed), n_jobs=n_jobs)
     return make_pipeline(StandardScaler(), search)
@@ -179,8 +191,6 @@ def aligned_landmarks(fs, template=None) -> np.ndarray:
     return apply_affine(M, np.asarray(fs.landmarks37, np.float64))
 
 # %% ../nbs/06_features.ipynb
-import pandas as pd
-
 def au_occurrence(aus, labels, classes, au_names, threshold: float = 0.1) -> pd.DataFrame:
     "Class x AU occurrence probability (%): share of each class's faces whose AU value is >= `threshold` (binary codes work with any threshold in (0, 1])."
     A = np.asarray(aus, np.float64); y = np.asarray(labels)
@@ -209,8 +219,6 @@ def au_table(wild: pd.DataFrame, lab: pd.DataFrame | None = None, blank_below: f
     return out
 
 # %% ../nbs/06_features.ipynb
-from sklearn.svm import LinearSVC as _LinearSVC
-
 class AUDetector(BaseEstimator):
     "One standardised linear SVM per AU on descriptor vectors; `fit(X, Y)` with Y an N x n_AU 0/1 occurrence matrix."
     def __init__(self, C: float = 0.01, seed: int = 0):
@@ -220,7 +228,7 @@ class AUDetector(BaseEstimator):
         Y = np.asarray(Y).astype(bool)
         if Y.ndim != 2 or len(Y) != len(X): raise ValueError(f"Y must be N x n_AU with N = {len(X)}, got {Y.shape}")
         self.scaler_ = StandardScaler().fit(X); Z = self.scaler_.transform(X)
-        self.models_ = [(_LinearSVC(C=self.C, class_weight="balanced", dual="auto", max_iter=5000, random_state=self.seed).fit(Z, y)
+        self.models_ = [(LinearSVC(C=self.C, class_weight="balanced", dual="auto", max_iter=5000, random_state=self.seed).fit(Z, y)
                          if 0 < y.sum() < len(y) else bool(y[0])) for y in Y.T]
         return self
     def decision_function(self, X) -> np.ndarray:
