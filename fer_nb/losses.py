@@ -5,11 +5,12 @@
 # %% ../nbs/08_losses.ipynb 2
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn as nn
 
 # %% auto 0
-__all__ = ['lp_neighbours', 'FeatureBank', 'LPLoss', 'CenterLoss']
+__all__ = ['lp_neighbours', 'gather_shards', 'FeatureBank', 'LPLoss', 'CenterLoss']
 
 # %% ../nbs/08_losses.ipynb
 def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor | None = None, cand_y: torch.Tensor | None = None,
@@ -27,16 +28,32 @@ def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor |
     return idx, torch.isfinite(dist)
 
 # %% ../nbs/08_losses.ipynb
-class FeatureBank:
-    "A memory of one deep feature per training sample (n_samples x dim) with its labels; `update` writes a batch's features."
+def gather_shards(t: torch.Tensor) -> torch.Tensor:
+    "Concatenate a tensor over the processes of a distributed run (every shard the same size); itself when there is one process."
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return t
+    out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
+    dist.all_gather(out, t.detach().contiguous())
+    return torch.cat(out)
+
+def _global_count(n: torch.Tensor) -> tuple[torch.Tensor, int]:
+    "A count summed over the processes of a distributed run, and their number."
+    import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return n, 1
+    n = n.detach().clone(); dist.all_reduce(n)
+    return n, dist.get_world_size()
+
+class FeatureBank(nn.Module):
+    "A memory of one deep feature per training sample (n_samples x dim) with its labels; `update` writes a batch's features. Buffers, so checkpoints keep it."
     def __init__(self, labels, dim: int, device=None):
-        self.labels = torch.as_tensor(labels, dtype=torch.long, device=device)
-        self.features = torch.zeros(len(self.labels), dim, device=device)
-        self.filled = torch.zeros(len(self.labels), dtype=torch.bool, device=device)
+        super().__init__()
+        self.register_buffer("labels", torch.tensor(np.asarray(labels), dtype=torch.long, device=device))
+        self.register_buffer("features", torch.zeros(len(self.labels), dim, device=device))
+        self.register_buffer("filled", torch.zeros(len(self.labels), dtype=torch.bool, device=device))
     @torch.no_grad()
     def update(self, idx, x):
-        idx = torch.as_tensor(idx, device=self.features.device)
-        self.features[idx] = x.detach().to(self.features); self.filled[idx] = True
+        idx = gather_shards(torch.as_tensor(idx, device=self.features.device)); x = gather_shards(x.detach())   # all processes' samples
+        self.features[idx] = x.to(self.features); self.filled[idx] = True
 
 class LPLoss(nn.Module):
     "Locality-preserving loss, TIP 2019 Eq. (4); neighbours from the mini-batch, or from a `FeatureBank` (pass sample indices)."
@@ -44,6 +61,7 @@ class LPLoss(nn.Module):
         super().__init__()
         if k < 1: raise ValueError(f"k must be >= 1, got {k}")
         self.k, self.bank = k, bank
+        self.needs_index = bank is not None                 # fit() then passes the samples' indices
     def forward(self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
         if self.bank is None:
             nb, mask = lp_neighbours(x, y, self.k)
@@ -58,7 +76,8 @@ class LPLoss(nn.Module):
         cnt = w.sum(1)
         has = cnt > 0
         centre = (cand[nb] * w[..., None]).sum(1) / cnt.clamp(min=1)[:, None]          # (1/k) Σ x over N_k, constant
-        loss = ((x - centre.detach()) ** 2).sum(1)[has].sum() / (2 * has.sum().clamp(min=1))
+        n, world = _global_count(has.sum())                  # n of Eq. (4): samples with neighbours, over all processes
+        loss = ((x - centre.detach()) ** 2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))   # DDP then averages over processes
         if self.bank is not None: self.bank.update(idx, x)
         return loss
 
@@ -74,8 +93,9 @@ class CenterLoss(nn.Module):
         c = self.centres[y]
         loss = ((x - c) ** 2).sum(1).sum() / (2 * len(x))
         if self.training:
-            with torch.no_grad():
-                diff = torch.zeros_like(self.centres).index_add_(0, y, (c - x.detach()).to(self.centres))
+            with torch.no_grad():                            # every process's samples (distributed runs), so centres agree
+                xa, ya = gather_shards(x.detach()), gather_shards(y); c, y = self.centres[ya], ya
+                diff = torch.zeros_like(self.centres).index_add_(0, y, (c - xa).to(self.centres))
                 n = torch.bincount(y, minlength=len(self.centres)).to(self.centres)[:, None]
                 self.centres -= self.alpha * diff / (1 + n)
         return loss

@@ -21,7 +21,7 @@ from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
-__all__ = ['crop_batch', 'predict', 'fit', 'extract_features']
+__all__ = ['crop_batch', 'predict', 'distributed', 'fit', 'extract_features']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -69,8 +69,17 @@ def predict(model: nn.Module, fs: FaceSet, batch_size: int = 256, crop: int = 90
     f, z = torch.cat(feats), torch.cat(logits)
     return {"features": f.numpy(), "logits": z.numpy(), "proba": z.softmax(1).numpy(), "pred": z.argmax(1).numpy()}
 
+def distributed() -> tuple[int, int]:
+    """(rank, world size). Under `torchrun` (WORLD_SIZE > 1 in the environment) the process group is set up on first call:
+    NCCL when CUDA is present, else gloo."""
+    import torch.distributed as dist
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and dist.is_available() and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
 def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_losses=(), iterations: int = 20000,
-        batch_size: int = 64, lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
+        batch_size: int = 64, optimizer: str = "sgd", lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
         amp: bool = True, progress: bool = True, stop_at: int | None = None) -> pd.DataFrame:
@@ -81,10 +90,18 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if len(train) < batch_size: raise ValueError(f"train has {len(train)} faces, fewer than batch_size={batch_size}")
     for name, v in (("iterations", iterations), ("batch_size", batch_size), ("eval_every", eval_every), ("checkpoint_every", checkpoint_every)):
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
+    if optimizer not in ("sgd", "adam"): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    rank, world = distributed()
+    if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
+    if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
     dev = get_device(device) if not isinstance(device, torch.device) else device
     aux = [(float(lam), m.to(dev)) for lam, m in aux_losses]
     model.to(dev)
-    opt = torch.optim.SGD(_param_groups(model, [m for _, m in aux], weight_decay, head_weight_decay), lr=lr, momentum=momentum)
+    net = model
+    if world > 1:                                            # gradients are averaged over the processes' shards of each batch
+        net = nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == "cuda" else None)
+    groups = _param_groups(model, [m for _, m in aux], weight_decay, head_weight_decay)
+    opt = (torch.optim.SGD(groups, lr=lr, momentum=momentum) if optimizer == "sgd" else torch.optim.Adam(groups, lr=lr))
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=list(milestones), gamma=gamma)
     gen = torch.Generator().manual_seed(seed)
     use_amp = amp and dev.type == "cuda"
@@ -97,29 +114,32 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
     y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy: pandas 3 hands out read-only arrays
-    bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress, leave=False)
+    bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
     t0 = time.time()
     while it < iterations and (stop_at is None or it < stop_at):
         if pos + batch_size > len(order): order, pos = torch.randperm(len(train), generator=gen), 0
         idx = order[pos:pos + batch_size]; pos += batch_size
-        x = crop_batch(_images(train, idx.numpy()), crop, True, gen).to(dev); y = y_t[idx].to(dev)
-        model.train()
+        x = crop_batch(_images(train, idx.numpy()), crop, True, gen)   # every process draws the whole batch's crops ...
+        idx, x = idx[rank::world], x[rank::world]                     # ... and trains on its shard: same result as one process
+        x, y = x.to(dev), y_t[idx].to(dev)
+        net.train()
         with torch.autocast(dev.type, enabled=use_amp):
-            feats, logits = model(x)
+            feats, logits = net(x)
             loss_s = F.cross_entropy(logits.float(), y)
-            loss = loss_s + sum(lam * m(feats.float(), y) for lam, m in aux)
+            loss = loss_s + sum(lam * (m(feats.float(), y, idx.to(dev)) if getattr(m, "needs_index", False) else m(feats.float(), y))
+                                for lam, m in aux)
         opt.zero_grad(set_to_none=True)
         scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
         it += 1; bar.update(1)
         if not torch.isfinite(loss): raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
-        if it % eval_every == 0 or it == iterations:
+        if rank == 0 and (it % eval_every == 0 or it == iterations):
             row = {"iteration": it, "loss": loss.item(), "softmax_loss": loss_s.item(), "lr": opt.param_groups[0]["lr"],
                    "seconds": round(time.time() - t0, 1)}
             if val is not None:
                 p = predict(model, val, crop=crop, device=dev)["pred"]
                 row.update(val_mean_diagonal=mean_diagonal(val.label, p, len(val.classes)), val_accuracy=accuracy(val.label, p))
             history.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k.startswith("val")})
-        if ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
+        if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
             _save_checkpoint(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                                     "aux": [m.state_dict() for _, m in aux], "generator": gen.get_state(), "iteration": it,
                                     "order": order, "pos": pos, "history": history})
