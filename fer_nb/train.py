@@ -21,7 +21,7 @@ from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
-__all__ = ['crop_batch', 'predict', 'distributed', 'fit', 'extract_features']
+__all__ = ['crop_batch', 'predict', 'distributed', 'fit', 'extract_features', 'bench']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -150,3 +150,41 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
 def extract_features(model: nn.Module, fs: FaceSet, **kw) -> np.ndarray:
     "The deep features of `fs` (centre crops), shape (N, feat_dim)."
     return predict(model, fs, **kw)["features"]
+
+# %% ../nbs/09_train.ipynb
+def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float = 1.0, device=None, seed: int = 0) -> pd.DataFrame:
+    "Seconds per training step of baseDCNN with softmax only, + center loss, + LP loss (mini-batch) and + LP loss (memory bank)."
+    from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
+    from fer_nb.models import BaseDCNN
+    dev = get_device(device) if not isinstance(device, torch.device) else device
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(batch_size, 1, 90, 90, generator=g).to(dev)
+    y = torch.randint(0, 7, (batch_size,), generator=g).to(dev)
+    labels = torch.randint(0, 7, (bank_size,), generator=g)
+    rows = []
+    for name in ("softmax", "center loss", "LP loss, mini-batch", "LP loss, memory bank"):
+        torch.manual_seed(seed)
+        model = BaseDCNN(7, width=width).to(dev)
+        aux = {"softmax": None, "center loss": CenterLoss(7, model.feat_dim), "LP loss, mini-batch": LPLoss(20),
+               "LP loss, memory bank": LPLoss(20, FeatureBank(labels, model.feat_dim))}[name]
+        if aux is not None: aux.to(dev)
+        if name.endswith("bank"):                            # a bank full of (random) features: the search costs what it will
+            aux.bank.features.normal_(); aux.bank.filled.fill_(True)
+        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+        def step(i):
+            f, z = model(x)
+            loss = F.cross_entropy(z, y)
+            if aux is not None:
+                extra = aux(f, y, torch.arange(i * batch_size, (i + 1) * batch_size, device=dev) % bank_size) if getattr(aux, "needs_index", False) else aux(f, y)
+                loss = loss + 0.003 * extra
+            opt.zero_grad(); loss.backward(); opt.step()
+        step(0)                                              # warm-up
+        if dev.type == "cuda": torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        for i in range(1, n + 1): step(i)
+        if dev.type == "cuda": torch.cuda.synchronize()
+        rows.append({"loss": name, "device": dev.type, "batch": batch_size, "steps": n, "ms_per_step": (time.perf_counter() - t0) / n * 1e3})
+    df = pd.DataFrame(rows)
+    df["ratio_to_center_loss"] = df.ms_per_step / df.ms_per_step[df.loss == "center loss"].item()
+    df.loc[df.loss == "LP loss, memory bank", "goal"] = 1.15
+    return df
