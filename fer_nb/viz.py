@@ -14,7 +14,7 @@ import seaborn as sns
 from .metrics import row_normalise
 
 # %% auto 0
-__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'plot_au_table']
+__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'plot_au_table', 'embed_2d', 'plot_embedding']
 
 # %% ../nbs/10_viz.ipynb
 def confusion_frame(cm, class_names, normalise: bool = True) -> pd.DataFrame:
@@ -83,4 +83,46 @@ def plot_au_table(occ: pd.DataFrame, labels: pd.DataFrame | None = None, title: 
     ax.set_title(title, fontsize=10); ax.set_xlabel("action unit"); ax.set_ylabel("expression")
     ax.tick_params(axis="x", rotation=0); ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
+    return fig
+
+# %% ../nbs/10_viz.ipynb
+def embed_2d(features, method: str = "umap", seed: int = 0, n_neighbors: int = 15) -> np.ndarray:
+    "N x d features -> N x 2 coordinates by UMAP (default) or t-SNE, after standardising each dimension."
+    X = np.asarray(features, np.float32)
+    if X.ndim != 2 or len(X) < 5: raise ValueError(f"features must be N x d with N >= 5, got shape {X.shape}")
+    X = (X - X.mean(0)) / (X.std(0) + 1e-6)
+    if method == "umap":
+        import umap
+        return umap.UMAP(n_neighbors=min(n_neighbors, len(X) - 1), random_state=seed, n_jobs=1).fit_transform(X)
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+        return TSNE(2, perplexity=min(30.0, (len(X) - 1) / 3), random_state=seed, init="pca").fit_transform(X)
+    raise ValueError(f"method must be 'umap' or 'tsne', got {method!r}")
+
+def _spread(Z: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    "Indices of n points spread over Z (greedy farthest-point sampling)."
+    rng = np.random.default_rng(seed)
+    idx = [int(rng.integers(len(Z)))]
+    d = np.linalg.norm(Z - Z[idx[0]], axis=1)
+    for _ in range(min(n, len(Z)) - 1):
+        idx.append(int(d.argmax())); d = np.minimum(d, np.linalg.norm(Z - Z[idx[-1]], axis=1))
+    return np.array(idx)
+
+def plot_embedding(Z, labels, class_names, title: str = "", images=None, n_thumbs: int = 24, ax=None, seed: int = 0):
+    "Scatter of 2-D points coloured by class, optionally with face thumbnails at spread-out points."
+    from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+    Z, y = np.asarray(Z), np.asarray(labels)
+    if len(Z) != len(y): raise ValueError(f"{len(Z)} points but {len(y)} labels")
+    fig, ax = (plt.subplots(figsize=(6.5, 5.5)) if ax is None else (ax.figure, ax))
+    pal = sns.color_palette("tab10" if len(class_names) <= 10 else "tab20", len(class_names))
+    for k, c in enumerate(class_names):
+        m = y == k
+        if m.any(): ax.scatter(Z[m, 0], Z[m, 1], s=5, alpha=0.6, color=pal[k], label=c, rasterized=True)
+    if images is not None and n_thumbs:
+        for i in _spread(Z, n_thumbs, seed):
+            ab = AnnotationBbox(OffsetImage(np.asarray(images[i]), zoom=0.28, cmap="gray"), Z[i], frameon=True, pad=0.1,
+                                bboxprops={"edgecolor": pal[y[i]] if 0 <= y[i] < len(pal) else "k", "linewidth": 1.5})
+            ax.add_artist(ab)
+    ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
+    ax.legend(markerscale=3, fontsize=7, loc="best", framealpha=0.8)
     return fig
