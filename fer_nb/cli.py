@@ -23,7 +23,7 @@ from .core import atomic_write, git_commit, project_root
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
            'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
            'plan', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
-           'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_bench', 'run_cli', 'main']
+           'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_bench', 'predict_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -323,6 +323,18 @@ def run_bench(name: str, n: int | None = None) -> str:
     df = getattr(importlib.import_module(mod), fn)(**({"n": n} if n else {}))
     return f"{what}\n\n" + df.to_markdown(index=False)
 
+def predict_text(records, predictor) -> str:
+    "The slide's layout: per face, every emotion's percentage (highest first) and the expressiveness."
+    lines = [f"model: {predictor.path.name} ({predictor.info.get('data', '?')}; valid mean diagonal {predictor.info.get('valid_mean_diagonal', float('nan')):.1f} %)"]
+    for r in records:
+        if r["status"] != "ok": lines.append(f"{r['photo']}: {r['status']}"); continue
+        for j, f in enumerate(r["faces"], 1):
+            lines.append(f"{r['photo']}  face {j}/{len(r['faces'])}  box {tuple(f['box'])}")
+            lines += [f"  {c.upper():<15}{v:7.2f}" for c, v in sorted(f["scores"].items(), key=lambda kv: -kv[1])]
+            if f["expressiveness"] is not None: lines.append(f"  {'EXPRESSIVENESS':<15}{f['expressiveness']:7.2f}")
+        if r["annotated"]: lines.append(f"  annotated copy: {r['annotated']}")
+    return "\n".join(lines)
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fer-nb", description="Reproduce RAF-DB, RAF-ML, DFEW and SCN experiments as notebooks.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -344,6 +356,9 @@ def _parser() -> argparse.ArgumentParser:
     dsub = dc.add_subparsers(dest="data_cmd", required=True)
     ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
     ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder or csv")
+    pr = sub.add_parser("predict", help="emotion percentages and expressiveness of every face in photos; writes annotated copies")
+    pr.add_argument("photos", nargs="+"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
+    pr.add_argument("--json", action="store_true", help="print JSON instead of text"); pr.add_argument("--out", type=Path, default=Path("predictions"), help="folder for annotated copies")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
     return p
@@ -369,6 +384,13 @@ def run_cli(argv: list[str] | None = None) -> int:
             if args.format not in LOADERS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(LOADERS)}")
             rep, ok = check_dataset(args.path, args.format, progress=True)
             print(rep); return 0 if ok else 1
+        if args.cmd == "predict":
+            from fer_nb.predict import Predictor, predict_photos
+            try: pred = Predictor(args.model)
+            except (FileNotFoundError, ValueError) as e: raise CLIError(str(e)) from None
+            recs = predict_photos(args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3)
+            print(json.dumps(recs, indent=1) if args.json else predict_text(recs, pred))
+            return 0 if all(r["status"] == "ok" for r in recs) else 1
         if args.cmd == "readme":
             path, txt = project_root() / "README.md", readme_text()
             if args.check:

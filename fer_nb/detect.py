@@ -16,7 +16,7 @@ from .data import ImageFiles, read_image
 from .faceset import TEMPLATE5, FaceSet, align_face, landmarks5_from68
 
 # %% auto 0
-__all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluate_detector']
+__all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluate_detector', 'estimate_template']
 
 # %% ../nbs/03a_detect.ipynb
 @dataclass
@@ -111,3 +111,13 @@ def evaluate_detector(detector, images, landmarks5=None) -> dict:
     return {"images": n, "detected": found, "rate": found / max(n, 1), "false_positives": fp if landmarks5 is not None else None,
             "seconds_per_image": (time.perf_counter() - t0) / max(n, 1),
             "nme_median": float(np.median(errs)) if errs else None, "nme_mean": float(np.mean(errs)) if errs else None}
+
+# %% ../nbs/03a_detect.ipynb
+def estimate_template(images, detector) -> tuple[np.ndarray, int]:
+    "Mean 5 landmarks (5 x 2, pixels of the crops' frame) over the crops in which `detector` finds one face; and how many it used."
+    pts = []
+    for im in images:
+        dets = detector.detect(np.asarray(im))
+        if len(dets) == 1: pts.append(dets[0].landmarks5)
+    if not pts: raise ValueError(f"the detector found a single face in none of the {len(images)} crops: no template to estimate")
+    return np.mean(pts, 0).astype(np.float32), len(pts)

@@ -135,7 +135,7 @@ def load_weights(model: nn.Module, path) -> list[str]:
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"weights file {path} not found")
     try: sd = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a torch state dict: {type(e).__name__}: {e}") from None
+    except Exception as e: raise ValueError(f"{path} is not a torch state dict (torch.load with weights_only=True cannot read it: {type(e).__name__})") from None
     sd = sd.get("model", sd) if isinstance(sd, dict) else sd          # a fit() checkpoint holds the state dict under "model"
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise ValueError(f"{path} does not hold a state dict (name -> tensor)")

@@ -21,7 +21,8 @@ from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
-__all__ = ['crop_batch', 'predict', 'distributed', 'fit', 'extract_features', 'bench']
+__all__ = ['LOSSES', 'crop_batch', 'predict', 'distributed', 'fit', 'extract_features', 'bench', 'aux_losses_for',
+           'checkpoint_path']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -82,9 +83,11 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         batch_size: int = 64, optimizer: str = "sgd", lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
-        amp: bool = True, progress: bool = True, stop_at: int | None = None) -> pd.DataFrame:
-    "Train `model` on `train` (single labels); returns the history (one row per evaluation). See the lesson."
+        amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label") -> pd.DataFrame:
+    "Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history (one row per evaluation). See the lesson."
     from tqdm.auto import tqdm
+    if targets not in ("label", "distribution"): raise ValueError(f"targets must be 'label' or 'distribution', got {targets!r}")
+    if targets == "distribution" and getattr(train, "distribution", None) is None: raise ValueError("targets='distribution' needs train.distribution")
     y_all = train.label
     if (y_all < 0).any(): raise ValueError(f"train has {(y_all < 0).sum()} faces without a single label; select a single-label subset first")
     if len(train) < batch_size: raise ValueError(f"train has {len(train)} faces, fewer than batch_size={batch_size}")
@@ -114,6 +117,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
     y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy: pandas 3 hands out read-only arrays
+    p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
     bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
     t0 = time.time()
     while it < iterations and (stop_at is None or it < stop_at):
@@ -125,7 +129,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         net.train()
         with torch.autocast(dev.type, enabled=use_amp):
             feats, logits = net(x)
-            loss_s = F.cross_entropy(logits.float(), y)
+            loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
             loss = loss_s + sum(lam * (m(feats.float(), y, idx.to(dev)) if getattr(m, "needs_index", False) else m(feats.float(), y))
                                 for lam, m in aux)
         opt.zero_grad(set_to_none=True)
@@ -188,3 +192,21 @@ def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float
     df["ratio_to_center_loss"] = df.ms_per_step / df.ms_per_step[df.loss == "center loss"].item()
     df.loc[df.loss == "LP loss, memory bank", "goal"] = 1.15
     return df
+
+# %% ../nbs/09_train.ipynb
+LOSSES = ("softmax", "center", "lp", "lp-batch")
+
+def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float = 0.003, k: int = 20, alpha: float = 0.5) -> list:
+    "[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch'."
+    from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
+    if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
+    if loss == "softmax": return []
+    if loss == "center": return [(lam, CenterLoss(n_classes, feat_dim, alpha))]
+    return [(lam, LPLoss(k, FeatureBank(labels, feat_dim) if loss == "lp" else None))]
+
+def checkpoint_path(experiment: str, **key) -> Path:
+    "A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)."
+    import hashlib, json
+    from fer_nb.core import project_root
+    h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return project_root() / ".cache" / "checkpoints" / f"{experiment}-{h}.pt"
