@@ -23,7 +23,8 @@ from .core import atomic_write, git_commit, project_root
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
            'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
            'plan', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
-           'report', 'list_experiments', 'run_notebook', 'readme_text', 'run_bench', 'predict_text', 'run_cli', 'main']
+           'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'run_bench', 'predict_text', 'run_cli',
+           'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -298,6 +299,30 @@ def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root
     defaults = notebook_parameters(nb)
     extra = {k: v for k, v in (("profile", "adhoc"), ("out_root", str(out_root))) if k in defaults and k not in params}
     return execute(nb, out_root, {**params, **extra}, progress=True)
+
+def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict | None = None, jobs: int = 1, root: Path | None = None) -> list[dict]:
+    """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a time), each into its own folder
+    `out_dir/<i>-<params>/`; returns each run's results.json (a point whose results hold the same parameters is not rerun).
+    A failed point raises CLIError naming it, after the others finished."""
+    from concurrent.futures import ThreadPoolExecutor
+    nb = resolve_notebook(str(notebook), root)
+    common = dict(common or {})
+    def one(i_p):
+        i, p = i_p
+        params = check_params(nb, {**common, **p})
+        slug = f"{i:03d}-" + "-".join(f"{k}={v}" for k, v in sorted(p.items()))[:80].replace("/", "_")
+        d = Path(out_dir) / slug
+        res = d / "results" / nb.stem / "results.json"
+        if res.exists():
+            old = json.loads(res.read_text(encoding="utf-8"))
+            if all(old.get("params", {}).get(k) == v for k, v in p.items()): return old
+        r = execute(nb, d, {**params, "out_root": str(d)})
+        if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
+        return json.loads(res.read_text(encoding="utf-8"))
+    with ThreadPoolExecutor(max(1, jobs)) as ex: out = list(ex.map(one, enumerate(points)))
+    bad = [r["error"] for r in out if "error" in r]
+    if bad: raise CLIError(f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad))
+    return out
 
 def readme_text(root: Path | None = None) -> str:
     "README.md as rendered from `nbs/index.ipynb` (markdown and code cells, no outputs)."
