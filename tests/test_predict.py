@@ -1,0 +1,49 @@
+"`fer-nb predict` with the shipped FER+ model on real photos (../shared/data/faces_wild), bad inputs among them."
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import fer_nb
+from fer_nb.core import find_dataset
+from fer_nb.predict import DEFAULT_MODEL, Predictor
+
+root, why = find_dataset("faces_wild")
+pytestmark = [pytest.mark.skipif(root is None, reason=f"faces_wild not found: {why}"),
+              pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="no shipped model (fer_nb/assets/ferplus_basedcnn.pt)")]
+
+
+def test_shipped_model_is_small_and_documented():
+    pr = Predictor()
+    assert DEFAULT_MODEL.stat().st_size < 10e6
+    assert pr.classes[0] == "neutral" and len(pr.classes) == 8
+    assert pr.info["data"].startswith("FER+") and 0 < pr.info["valid_mean_diagonal"] <= 100
+
+
+def test_predict_photos_and_bad_inputs(tmp_path):
+    photos = sorted((root / "images").glob("*.jpg"))[:6]
+    blank, corrupt = tmp_path / "blank.png", tmp_path / "corrupt.jpg"
+    Image.fromarray(np.full((200, 200), 128, np.uint8)).save(blank)
+    corrupt.write_bytes(b"\xff\xd8 not really a jpeg")
+    r = fer_nb("predict", *map(str, photos), str(blank), str(corrupt), "--json", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stderr                       # some photos failed, the others were processed
+    recs = json.loads(r.stdout)
+    status = {rec["photo"]: rec["status"] for rec in recs}
+    assert status[str(blank)] == "no face" and status[str(corrupt)].startswith("unreadable")
+    good = [rec for rec in recs if rec["status"] == "ok"]
+    assert len(good) >= 4
+    for rec in good:
+        for f in rec["faces"]:
+            assert abs(sum(f["scores"].values()) - 100) < 0.1
+            assert f["expressiveness"] == pytest.approx(100 - f["scores"]["neutral"], abs=0.01)
+        assert (tmp_path / "out" / f"{rec['photo'].rsplit('/', 1)[-1].rsplit('.', 1)[0]}.predicted.png").is_file()
+
+
+def test_predict_text_and_wrong_model(tmp_path):
+    photo = sorted((root / "images").glob("*.jpg"))[0]
+    r = fer_nb("predict", str(photo), "--out", str(tmp_path))
+    assert r.returncode == 0 and "EXPRESSIVENESS" in r.stdout and "HAPPINESS" in r.stdout, r.stdout + r.stderr
+    bad = tmp_path / "model.pt"; bad.write_text("nope")
+    r = fer_nb("predict", str(photo), "--model", str(bad))
+    assert r.returncode == 2 and "is not a fer_nb predictor file" in r.stderr
