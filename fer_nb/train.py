@@ -55,6 +55,17 @@ def _param_groups(model: nn.Module, extra: list[nn.Module], wd: float, head_wd: 
         if ps: groups.append({"params": ps, "weight_decay": 0.0})
     return groups
 
+@torch.no_grad()
+def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.Tensor:
+    "Apply `relabel(epoch, logits, labels) -> labels` to a batch (every process's shard), write changes into `y_t`, return them."
+    from fer_nb.losses import gather_shards
+    new = relabel(epoch, logits.detach().float(), y)
+    idx, old, new = gather_shards(idx.to(y.device)).cpu(), gather_shards(y).cpu(), gather_shards(new).cpu()
+    ch = new != old
+    y_t[idx[ch]] = new[ch]
+    n = int(ch.sum())
+    return torch.stack([torch.full((n,), it + 1), torch.full((n,), epoch), idx[ch], old[ch], new[ch]], 1)
+
 def _save_checkpoint(path: Path, state: dict):
     buf = io.BytesIO(); torch.save(state, buf); atomic_write(path, buf.getvalue())
 
@@ -83,8 +94,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         batch_size: int = 64, optimizer: str = "sgd", lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
-        amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label") -> pd.DataFrame:
-    "Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history (one row per evaluation). See the lesson."
+        amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
+        relabel=None) -> pd.DataFrame:
+    """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
+    (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
     if targets not in ("label", "distribution"): raise ValueError(f"targets must be 'label' or 'distribution', got {targets!r}")
     if targets == "distribution" and getattr(train, "distribution", None) is None: raise ValueError("targets='distribution' needs train.distribution")
@@ -94,6 +107,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     for name, v in (("iterations", iterations), ("batch_size", batch_size), ("eval_every", eval_every), ("checkpoint_every", checkpoint_every)):
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
     if optimizer not in ("sgd", "adam"): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
+    if relabel is not None and targets != "label": raise ValueError("relabel needs targets='label'")
     rank, world = distributed()
     if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
     if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
@@ -110,13 +125,15 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     use_amp = amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
     it, history, order, pos = 0, [], torch.randperm(len(train), generator=gen), 0
+    y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy (pandas 3 hands out read-only arrays); relabeling edits it
+    relabels = torch.zeros(0, 5, dtype=torch.int64)           # (iteration, epoch, sample, old, new) per changed label
     ckpt = Path(checkpoint) if checkpoint else None
     if ckpt is not None and ckpt.exists():
         st = torch.load(ckpt, map_location="cpu", weights_only=True)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
-    y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy: pandas 3 hands out read-only arrays
+        y_t, relabels = st.get("labels", y_t), st.get("relabels", relabels)
     p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
     bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
     t0 = time.time()
@@ -130,8 +147,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         with torch.autocast(dev.type, enabled=use_amp):
             feats, logits = net(x)
             loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
-            loss = loss_s + sum(lam * (m(feats.float(), y, idx.to(dev)) if getattr(m, "needs_index", False) else m(feats.float(), y))
+            loss = ce_weight * loss_s + sum(lam * (m(feats.float(), y, idx.to(dev)) if getattr(m, "needs_index", False) else m(feats.float(), y))
                                 for lam, m in aux)
+        if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
+            relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
         opt.zero_grad(set_to_none=True)
         scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
         it += 1; bar.update(1)
@@ -146,9 +165,12 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
             _save_checkpoint(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                                     "aux": [m.state_dict() for _, m in aux], "generator": gen.get_state(), "iteration": it,
-                                    "order": order, "pos": pos, "history": history})
+                                    "order": order, "pos": pos, "history": history, "labels": y_t, "relabels": relabels})
     bar.close()
-    return pd.DataFrame(history)
+    history = pd.DataFrame(history)
+    if relabel is not None:
+        history.attrs["relabels"] = pd.DataFrame(relabels.numpy(), columns=["iteration", "epoch", "sample", "old", "new"])
+    return history
 
 # %% ../nbs/09_train.ipynb
 def extract_features(model: nn.Module, fs: FaceSet, **kw) -> np.ndarray:
