@@ -15,7 +15,7 @@ from .faceset import count_codes
 
 # %% auto 0
 __all__ = ['CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM', 'weighted_distribution', 'partition',
-           'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available',
+           'ferplus_faces', 'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available',
            'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
@@ -207,6 +207,23 @@ def partition(G, classes=BASIC7) -> pd.DataFrame:
     out = pd.DataFrame({"single": single, "compound": comp.astype(str), "n_labels_rafml": multi.sum(1), "rafml": rafml, "subset": subset})
     for k, i in enumerate(emo): out[f"ml_{classes[i]}"] = multi[:, k]
     return out
+
+# %% ../nbs/04_crowd.ipynb
+def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, root=None):
+    "(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a random sample of that many training faces."
+    from dataclasses import replace
+    from fer_nb.data import load_ferplus
+    if labels not in ("single", "majority"): raise ValueError(f"labels must be 'single' or 'majority', got {labels!r}")
+    fp = load_ferplus(root, images=True)
+    if labels == "single": fp.meta["label"] = partition(fp.distribution, fp.classes).single.to_numpy()
+    share = float((fp.label[fp.meta.split.to_numpy() == "train"] >= 0).mean())
+    out = []
+    for split in ("train", "valid"):
+        fs = fp.subset((fp.meta.split.to_numpy() == split) & (fp.label >= 0))
+        if split == "train" and max_train and len(fs) > max_train:
+            fs = fs.subset(np.sort(np.random.default_rng(seed).choice(len(fs), max_train, replace=False)))
+        out.append(replace(fs, images=np.stack([fs.images[i] for i in range(len(fs))]), info={**fs.info, "labelled_share_train": share}))
+    return tuple(out)
 
 # %% ../nbs/04_crowd.ipynb
 def fleiss_kappa(counts, per_class: bool = False):

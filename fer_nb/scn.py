@@ -17,7 +17,7 @@ from .models import make_model
 
 # %% auto 0
 __all__ = ['SCN', 'make_scn', 'rank_loss', 'RankRegularization', 'scn_objective', 'Relabel', 'flip_labels', 'with_noisy_labels',
-           'importance', 'relabel_quality', 'plot_importance']
+           'importance', 'relabel_quality', 'train_scn', 'plot_importance']
 
 # %% ../nbs/13_scn.ipynb
 class SCN(nn.Module):
@@ -123,8 +123,24 @@ def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["epoch", "relabels", "fixes", "breaks", "precision", "recall", "label_noise"])
 
 # %% ../nbs/13_scn.ipynb
+def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel: bool = True, gamma: float = 0.5, beta: float = 0.7,
+              delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, combine: str = "paper", backbone: str = "resnet18",
+              width: float = 1.0, crop: int = 90, weights_path=None, seed: int = 0, **fit_kw) -> dict:
+    "Train one SCN variant (all modules off = the plain baseline) with `fit`; score it on `test`'s labels (accuracy, mean diagonal, %)."
+    import time
+    from fer_nb.metrics import accuracy, mean_diagonal
+    from fer_nb.train import fit, predict
+    torch.manual_seed(seed)
+    model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
+    obj = scn_objective(model, gamma, beta, delta1, rank, combine) if (weighting or rank) else {"ce_weight": 1.0, "aux_losses": []}
+    t0 = time.time()
+    hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch) if relabel else None, **obj, **fit_kw)
+    p = predict(model, test, crop=crop)["pred"]
+    return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": time.time() - t0,
+            "accuracy": 100 * accuracy(test.label, p), "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes))}
+
 def plot_importance(alpha, flipped, ax=None, title: str = ""):
-    "Histograms of α for faces with clean and with flipped labels (SCN's Fig. of the learned weights)."
+    "Histograms of α for faces with clean and with flipped labels (SCN's figure of the learned weights)."
     import matplotlib.pyplot as plt
     ax = ax or plt.gca()
     alpha, flipped = np.asarray(alpha), np.asarray(flipped, bool)

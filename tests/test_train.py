@@ -50,3 +50,5 @@ def test_two_gloo_processes_train_like_one(tmp_path):
     for k, v in model.state_dict().items(): torch.testing.assert_close(ddp["model"][k], v, rtol=1e-4, atol=1e-5, msg=k)
     torch.testing.assert_close(ddp["bank"], lp.bank.features, rtol=1e-4, atol=1e-5)
     torch.testing.assert_close(ddp["centres"], cl.centres, rtol=1e-4, atol=1e-5)
+    srt = lambda t: t[t[:, 2].argsort()]                     # rows (iteration, epoch, sample, old, new), by sample: shards interleave
+    assert len(model.relabels) > 0 and torch.equal(srt(ddp["relabels"]), srt(model.relabels))
