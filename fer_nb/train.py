@@ -95,7 +95,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
         amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
-        relabel=None) -> pd.DataFrame:
+        relabel=None, clip_grad: float | None = None) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
@@ -108,6 +108,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
     if optimizer not in ("sgd", "adam"): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
     if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
+    if clip_grad is not None and not clip_grad > 0: raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
     if relabel is not None and targets != "label": raise ValueError("relabel needs targets='label'")
     rank, world = distributed()
     if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
@@ -152,7 +153,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
             relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
         opt.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
+        scaler.scale(loss).backward()
+        if clip_grad is not None:                            # the gradient norm of all trained parameters, capped (unscaled first under AMP)
+            scaler.unscale_(opt); nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip_grad)
+        scaler.step(opt); scaler.update(); sched.step()
         it += 1; bar.update(1)
         if not torch.isfinite(loss): raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
         if rank == 0 and (it % eval_every == 0 or it == iterations):
