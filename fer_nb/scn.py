@@ -127,16 +127,14 @@ def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel
               delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, combine: str = "paper", backbone: str = "resnet18",
               width: float = 1.0, crop: int = 90, weights_path=None, seed: int = 0, **fit_kw) -> dict:
     "Train one SCN variant (all modules off = the plain baseline) with `fit`; score it on `test`'s labels (accuracy, mean diagonal, %)."
-    import time
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
     torch.manual_seed(seed)
     model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
     obj = scn_objective(model, gamma, beta, delta1, rank, combine) if (weighting or rank) else {"ce_weight": 1.0, "aux_losses": []}
-    t0 = time.time()
     hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch) if relabel else None, **obj, **fit_kw)
     p = predict(model, test, crop=crop)["pred"]
-    return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": time.time() - t0,
+    return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": float(hist.seconds.iloc[-1]),
             "accuracy": 100 * accuracy(test.label, p), "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes))}
 
 def plot_importance(alpha, flipped, ax=None, title: str = ""):

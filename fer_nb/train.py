@@ -125,7 +125,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     gen = torch.Generator().manual_seed(seed)
     use_amp = amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
-    it, history, order, pos = 0, [], torch.randperm(len(train), generator=gen), 0
+    it, history, order, pos, elapsed = 0, [], torch.randperm(len(train), generator=gen), 0, 0.0
     y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy (pandas 3 hands out read-only arrays); relabeling edits it
     relabels = torch.zeros(0, 5, dtype=torch.int64)           # (iteration, epoch, sample, old, new) per changed label
     ckpt = Path(checkpoint) if checkpoint else None
@@ -135,9 +135,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
         y_t, relabels = st.get("labels", y_t), st.get("relabels", relabels)
+        elapsed = float(st.get("elapsed", 0.0))
     p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
     bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
-    t0 = time.time()
+    t0 = time.time() - elapsed                               # training seconds count on across resumes
     while it < iterations and (stop_at is None or it < stop_at):
         if pos + batch_size > len(order): order, pos = torch.randperm(len(train), generator=gen), 0
         idx = order[pos:pos + batch_size]; pos += batch_size
@@ -169,7 +170,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
             _save_checkpoint(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                                     "aux": [m.state_dict() for _, m in aux], "generator": gen.get_state(), "iteration": it,
-                                    "order": order, "pos": pos, "history": history, "labels": y_t, "relabels": relabels})
+                                    "order": order, "pos": pos, "history": history, "labels": y_t, "relabels": relabels,
+                                    "elapsed": time.time() - t0})
     bar.close()
     history = pd.DataFrame(history)
     if relabel is not None:
