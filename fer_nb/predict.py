@@ -57,7 +57,8 @@ class Predictor:
         return self.model(crop_batch(x, self.crop, False))[1].softmax(1).numpy()
 
     def align(self, image, detection) -> np.ndarray:
-        return align_face(image, detection.landmarks5, size=self.size, template=self.template)[0]
+        "The size x size grey crop whose 5 landmarks sit on the stored template (pixels of the training crops)."
+        return align_face(image, detection.landmarks5, size=self.size, template=self.template * 100 / self.size)[0]   # align_face's unit: 1/100 of the side
 
 # %% ../nbs/12_predict.ipynb
 def face_scores(p, classes) -> dict:
