@@ -28,20 +28,25 @@ def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor |
     return idx, torch.isfinite(dist)
 
 # %% ../nbs/08_losses.ipynb
+def _world() -> int:
+    "The number of processes of an initialised distributed run; 1 otherwise."
+    import torch.distributed as dist
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
 def gather_shards(t: torch.Tensor) -> torch.Tensor:
     "Concatenate a tensor over the processes of a distributed run (every shard the same size); itself when there is one process."
     import torch.distributed as dist
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return t
-    out = [torch.empty_like(t) for _ in range(dist.get_world_size())]
+    if _world() == 1: return t
+    out = [torch.empty_like(t) for _ in range(_world())]
     dist.all_gather(out, t.detach().contiguous())
     return torch.cat(out)
 
 def _global_count(n: torch.Tensor) -> tuple[torch.Tensor, int]:
     "A count summed over the processes of a distributed run, and their number."
     import torch.distributed as dist
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return n, 1
+    if _world() == 1: return n, 1
     n = n.detach().clone(); dist.all_reduce(n)
-    return n, dist.get_world_size()
+    return n, _world()
 
 class FeatureBank(nn.Module):
     "A memory of one deep feature per training sample (n_samples x dim) with its labels; `update` writes a batch's features. Buffers, so checkpoints keep it."

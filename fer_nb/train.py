@@ -55,6 +55,10 @@ def _param_groups(model: nn.Module, extra: list[nn.Module], wd: float, head_wd: 
         if ps: groups.append({"params": ps, "weight_decay": 0.0})
     return groups
 
+def _aux_value(m: nn.Module, feats, y, idx):
+    "An auxiliary loss under the project's convention: m(features, labels), or m(features, labels, sample indices) when it sets `needs_index`."
+    return m(feats, y, idx) if getattr(m, "needs_index", False) else m(feats, y)
+
 @torch.no_grad()
 def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.Tensor:
     "Apply `relabel(epoch, logits, labels) -> labels` to a batch (every process's shard), write changes into `y_t`, return them."
@@ -149,8 +153,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         with torch.autocast(dev.type, enabled=use_amp):
             feats, logits = net(x)
             loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
-            loss = ce_weight * loss_s + sum(lam * (m(feats.float(), y, idx.to(dev)) if getattr(m, "needs_index", False) else m(feats.float(), y))
-                                for lam, m in aux)
+            loss = ce_weight * loss_s + sum(lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
         if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
             relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
         opt.zero_grad(set_to_none=True)
@@ -207,7 +210,7 @@ def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float
             f, z = model(x)
             loss = F.cross_entropy(z, y)
             if aux is not None:
-                extra = aux(f, y, torch.arange(i * batch_size, (i + 1) * batch_size, device=dev) % bank_size) if getattr(aux, "needs_index", False) else aux(f, y)
+                extra = _aux_value(aux, f, y, torch.arange(i * batch_size, (i + 1) * batch_size, device=dev) % bank_size)
                 loss = loss + 0.003 * extra
             opt.zero_grad(); loss.backward(); opt.step()
         step(0)                                              # warm-up
