@@ -68,9 +68,10 @@ def seed_everything(seed: int) -> np.random.Generator:
     torch.manual_seed(seed)
     return np.random.default_rng(seed)
 
-def get_device(prefer: str | None = None):
-    "`torch.device('cuda')` when available (or `prefer`red), else CPU."
+def get_device(prefer=None):
+    "`torch.device('cuda')` when available (or `prefer`red: a name or a `torch.device`, returned as is), else CPU."
     import torch
+    if isinstance(prefer, torch.device): return prefer
     if prefer not in (None, "auto", "cpu", "cuda"):
         raise ValueError(f"device must be one of auto, cpu, cuda; got {prefer!r}")
     if prefer == "cpu": return torch.device("cpu")

@@ -76,7 +76,7 @@ def _save_checkpoint(path: Path, state: dict):
 @torch.no_grad()
 def predict(model: nn.Module, fs: FaceSet, batch_size: int = 256, crop: int = 90, device=None) -> dict:
     "Centre-crop forward pass over `fs`: features, logits, probabilities and predicted labels (NumPy)."
-    dev = get_device(device) if not isinstance(device, torch.device) else device
+    dev = get_device(device)
     model.eval().to(dev)
     feats, logits = [], []
     for s in range(0, len(fs), batch_size):
@@ -117,7 +117,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     rank, world = distributed()
     if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
     if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
-    dev = get_device(device) if not isinstance(device, torch.device) else device
+    dev = get_device(device)
     aux = [(float(lam), m.to(dev)) for lam, m in aux_losses]
     model.to(dev)
     net = model
@@ -191,7 +191,7 @@ def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float
     "Seconds per training step of baseDCNN with softmax only, + center loss, + LP loss (mini-batch) and + LP loss (memory bank)."
     from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
     from fer_nb.models import BaseDCNN
-    dev = get_device(device) if not isinstance(device, torch.device) else device
+    dev = get_device(device)
     g = torch.Generator().manual_seed(seed)
     x = torch.rand(batch_size, 1, 90, 90, generator=g).to(dev)
     y = torch.randint(0, 7, (batch_size,), generator=g).to(dev)
