@@ -49,6 +49,16 @@ def _global_count(n: torch.Tensor) -> tuple[torch.Tensor, int]:
     n = n.detach().clone(); dist.all_reduce(n)
     return n, _world()
 
+def _neighbour_mean(cand: torch.Tensor, nb: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    "(1/k) Σ of `cand` over each row's valid neighbours (indices `nb`, validity `mask`), and which rows have any."
+    w = mask.float(); cnt = w.sum(1)
+    return (cand[nb] * w[..., None]).sum(1) / cnt.clamp(min=1)[:, None], cnt > 0
+
+def _half_mean_sq(r: torch.Tensor, has: torch.Tensor) -> torch.Tensor:
+    "1/(2n) Σ_i ‖r_i‖² over the rows with neighbours, n counted over all processes (DDP then averages over processes)."
+    n, world = _global_count(has.sum())
+    return (r ** 2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))
+
 class FeatureBank(nn.Module):
     "A memory of one deep feature per training sample (n_samples x dim) with its labels; `update` writes a batch's features. Buffers, so checkpoints keep it."
     def __init__(self, labels, dim: int, device=None):
@@ -78,12 +88,8 @@ class LPLoss(nn.Module):
             cand_y = torch.where(B.filled, B.labels, torch.full_like(B.labels, -1))   # unfilled slots are nobody's neighbours
             nb, mask = lp_neighbours(x, y, self.k, B.features, cand_y, torch.as_tensor(idx, device=x.device))
             cand = B.features
-        w = mask.float()
-        cnt = w.sum(1)
-        has = cnt > 0
-        centre = (cand[nb] * w[..., None]).sum(1) / cnt.clamp(min=1)[:, None]          # (1/k) Σ x over N_k, constant
-        n, world = _global_count(has.sum())                  # n of Eq. (4): samples with neighbours, over all processes
-        loss = ((x - centre.detach()) ** 2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))   # DDP then averages over processes
+        centre, has = _neighbour_mean(cand, nb, mask)         # (1/k) Σ x over N_k, constant
+        loss = _half_mean_sq(x - centre.detach(), has)       # Eq. (4): n = samples with neighbours
         if self.bank is not None: self.bank.update(idx, x)
         return loss
 
@@ -132,8 +138,7 @@ class BiManifoldLoss(nn.Module):
         "Mean of cand_x over the k nearest candidates of each row of q (self and unusable candidates excluded); has-neighbour mask."
         nb, mask = lp_neighbours(q, torch.zeros(len(q), dtype=torch.long, device=q.device), self.k, cand_q,
                                  torch.where(ok, 0, -1), self_idx)
-        w = mask.float(); cnt = w.sum(1)
-        return (cand_x[nb] * w[..., None]).sum(1) / cnt.clamp(min=1)[:, None], cnt > 0
+        return _neighbour_mean(cand_x, nb, mask)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
         if idx is None: raise ValueError("BiManifoldLoss needs the samples' indices: loss(x, y, idx)")
@@ -148,8 +153,7 @@ class BiManifoldLoss(nn.Module):
             if self.manifolds in (m, "both"):
                 c, h = self._centre(q.float(), cq.float(), cand_x, ok, self_idx); centres.append(c.detach()); has &= h
         r = len(centres) * x - sum(centres)                  # 2x - c^f - c^l, or x - c for one manifold
-        n, world = _global_count(has.sum())
-        v = (r ** 2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))
+        v = _half_mean_sq(r, has)
         if len(centres) == 2: v = v / 2 + (v / 2).detach()   # Eq. (6)'s value, Eq. (7)'s gradient (half of Eq. 6's)
         if self.bank is not None: self.bank.update(idx, x)
         return v
