@@ -16,7 +16,8 @@ from sklearn.tree import DecisionTreeClassifier
 from .multilabel_metrics import multilabel_report
 
 # %% auto 0
-__all__ = ['CLASSIFIERS', 'check_xy', 'c45_tree', 'multilabel_scores', 'CLR', 'RAkEL', 'MLkNN', 'LIFT']
+__all__ = ['CLASSIFIERS', 'check_xy', 'c45_tree', 'multilabel_scores', 'CLR', 'RAkEL', 'MLkNN', 'LIFT', 'project_simplex',
+           'MLLOC', 'lle_weights', 'label_manifold', 'ML2']
 
 # %% ../nbs/15_multilabel.ipynb
 def check_xy(X, Y=None, who: str = "classifier"):
@@ -162,4 +163,121 @@ class LIFT(BaseEstimator):
     def predict(self, X): return (self.scores(X) > 0.5).astype(int)
 
 # %% ../nbs/15_multilabel.ipynb
-CLASSIFIERS = {"CLR": lambda: CLR(), "RAkEL": lambda: RAkEL(k=3, n=12), "MLkNN": lambda: MLkNN(k=100, s=1.0), "LIFT": lambda: LIFT(r=0.1)}
+def project_simplex(V) -> np.ndarray:
+    "Each row of V projected onto the probability simplex {c >= 0, Σ c = 1} (Euclidean projection, sort-based)."
+    V = np.asarray(V, float); m = V.shape[1]
+    U = -np.sort(-V, 1); css = U.cumsum(1) - 1
+    rho = ((U - css / np.arange(1, m + 1)) > 0).sum(1)
+    theta = css[np.arange(len(V)), rho - 1] / rho
+    return np.maximum(V - theta[:, None], 0)
+
+def _rbf_value_grad(svm, Z, cols):
+    "A binary RBF SVC's decision values f(Z) (N) and their gradient with respect to the columns `cols` of Z (N x len(cols))."
+    from sklearn.metrics.pairwise import rbf_kernel
+    S, a, g = svm.support_vectors_, svm.dual_coef_[0], svm.gamma
+    Ka = rbf_kernel(Z, S, gamma=g) * a                              # N x S: a_s K(z, s)
+    return Ka.sum(1) + svm.intercept_[0], -2 * g * (Ka.sum(1, keepdims=True) * Z[:, cols] - Ka @ S[:, cols])
+
+class MLLOC(BaseEstimator):
+    "ML-LOC (Huang & Zhou 2012): per-label RBF SVMs on features + learnt local label-correlation codes (m = 15)."
+    def __init__(self, m: int = 15, C: float = 1.0, lambda2: float = 1.0, rounds: int = 3, steps: int = 20, lr: float = 0.1,
+                 random_state: int = 0):
+        self.m, self.C, self.lambda2, self.rounds, self.steps, self.lr, self.random_state = m, C, lambda2, rounds, steps, lr, random_state
+
+    def _svms(self, Z, Y):
+        from sklearn.svm import SVC
+        g = 1 / (Z.shape[1] * Z.var())                              # scikit-learn's gamma='scale', fixed so that the gradient knows it
+        return [float(Y[:, l].mean() > 0.5) * 2 - 1 if len(np.unique(Y[:, l])) == 1
+                else SVC(C=self.C, kernel="rbf", gamma=g).fit(Z, Y[:, l]) for l in range(Y.shape[1])]
+
+    @staticmethod
+    def _decision(svms, Z): return np.stack([np.full(len(Z), s) if isinstance(s, float) else s.decision_function(Z) for s in svms], 1)
+
+    def fit(self, X, Y):
+        from sklearn.cluster import KMeans
+        from sklearn.svm import SVR
+        X, Y = check_xy(X, Y, "ML-LOC")
+        if not 1 <= self.m <= len(X): raise ValueError(f"ML-LOC: the code length m = {self.m} must be between 1 and the {len(X)} training faces")
+        m = min(self.m, len(np.unique(Y, axis=0)))                  # no more patterns than distinct label sets
+        if m < self.m: warnings.warn(f"ML-LOC: only {m} distinct label sets; the code length is cut from {self.m} to {m}")
+        P = KMeans(m, n_init=4, random_state=self.random_state).fit(Y.astype(float)).cluster_centers_
+        D = ((Y[:, None, :] - P[None]) ** 2).sum(-1)                # ‖y_i − p_j‖²
+        Cd = np.exp(-D); Cd /= Cd.sum(1, keepdims=True)
+        S, cols = 2 * Y - 1, np.arange(X.shape[1], X.shape[1] + m)
+        for r in range(self.rounds):
+            svms = self._svms(np.hstack([X, Cd]), Y)
+            if r == self.rounds - 1: break
+            for _ in range(self.steps):                             # projected gradient on the codes, SVMs fixed
+                Z, G = np.hstack([X, Cd]), self.lambda2 * D
+                for l, s in enumerate(svms):
+                    if isinstance(s, float): continue
+                    f, df = _rbf_value_grad(s, Z, cols)
+                    G -= (S[:, l] * f < 1)[:, None] * S[:, l:l + 1] * df   # the hinge's (sub)gradient where it is active
+                Cd = project_simplex(Cd - self.lr * G)
+        self.codes_, self.prototypes_, self.svms_ = Cd, P, svms
+        self.regressors_ = [SVR(kernel="rbf", C=self.C).fit(X, Cd[:, j]) for j in range(m)]
+        return self
+
+    def code(self, X):
+        "The predicted LOC codes of new faces (projected onto the simplex)."
+        X = check_xy(X, who="ML-LOC")
+        return project_simplex(np.stack([r.predict(X) for r in self.regressors_], 1))
+
+    def scores(self, X):
+        X = check_xy(X, who="ML-LOC")
+        return self._decision(self.svms_, np.hstack([X, self.code(X)]))
+    def predict(self, X): return (self.scores(X) > 0).astype(int)
+
+# %% ../nbs/15_multilabel.ipynb
+def lle_weights(X, k: int, reg: float = 1e-3):
+    "LLE reconstruction weights: (neighbour indices N x k, weights N x k summing to 1) of each row from its k nearest other rows."
+    from sklearn.neighbors import NearestNeighbors
+    X = np.asarray(X, float)
+    if not 1 <= k < len(X): raise ValueError(f"k = {k} neighbours need more than k training faces (got {len(X)})")
+    nb = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X, return_distance=False)[:, 1:]
+    Zc = X[nb] - X[:, None, :]                                       # N x k x d
+    G = Zc @ Zc.transpose(0, 2, 1)
+    G += np.eye(k) * (reg * np.trace(G, axis1=1, axis2=2).clip(1e-12))[:, None, None]   # the usual LLE regulariser
+    w = np.linalg.solve(G, np.ones((len(X), k, 1)))[..., 0]
+    return nb, w / w.sum(1, keepdims=True)
+
+def label_manifold(nb, w, Y, C1: float = 1.0, lam: float = 1.0, iters: int = 500) -> np.ndarray:
+    "ML²'s numerical labels: min tr(μᵀMμ) + C1 Σ max(0, λ − s μ), M = (I − W)ᵀ(I − W), by FISTA (N x L)."
+    from scipy.sparse import csr_matrix, identity
+    n = len(nb)
+    W = csr_matrix((w.ravel(), (np.repeat(np.arange(n), nb.shape[1]), nb.ravel())), shape=(n, n))
+    A = identity(n, format="csr") - W
+    M = (A.T @ A).tocsr()
+    L = 2 * np.abs(M).sum(1).max()                                  # a Lipschitz bound of ∇ tr(μᵀMμ) = 2Mμ (Gershgorin)
+    S = 2 * np.asarray(Y, float) - 1; t = 1 / L
+    def prox(V):                                                    # prox of t C1 max(0, λ − s v), in v' = s v
+        u = S * V
+        u = np.where(u >= lam, u, np.where(u <= lam - t * C1, u + t * C1, lam))
+        return S * u
+    mu = prox(S * lam); z, q = mu.copy(), 1.0
+    for _ in range(iters):
+        nxt = prox(z - t * 2 * (M @ z))
+        q2 = (1 + math.sqrt(1 + 4 * q * q)) / 2
+        z, mu, q = nxt + (q - 1) / q2 * (nxt - mu), nxt, q2
+    return mu
+
+class ML2(BaseEstimator):
+    "ML² (Hou, Geng & Zhang 2016): numerical labels on a label manifold sharing the features' LLE weights, then regression."
+    def __init__(self, k: int = 7, C1: float = 1.0, C2: float = 1.0, lam: float = 1.0): self.k, self.C1, self.C2, self.lam = k, C1, C2, lam
+
+    def fit(self, X, Y):
+        from sklearn.svm import SVR
+        X, Y = check_xy(X, Y, "ML2")
+        nb, w = lle_weights(X, self.k)
+        self.mu_ = label_manifold(nb, w, Y, self.C1, self.lam)
+        self.regressors_ = [SVR(kernel="rbf", C=self.C2).fit(X, self.mu_[:, l]) for l in range(Y.shape[1])]
+        return self
+
+    def scores(self, X):
+        X = check_xy(X, who="ML2")
+        return np.stack([r.predict(X) for r in self.regressors_], 1)
+    def predict(self, X): return (self.scores(X) > 0).astype(int)
+
+# %% ../nbs/15_multilabel.ipynb
+CLASSIFIERS = {"CLR": lambda: CLR(), "RAkEL": lambda: RAkEL(k=3, n=12), "MLkNN": lambda: MLkNN(k=100, s=1.0), "ML-LOC": lambda: MLLOC(m=15),
+               "LIFT": lambda: LIFT(r=0.1), "ML2": lambda: ML2(k=7, C1=1.0, C2=1.0, lam=1.0)}
