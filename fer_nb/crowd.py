@@ -14,9 +14,9 @@ from .core import BASIC7, COMPOUND_PARTS
 from .faceset import count_codes
 
 # %% auto 0
-__all__ = ['CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM', 'weighted_distribution', 'partition',
-           'ferplus_faces', 'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available',
-           'compare_aggregators', 'bench']
+__all__ = ['RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM',
+           'weighted_distribution', 'partition', 'ferplus_faces', 'rafml_view', 'fleiss_kappa', 'cronbach_alpha',
+           'vote_alpha', 'agreement_table', 'crowdkit_available', 'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
@@ -213,9 +213,10 @@ def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, roo
     "(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a random sample of that many training faces."
     from dataclasses import replace
     from fer_nb.data import load_ferplus
-    if labels not in ("single", "majority"): raise ValueError(f"labels must be 'single' or 'majority', got {labels!r}")
+    if labels not in ("single", "majority", "multi"): raise ValueError(f"labels must be 'single', 'majority' or 'multi', got {labels!r}")
     fp = load_ferplus(root, images=True)
     if labels == "single": fp.meta["label"] = partition(fp.distribution, fp.classes).single.to_numpy()
+    if labels == "multi": fp = rafml_view(fp, "crowd")
     share = float((fp.label[fp.meta.split.to_numpy() == "train"] >= 0).mean())
     out = []
     for split in ("train", "valid"):
@@ -224,6 +225,32 @@ def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, roo
             fs = fs.subset(np.sort(np.random.default_rng(seed).choice(len(fs), max_train, replace=False)))
         out.append(replace(fs, images=np.stack([fs.images[i] for i in range(len(fs))]), info={**fs.info, "labelled_share_train": share}))
     return tuple(out)
+
+RAFML_CLASSES = tuple(c for c in BASIC7 if c != "neutral")   # RAF-ML's six basic emotions
+
+def rafml_view(fs, rule: str = "crowd"):
+    "`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above); rule 'crowd' (partition of the distribution) or 'truth' (fs.labels)."
+    from dataclasses import replace
+    if rule not in ("crowd", "truth"): raise ValueError(f"rule must be 'crowd' or 'truth', got {rule!r}")
+    missing = [c for c in BASIC7 if c not in fs.classes]
+    if missing: raise ValueError(f"the FaceSet's classes {list(fs.classes)} lack {missing}")
+    if fs.distribution is None: raise ValueError("rafml_view needs fs.distribution")
+    col = [list(fs.classes).index(c) for c in BASIC7]
+    G7 = np.asarray(fs.distribution, float)[:, col]
+    six = [BASIC7.index(c) for c in RAFML_CLASSES]
+    if rule == "crowd":
+        p = partition(G7, BASIC7); keep = p.rafml.to_numpy()
+        Y = p[[f"ml_{c}" for c in RAFML_CLASSES]].to_numpy()
+    else:
+        if fs.labels is None: raise ValueError("rule='truth' needs fs.labels")
+        Y = np.asarray(fs.labels)[:, col][:, six]; keep = Y.sum(1) >= 2
+    D = G7[:, six]; s = D.sum(1, keepdims=True)
+    keep = keep & (s[:, 0] > 0)
+    sub = fs.subset(np.flatnonzero(keep))
+    D = (D[keep] / s[keep]).astype(np.float32)
+    meta = sub.meta.copy(); meta["label"] = D.argmax(1)
+    return replace(sub, meta=meta, classes=RAFML_CLASSES, distribution=D, labels=Y[keep].astype(np.float32), votes=None,
+                   info={**sub.info, "multilabel_rule": rule})
 
 # %% ../nbs/04_crowd.ipynb
 def fleiss_kappa(counts, per_class: bool = False):

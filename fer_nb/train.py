@@ -225,15 +225,23 @@ def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float
     return df
 
 # %% ../nbs/09_train.ipynb
-LOSSES = ("softmax", "center", "lp", "lp-batch")
+LOSSES = ("softmax", "center", "lp", "lp-batch", "dbm", "dbm-feature", "dbm-label", "dbm-batch")
 
-def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float = 0.003, k: int = 20, alpha: float = 0.5) -> list:
-    "[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch'."
-    from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
+def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float = 0.003, k: int = 20, alpha: float = 0.5,
+                   label_vectors=None) -> list:
+    """[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch';
+    DBM-CNN's bi-manifold loss (needs `label_vectors`, one per training sample): 'dbm' (S^f + S^l, memory bank), 'dbm-feature' (S^f only),
+    'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the mini-batch)."""
+    from fer_nb.losses import BiManifoldLoss, CenterLoss, FeatureBank, LPLoss
     if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
     if loss == "softmax": return []
     if loss == "center": return [(lam, CenterLoss(n_classes, feat_dim, alpha))]
-    return [(lam, LPLoss(k, FeatureBank(labels, feat_dim) if loss == "lp" else None))]
+    bank = None if loss.endswith("batch") else FeatureBank(labels, feat_dim)
+    if loss.startswith("dbm"):
+        if label_vectors is None: raise ValueError(f"loss {loss!r} needs label_vectors (the training samples' label distributions)")
+        manifolds = {"dbm": "both", "dbm-batch": "both", "dbm-feature": "feature", "dbm-label": "label"}[loss]
+        return [(lam, BiManifoldLoss(label_vectors, k, bank, manifolds))]
+    return [(lam, LPLoss(k, bank))]
 
 def checkpoint_path(experiment: str, **key) -> Path:
     "A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)."
