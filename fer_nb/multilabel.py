@@ -11,13 +11,14 @@ from itertools import combinations
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
 from .multilabel_metrics import multilabel_report
 
 # %% auto 0
 __all__ = ['CLASSIFIERS', 'check_xy', 'c45_tree', 'multilabel_scores', 'CLR', 'RAkEL', 'MLkNN', 'LIFT', 'project_simplex',
-           'MLLOC', 'lle_weights', 'label_manifold', 'ML2']
+           'MLLOC', 'lle_weights', 'label_manifold', 'ML2', 'compare_features']
 
 # %% ../nbs/15_multilabel.ipynb
 def check_xy(X, Y=None, who: str = "classifier"):
@@ -281,3 +282,22 @@ class ML2(BaseEstimator):
 # %% ../nbs/15_multilabel.ipynb
 CLASSIFIERS = {"CLR": lambda: CLR(), "RAkEL": lambda: RAkEL(k=3, n=12), "MLkNN": lambda: MLkNN(k=100, s=1.0), "ML-LOC": lambda: MLLOC(m=15),
                "LIFT": lambda: LIFT(r=0.1), "ML2": lambda: ML2(k=7, C1=1.0, C2=1.0, lam=1.0)}
+
+# %% ../nbs/15_multilabel.ipynb
+def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_names=None, progress: bool = True) -> pd.DataFrame:
+    "Table 3: {feature name: (X_train, X_test)} x classifiers (names in CLASSIFIERS) -> rows (classifier, feature) of the nine criteria."
+    import time
+    from sklearn.preprocessing import StandardScaler
+    from tqdm.auto import tqdm
+    names = list(CLASSIFIERS) if classifiers is None else list(classifiers)
+    bad = [c for c in names if c not in CLASSIFIERS]
+    if bad: raise ValueError(f"unknown classifiers {bad}; valid: {', '.join(CLASSIFIERS)}")
+    rows = []
+    with tqdm(total=len(names) * len(features), desc="classifiers", disable=not progress) as bar:
+        for feat, (Xa, Xb) in features.items():
+            sc = StandardScaler().fit(Xa); Xa, Xb = sc.transform(Xa), sc.transform(Xb)
+            for c in names:
+                t = time.time()
+                r = multilabel_scores(CLASSIFIERS[c](), Xa, Y_train, Xb, Y_test, label_names)
+                rows.append({"classifier": c, "feature": feat, **r, "seconds": time.time() - t}); bar.update(1)
+    return pd.DataFrame(rows).set_index(["classifier", "feature"])
