@@ -58,7 +58,9 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     torch.manual_seed(seed)
     model = make_model(arch, C, width=width, feat_dim=2000, in_size=crop, dropout=0.3)
     aux = aux_losses_for(loss, train.label, model.feat_dim, C, lam=lam, k=k, label_vectors=train.distribution) if lam > 0 else []
-    ck = checkpoint_path("rafml", arch=arch, tag=tag, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
+    import hashlib
+    data = hashlib.sha1(np.ascontiguousarray(train.distribution, np.float32).tobytes() + np.asarray(train.images[0]).tobytes()).hexdigest()[:12]
+    ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
     hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, crop=crop,
                milestones=(iterations // 4, iterations * 9 // 10), eval_every=max(1, iterations // 8), checkpoint=ck,
                checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device)

@@ -284,7 +284,7 @@ CLASSIFIERS = {"CLR": lambda: CLR(), "RAkEL": lambda: RAkEL(k=3, n=12), "MLkNN":
                "LIFT": lambda: LIFT(r=0.1), "ML2": lambda: ML2(k=7, C1=1.0, C2=1.0, lam=1.0)}
 
 # %% ../nbs/15_multilabel.ipynb
-def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_names=None, progress: bool = True) -> pd.DataFrame:
+def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_names=None, pca: int = 0, progress: bool = True) -> pd.DataFrame:
     "Table 3: {feature name: (X_train, X_test)} x classifiers (names in CLASSIFIERS) -> rows (classifier, feature) of the nine criteria."
     import time
     from sklearn.preprocessing import StandardScaler
@@ -296,6 +296,9 @@ def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_na
     with tqdm(total=len(names) * len(features), desc="classifiers", disable=not progress) as bar:
         for feat, (Xa, Xb) in features.items():
             sc = StandardScaler().fit(Xa); Xa, Xb = sc.transform(Xa), sc.transform(Xb)
+            if pca and pca < min(Xa.shape):
+                from sklearn.decomposition import PCA
+                pc = PCA(pca, random_state=0).fit(Xa); Xa, Xb = pc.transform(Xa), pc.transform(Xb)
             for c in names:
                 t = time.time()
                 r = multilabel_scores(CLASSIFIERS[c](), Xa, Y_train, Xb, Y_test, label_names)
