@@ -43,11 +43,18 @@ def crop_for(fs: FaceSet) -> int:
     return int(0.9 * side) // 2 * 2 if side != 48 else 44
 
 # %% ../nbs/16_dbm.ipynb
+def _fingerprint(fs: FaceSet) -> str:
+    "A short hash of a FaceSet's first image and its label distributions (or its size): names the data in checkpoint keys."
+    import hashlib
+    lab = np.ascontiguousarray(fs.distribution, np.float32).tobytes() if fs.distribution is not None else str(len(fs)).encode()
+    return hashlib.sha1(lab + np.asarray(fs.images[0]).tobytes() + np.asarray(fs.images[len(fs) - 1]).tobytes()).hexdigest()[:12]
+
 def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", lam: float = 0.01, k: int = 10, width: float = 0.25,
               iterations: int = 2000, batch_size: int = 64, lr: float = 0.01, seed: int = 0, tag: str = "", progress: bool = True,
-              device=None, arch: str = "basedcnn"):
+              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0):
     """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
-    `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows)."""
+    `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
+    With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16)."""
     from fer_nb.models import make_model
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
     if train.labels is None or train.distribution is None: raise ValueError("train needs multi-hot labels and label distributions (see rafml_faces)")
@@ -58,10 +65,14 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     torch.manual_seed(seed)
     model = make_model(arch, C, width=width, feat_dim=2000, in_size=crop, dropout=0.3)
     aux = aux_losses_for(loss, train.label, model.feat_dim, C, lam=lam, k=k, label_vectors=train.distribution) if lam > 0 else []
-    import hashlib
-    data = hashlib.sha1(np.ascontiguousarray(train.distribution, np.float32).tobytes() + np.asarray(train.images[0]).tobytes()).hexdigest()[:12]
-    ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
+    from fer_nb.losses import entropy_loss, mk_mmd2
+    if (gamma or eta) and target is None: raise ValueError("gamma and eta weigh target-domain losses: give the target faces")
+    tl = [(gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t))] * bool(gamma) + [(eta, lambda f_s, f_t, z_t: entropy_loss(z_t))] * bool(eta)
+    data = _fingerprint(train) + (_fingerprint(target) if target is not None else "")
+    da = dict(gamma=gamma, eta=eta) if target is not None else {}
+    ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, **da, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
     hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, crop=crop,
                milestones=(iterations // 4, iterations * 9 // 10), eval_every=max(1, iterations // 8), checkpoint=ck,
-               checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device)
+               checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device,
+               target=target, target_losses=tl if target is not None else ())
     return model, hist

@@ -99,7 +99,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
         amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
-        relabel=None, clip_grad: float | None = None) -> pd.DataFrame:
+        relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=()) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
@@ -114,6 +114,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
     if clip_grad is not None and not clip_grad > 0: raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
     if relabel is not None and targets != "label": raise ValueError("relabel needs targets='label'")
+    if target_losses and target is None: raise ValueError("target_losses need a target FaceSet (unlabelled target-domain faces)")
+    if target is not None and len(target) < batch_size: raise ValueError(f"target has {len(target)} faces, fewer than batch_size={batch_size}")
     rank, world = distributed()
     if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
     if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
@@ -149,11 +151,16 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         x = crop_batch(_images(train, idx.numpy()), crop, True, gen)   # every process draws the whole batch's crops ...
         idx, x = idx[rank::world], x[rank::world]                     # ... and trains on its shard: same result as one process
         x, y = x.to(dev), y_t[idx].to(dev)
+        if target is not None:                               # Algorithm 3: a target batch drawn with each source batch, one forward pass
+            xt = crop_batch(_images(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy()), crop, True, gen)[rank::world]
+            x = torch.cat([x, xt.to(dev)])
         net.train()
         with torch.autocast(dev.type, enabled=use_amp):
             feats, logits = net(x)
+            if target is not None: (feats, feats_t), (logits, logits_t) = feats.split([len(y), len(x) - len(y)]), logits.split([len(y), len(x) - len(y)])
             loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
             loss = ce_weight * loss_s + sum(lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
+            if target is not None: loss = loss + sum(w * fn(feats.float(), feats_t.float(), logits_t.float()) for w, fn in target_losses)
         if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
             relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
         opt.zero_grad(set_to_none=True)
