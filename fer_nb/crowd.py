@@ -228,8 +228,9 @@ def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, roo
 
 RAFML_CLASSES = tuple(c for c in BASIC7 if c != "neutral")   # RAF-ML's six basic emotions
 
-def rafml_view(fs, rule: str = "crowd"):
-    "`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above); rule 'crowd' (partition of the distribution) or 'truth' (fs.labels)."
+def rafml_view(fs, rule: str = "crowd", min_labels: int = 2):
+    """`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above); rule 'crowd' (partition of the distribution) or
+    'truth' (fs.labels, keeping faces with at least `min_labels` of the six: 1 keeps single-emotion faces too, as JAFFE's threshold rule does)."""
     from dataclasses import replace
     if rule not in ("crowd", "truth"): raise ValueError(f"rule must be 'crowd' or 'truth', got {rule!r}")
     missing = [c for c in BASIC7 if c not in fs.classes]
@@ -243,7 +244,7 @@ def rafml_view(fs, rule: str = "crowd"):
         Y = p[[f"ml_{c}" for c in RAFML_CLASSES]].to_numpy()
     else:
         if fs.labels is None: raise ValueError("rule='truth' needs fs.labels")
-        Y = np.asarray(fs.labels)[:, col][:, six]; keep = Y.sum(1) >= 2
+        Y = np.asarray(fs.labels)[:, col][:, six]; keep = Y.sum(1) >= min_labels
     D = G7[:, six]; s = D.sum(1, keepdims=True)
     keep = keep & (s[:, 0] > 0)
     sub = fs.subset(np.flatnonzero(keep))

@@ -12,7 +12,7 @@ import torch
 from .faceset import FaceSet
 
 # %% auto 0
-__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'train_dbm']
+__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'deep_features', 'train_dbm']
 
 # %% ../nbs/16_dbm.ipynb
 SOURCES = ("synthfer", "ferplus", "rafml")
@@ -38,9 +38,14 @@ def rafml_faces(source: str = "synthfer", n: int = 5000, seed: int = 0, data_roo
     return tr, te
 
 def crop_for(fs: FaceSet) -> int:
-    "The crop side for a FaceSet's images: 90 % of the image side, rounded down to an even number (100 -> 90, 48 -> 44)."
+    "The crop side for a FaceSet's images: a border of side // 20 pixels taken off each edge (100 -> 90, 48 -> 44)."
     side = int(np.asarray(fs.images[0]).shape[0])
-    return int(0.9 * side) // 2 * 2 if side != 48 else 44
+    return side - 2 * (side // 20)
+
+def deep_features(model, *sets: FaceSet) -> tuple:
+    "The net's 2,000-d features of each FaceSet (centre crops of `crop_for` size), in order."
+    from fer_nb.train import extract_features
+    return tuple(extract_features(model, fs, crop=crop_for(fs)) for fs in sets)
 
 # %% ../nbs/16_dbm.ipynb
 def _fingerprint(fs: FaceSet) -> str:
@@ -55,6 +60,7 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
     `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
     With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16)."""
+    from fer_nb.losses import entropy_loss, mk_mmd2
     from fer_nb.models import make_model
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
     if train.labels is None or train.distribution is None: raise ValueError("train needs multi-hot labels and label distributions (see rafml_faces)")
@@ -65,14 +71,14 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     torch.manual_seed(seed)
     model = make_model(arch, C, width=width, feat_dim=2000, in_size=crop, dropout=0.3)
     aux = aux_losses_for(loss, train.label, model.feat_dim, C, lam=lam, k=k, label_vectors=train.distribution) if lam > 0 else []
-    from fer_nb.losses import entropy_loss, mk_mmd2
     if (gamma or eta) and target is None: raise ValueError("gamma and eta weigh target-domain losses: give the target faces")
-    tl = [(gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t))] * bool(gamma) + [(eta, lambda f_s, f_t, z_t: entropy_loss(z_t))] * bool(eta)
+    terms = ((gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t)), (eta, lambda f_s, f_t, z_t: entropy_loss(z_t)))
+    tl = [(w, fn) for w, fn in terms if w]                   # γ L_mmd (Eq. 12), η L_e (Eq. 16)
     data = _fingerprint(train) + (_fingerprint(target) if target is not None else "")
     da = dict(gamma=gamma, eta=eta) if target is not None else {}
     ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, **da, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
     hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, crop=crop,
                milestones=(iterations // 4, iterations * 9 // 10), eval_every=max(1, iterations // 8), checkpoint=ck,
                checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device,
-               target=target, target_losses=tl if target is not None else ())
+               target=target, target_losses=tl)
     return model, hist

@@ -37,6 +37,7 @@ class _Constant:
     def __init__(self, value): self.value = value
     def predict(self, X): return np.full(len(X), self.value)
     def predict_proba(self, X): return np.ones((len(X), 1))
+    def decision_function(self, X): return np.full(len(X), 1.0 if self.value else -1.0)   # binary: the side of its one class
 
 def _fit_or_constant(base, X, y):
     "clone(base) fitted on (X, y), or a `_Constant` when y has a single value."
@@ -188,11 +189,10 @@ class MLLOC(BaseEstimator):
     def _svms(self, Z, Y):
         from sklearn.svm import SVC
         g = 1 / (Z.shape[1] * Z.var())                              # scikit-learn's gamma='scale', fixed so that the gradient knows it
-        return [float(Y[:, l].mean() > 0.5) * 2 - 1 if len(np.unique(Y[:, l])) == 1
-                else SVC(C=self.C, kernel="rbf", gamma=g).fit(Z, Y[:, l]) for l in range(Y.shape[1])]
+        return [_fit_or_constant(SVC(C=self.C, kernel="rbf", gamma=g), Z, Y[:, l]) for l in range(Y.shape[1])]
 
     @staticmethod
-    def _decision(svms, Z): return np.stack([np.full(len(Z), s) if isinstance(s, float) else s.decision_function(Z) for s in svms], 1)
+    def _decision(svms, Z): return np.stack([s.decision_function(Z) for s in svms], 1)
 
     def fit(self, X, Y):
         from sklearn.cluster import KMeans
@@ -211,7 +211,7 @@ class MLLOC(BaseEstimator):
             for _ in range(self.steps):                             # projected gradient on the codes, SVMs fixed
                 Z, G = np.hstack([X, Cd]), self.lambda2 * D
                 for l, s in enumerate(svms):
-                    if isinstance(s, float): continue
+                    if isinstance(s, _Constant): continue
                     f, df = _rbf_value_grad(s, Z, cols)
                     G -= (S[:, l] * f < 1)[:, None] * S[:, l:l + 1] * df   # the hinge's (sub)gradient where it is active
                 Cd = project_simplex(Cd - self.lr * G)

@@ -11,7 +11,7 @@ import numpy as np
 
 # %% auto 0
 __all__ = ['MULTILABEL_METRICS', 'HIGHER_IS_BETTER', 'coverage', 'one_error', 'ranking_loss', 'average_precision', 'hamming_loss',
-           'f1', 'auc', 'multilabel_report']
+           'f1', 'auc', 'criteria_won', 'multilabel_report']
 
 # %% ../nbs/14_multilabel_metrics.ipynb
 def _as_multilabel(y_true, y_score=None, y_pred=None):
@@ -93,6 +93,10 @@ def auc(y_true, y_score, average: str = "micro", label_names=None) -> float:
 MULTILABEL_METRICS = ("hamming_loss", "coverage", "one_error", "ranking_loss", "average_precision",
                       "micro_f1", "macro_f1", "micro_auc", "macro_auc")
 HIGHER_IS_BETTER = dict(zip(MULTILABEL_METRICS, (False,) * 4 + (True,) * 5))
+
+def criteria_won(a, b) -> int:
+    "On how many of the nine criteria report `a` is strictly better than report `b` (mappings or Series by criterion name)."
+    return int(sum((a[m] > b[m]) if HIGHER_IS_BETTER[m] else (a[m] < b[m]) for m in MULTILABEL_METRICS))
 
 def multilabel_report(y_true, y_score, y_pred=None, threshold: float = 0.5, label_names=None) -> dict:
     "The nine RAF-ML criteria (§6.3.3) of one classifier's scores and predicted label sets."
