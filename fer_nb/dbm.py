@@ -56,10 +56,11 @@ def _fingerprint(fs: FaceSet) -> str:
 
 def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", lam: float = 0.01, k: int = 10, width: float = 0.25,
               iterations: int = 2000, batch_size: int = 64, lr: float = 0.01, seed: int = 0, tag: str = "", progress: bool = True,
-              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0):
+              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0, warmup: int = 0):
     """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
     `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
-    With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16)."""
+    With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16).
+    `warmup`: iterations over which λ grows from 0 (see the lesson; 0 = the paper)."""
     from fer_nb.losses import entropy_loss, mk_mmd2
     from fer_nb.models import make_model
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
@@ -76,9 +77,10 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     tl = [(w, fn) for w, fn in terms if w]                   # γ L_mmd (Eq. 12), η L_e (Eq. 16)
     data = _fingerprint(train) + (_fingerprint(target) if target is not None else "")
     da = dict(gamma=gamma, eta=eta) if target is not None else {}
+    if aux and warmup: da["warmup"] = warmup                            # keyed only where it changes the run
     ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, **da, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
     hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, crop=crop,
                milestones=(iterations // 4, iterations * 9 // 10), eval_every=max(1, iterations // 8), checkpoint=ck,
                checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device,
-               target=target, target_losses=tl)
+               target=target, target_losses=tl, aux_warmup=warmup if aux else 0)
     return model, hist

@@ -11,7 +11,7 @@ import torch.nn as nn
 
 # %% auto 0
 __all__ = ['lp_neighbours', 'gather_shards', 'FeatureBank', 'LPLoss', 'CenterLoss', 'multilabel_targets', 'BiManifoldLoss',
-           'mk_mmd2', 'entropy_loss']
+           'mk_mmd2', 'entropy_loss', 'ECSTFLLoss']
 
 # %% ../nbs/08_losses.ipynb
 def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor | None = None, cand_y: torch.Tensor | None = None,
@@ -182,3 +182,23 @@ def entropy_loss(logits: torch.Tensor) -> torch.Tensor:
     "RAF-ML Eq. (16): mean entropy of the softmax outputs (target faces)."
     logp = torch.log_softmax(logits.float(), 1)
     return -(logp.exp() * logp).sum(1).mean()
+
+# %% ../nbs/08_losses.ipynb
+class ECSTFLLoss(nn.Module):
+    "DFEW's EC-STFL loss: mean same-label distance over mean different-label distance in the mini-batch (slides' formula); `distance` 'l2' or 'l1' (official release)."
+    def __init__(self, distance: str = "l2"):
+        super().__init__()
+        if distance not in ("l2", "l1"): raise ValueError(f"distance must be 'l2' or 'l1', got {distance!r}")
+        self.distance = distance
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or len(x) != len(y): raise ValueError(f"features must be (n, d) with one label each; got {tuple(x.shape)} and {len(y)} labels")
+        diff = x[:, None, :] - x[None, :, :]
+        eye = torch.eye(len(x), dtype=torch.bool, device=x.device)
+        if self.distance == "l1": d = diff.abs().sum(-1)
+        else: d = torch.where(eye, 0.0, (diff ** 2).sum(-1).clamp_min(1e-12)).sqrt().masked_fill(eye, 0.0)   # no NaN gradient at d = 0
+        same = y[:, None] == y[None, :]
+        n_same = same.sum(1).to(d)                                           # N_{x_i}, x_i included
+        num = (d * same / n_same[:, None]).sum()
+        den = (d * ~same / n_same[None, :]).sum()                            # / N_{x_j}
+        if not bool((~same).any()): return 0 * x.sum()                      # one label in the batch: no different pairs
+        return num / den

@@ -21,11 +21,12 @@ from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
-__all__ = ['LOSSES', 'crop_batch', 'predict', 'distributed', 'fit', 'extract_features', 'bench', 'aux_losses_for',
+__all__ = ['LOSSES', 'crop_batch', 'FaceInput', 'predict', 'distributed', 'fit', 'extract_features', 'bench', 'aux_losses_for',
            'checkpoint_path']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
+    if getattr(fs, "images", None) is None: raise ValueError(f"{type(fs).__name__} has no images; clips need inputs=fer_nb.clips.ClipInput(...)")
     imgs = fs.images[idx] if isinstance(fs.images, np.ndarray) else np.stack([fs.images[i] for i in idx])
     if imgs.ndim != 3: raise ValueError(f"expected grey images (N, H, W), got shape {imgs.shape}")
     return torch.from_numpy(np.ascontiguousarray(imgs)).unsqueeze(1)
@@ -43,6 +44,14 @@ def crop_batch(x: torch.Tensor, crop: int, train: bool, gen: torch.Generator | N
     flip = torch.rand(B, generator=gen) < 0.5
     out[flip] = out[flip].flip(-1)
     return out
+
+class FaceInput:
+    "How a FaceSet's faces become (B, 1, crop, crop) batches for `fit` and `predict` (`crop_batch`): random crop + flip, or the centre crop."
+    eval_batch_size = 256
+    def __init__(self, crop: int = 90): self.crop = crop
+    def __repr__(self): return f"FaceInput(crop={self.crop})"
+    def train_batch(self, fs: FaceSet, idx, gen: torch.Generator | None = None) -> torch.Tensor: return crop_batch(_images(fs, idx), self.crop, True, gen)
+    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor: return crop_batch(_images(fs, idx), self.crop, False)
 
 # %% ../nbs/09_train.ipynb
 def _param_groups(model: nn.Module, extra: list[nn.Module], wd: float, head_wd: float | None) -> list[dict]:
@@ -74,13 +83,15 @@ def _save_checkpoint(path: Path, state: dict):
     buf = io.BytesIO(); torch.save(state, buf); atomic_write(path, buf.getvalue())
 
 @torch.no_grad()
-def predict(model: nn.Module, fs: FaceSet, batch_size: int = 256, crop: int = 90, device=None) -> dict:
-    "Centre-crop forward pass over `fs`: features, logits, probabilities and predicted labels (NumPy)."
+def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: int = 90, device=None, inputs=None) -> dict:
+    "Centre-crop forward pass over `fs` (or `inputs.eval_batch`): features, logits, probabilities and predicted labels (NumPy)."
     dev = get_device(device)
+    inputs = inputs or FaceInput(crop)
+    batch_size = batch_size or inputs.eval_batch_size
     model.eval().to(dev)
     feats, logits = [], []
     for s in range(0, len(fs), batch_size):
-        x = crop_batch(_images(fs, np.arange(s, min(len(fs), s + batch_size))), crop, False).to(dev)
+        x = inputs.eval_batch(fs, np.arange(s, min(len(fs), s + batch_size))).to(dev)
         f, z = model(x); feats.append(f.float().cpu()); logits.append(z.float().cpu())
     f, z = torch.cat(feats), torch.cat(logits)
     return {"features": f.numpy(), "logits": z.numpy(), "proba": z.softmax(1).numpy(), "pred": z.argmax(1).numpy()}
@@ -99,7 +110,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
         amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
-        relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=()) -> pd.DataFrame:
+        relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=(), inputs=None,
+        aux_warmup: int = 0) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
@@ -112,6 +124,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
     if optimizer not in ("sgd", "adam"): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
     if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
+    if not isinstance(aux_warmup, int) or aux_warmup < 0: raise ValueError(f"aux_warmup must be an int >= 0, got {aux_warmup!r}")
     if clip_grad is not None and not clip_grad > 0: raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
     if relabel is not None and targets != "label": raise ValueError("relabel needs targets='label'")
     if target_losses and target is None: raise ValueError("target_losses need a target FaceSet (unlabelled target-domain faces)")
@@ -120,6 +133,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
     if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
     dev = get_device(device)
+    inputs = inputs or FaceInput(crop)
     aux = [(float(lam), m.to(dev)) for lam, m in aux_losses]
     model.to(dev)
     net = model
@@ -148,18 +162,19 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     while it < iterations and (stop_at is None or it < stop_at):
         if pos + batch_size > len(order): order, pos = torch.randperm(len(train), generator=gen), 0
         idx = order[pos:pos + batch_size]; pos += batch_size
-        x = crop_batch(_images(train, idx.numpy()), crop, True, gen)   # every process draws the whole batch's crops ...
-        idx, x = idx[rank::world], x[rank::world]                     # ... and trains on its shard: same result as one process
+        x = inputs.train_batch(train, idx.numpy(), gen)      # every process draws the whole batch's crops ...
+        idx, x = idx[rank::world], x[rank::world]            # ... and trains on its shard: same result as one process
         x, y = x.to(dev), y_t[idx].to(dev)
         if target is not None:                               # Algorithm 3: a target batch drawn with each source batch, one forward pass
-            xt = crop_batch(_images(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy()), crop, True, gen)[rank::world]
+            xt = inputs.train_batch(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy(), gen)[rank::world]
             x = torch.cat([x, xt.to(dev)])
         net.train()
         with torch.autocast(dev.type, enabled=use_amp):
             feats, logits = net(x)
             if target is not None: (feats, feats_t), (logits, logits_t) = feats.split([len(y), len(x) - len(y)]), logits.split([len(y), len(x) - len(y)])
             loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
-            loss = ce_weight * loss_s + sum(lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
+            ramp = min(1.0, it / aux_warmup) if aux_warmup else 1.0  # λ from 0 up to its value over the first aux_warmup iterations
+            loss = ce_weight * loss_s + sum(ramp * lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
             if target is not None: loss = loss + sum(w * fn(feats.float(), feats_t.float(), logits_t.float()) for w, fn in target_losses)
         if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
             relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
@@ -174,7 +189,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
             row = {"iteration": it, "loss": loss.item(), "softmax_loss": loss_s.item(), "lr": opt.param_groups[0]["lr"],
                    "seconds": round(time.time() - t0, 1)}
             if val is not None:
-                p = predict(model, val, crop=crop, device=dev)["pred"]
+                p = predict(model, val, crop=crop, device=dev, inputs=inputs)["pred"]
                 row.update(val_mean_diagonal=mean_diagonal(val.label, p, len(val.classes)), val_accuracy=accuracy(val.label, p))
             history.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k.startswith("val")})
         if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
@@ -232,17 +247,18 @@ def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float
     return df
 
 # %% ../nbs/09_train.ipynb
-LOSSES = ("softmax", "center", "lp", "lp-batch", "dbm", "dbm-feature", "dbm-label", "dbm-batch")
+LOSSES = ("softmax", "center", "lp", "lp-batch", "dbm", "dbm-feature", "dbm-label", "dbm-batch", "ec-stfl", "ec-stfl-l1")
 
 def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float = 0.003, k: int = 20, alpha: float = 0.5,
                    label_vectors=None) -> list:
     """[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch';
     DBM-CNN's bi-manifold loss (needs `label_vectors`, one per training sample): 'dbm' (S^f + S^l, memory bank), 'dbm-feature' (S^f only),
-    'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the mini-batch)."""
-    from fer_nb.losses import BiManifoldLoss, CenterLoss, FeatureBank, LPLoss
+    'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the mini-batch); DFEW's 'ec-stfl' (Euclidean) and 'ec-stfl-l1' (official release)."""
+    from fer_nb.losses import BiManifoldLoss, CenterLoss, ECSTFLLoss, FeatureBank, LPLoss
     if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
     if loss == "softmax": return []
     if loss == "center": return [(lam, CenterLoss(n_classes, feat_dim, alpha))]
+    if loss.startswith("ec-stfl"): return [(lam, ECSTFLLoss("l1" if loss.endswith("l1") else "l2"))]
     bank = None if loss.endswith("batch") else FeatureBank(labels, feat_dim)
     if loss.startswith("dbm"):
         if label_vectors is None: raise ValueError(f"loss {loss!r} needs label_vectors (the training samples' label distributions)")
