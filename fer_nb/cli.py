@@ -338,7 +338,8 @@ def readme_text(root: Path | None = None) -> str:
 BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)"),
            "features": ("fer_nb.features", "bench", "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)"),
            "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM vs majority vote and crowd-kit (goal: EM < 2 s on 2 cores)"),
-           "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)")}
+           "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
+           "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
 
 def run_bench(name: str, n: int | None = None) -> str:
     "Run benchmark `name` (see `BENCHES`) and return its table as markdown."
