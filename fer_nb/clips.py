@@ -20,7 +20,7 @@ from .faceset import ClipSet
 
 # %% auto 0
 __all__ = ['METHODS', 'interpolate_time', 'sample_indices', 'clip_tensor', 'default_workers', 'ClipInput', 'ClipFiles',
-           'synth_clips', 'fold_split', 'fold_summary']
+           'synth_clips', 'ClipDataset', 'fold_split', 'fold_summary']
 
 # %% ../nbs/17_clips.ipynb
 def interpolate_time(frames, T: int = 16) -> np.ndarray:
@@ -149,6 +149,18 @@ def synth_clips(n: int, domain: str = "wild", seed: int = 0, fps: float = 10.0, 
     frames = ClipFiles([root / "frames" / f"{j:05d}.npy" for j in meta["clip"]])
     V = np.load(root / "votes.npy").astype(np.int64)
     return ClipSet(meta, frames=frames, votes=V, info={"generator": "SynthFER", "cache": str(root), **key})
+
+# %% ../nbs/17_clips.ipynb
+class ClipDataset(torch.utils.data.Dataset):
+    "A ClipSet as a torch dataset: item i -> (clip tensor (1, T, crop, crop), label), streamed from disk through `ClipInput`'s transforms."
+    def __init__(self, clips: ClipSet, inputs: ClipInput | None = None, train: bool = False, seed: int = 0):
+        if not isinstance(clips, ClipSet) or clips.frames is None: raise ValueError("ClipDataset needs a ClipSet with frames")
+        self.clips, self.inputs, self.train, self.seed, self.epoch = clips, inputs or ClipInput(), train, seed, 0
+    def __len__(self): return len(self.clips)
+    def __getitem__(self, i):
+        p = self.inputs
+        rng = np.random.default_rng([self.seed, self.epoch, int(i)]) if self.train else None
+        return clip_tensor(self.clips.frames[int(i)], p.T, p.size, p.crop, p.method, rng), int(self.clips.label[int(i)])
 
 # %% ../nbs/17_clips.ipynb
 def fold_split(clips: ClipSet, fold: int, folds=None) -> tuple[ClipSet, ClipSet]:
