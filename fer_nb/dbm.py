@@ -12,7 +12,7 @@ import torch
 from .faceset import FaceSet
 
 # %% auto 0
-__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'deep_features', 'train_dbm']
+__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'deep_features', 'jaffe_target', 'train_dbm']
 
 # %% ../nbs/16_dbm.ipynb
 SOURCES = ("synthfer", "ferplus", "rafml")
@@ -46,6 +46,23 @@ def deep_features(model, *sets: FaceSet) -> tuple:
     "The net's 2,000-d features of each FaceSet (centre crops of `crop_for` size), in order."
     from fer_nb.train import extract_features
     return tuple(extract_features(model, fs, crop=crop_for(fs)) for fs in sets)
+
+# %% ../nbs/16_dbm.ipynb
+def jaffe_target(root, detector=None, progress: bool = True) -> tuple[FaceSet, pd.DataFrame]:
+    "JAFFE's official folder as a multi-label target over RAF-ML's six emotions: (aligned faces, per-photo detection report)."
+    from fer_nb.crowd import RAFML_CLASSES
+    from fer_nb.data import load_jaffe
+    from fer_nb.detect import DlibDetector, align_photos
+    js = load_jaffe(root)
+    if js.labels is None: raise ValueError(f"{root}: JAFFE's rating table (a .txt whose header names PIC) is needed for the multi-label target")
+    paths = [str(p) for p in js.images.paths]
+    al, report = align_photos(paths, detector or DlibDetector(), progress=progress)
+    if len(al) == 0: raise ValueError(f"{root}: no face was found in any of the {len(paths)} JAFFE photos")
+    keep = np.array([paths.index(p) for p in al.meta["image"]])
+    D = np.asarray(js.distribution)[keep]
+    meta = js.meta.iloc[keep].reset_index(drop=True).assign(identity=lambda m: m.subject, label=D.argmax(1), fold=-1)
+    return FaceSet(meta, images=al.images, classes=RAFML_CLASSES, landmarks5=al.landmarks5, distribution=D, labels=np.asarray(js.labels)[keep],
+                   info={"dataset": "JAFFE", "root": str(root), "aligned_by": al.info.get("aligned_by")}), report
 
 # %% ../nbs/16_dbm.ipynb
 def _fingerprint(fs: FaceSet) -> str:
