@@ -65,6 +65,9 @@ def clip_tensor(frames, T: int = 16, size: int = 128, crop: int = 112, method: s
     if rng is not None and rng.random() < 0.5: x = x.flip(-1)
     return x.transpose(0, 1).contiguous()                                # (1, T, crop, crop)
 
+def _need_frames(clips, who: str):
+    if not isinstance(clips, ClipSet) or clips.frames is None: raise ValueError(f"{who} needs a ClipSet with frames")
+
 def default_workers() -> int:
     "Loader threads when none are asked for: one per CPU core, at most 8."
     return max(1, min(8, os.cpu_count() or 1))
@@ -86,12 +89,14 @@ class ClipInput:
             if not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{n} must be a positive int, got {v!r}")
         if self.crop > self.size: raise ValueError(f"crop {self.crop} larger than size {self.size}")
 
+    def transform(self, frames, rng: np.random.Generator | None = None) -> torch.Tensor:
+        "One clip's frames as a (1, T, crop, crop) input (`clip_tensor` with these settings): augmented with `rng`, else the test view."
+        return clip_tensor(frames, self.T, self.size, self.crop, self.method, rng)
+
     def _load(self, clips: ClipSet, idx, seeds=None) -> torch.Tensor:
-        if not isinstance(clips, ClipSet) or clips.frames is None: raise ValueError("ClipInput needs a ClipSet with frames")
+        _need_frames(clips, "ClipInput")
         idx = np.asarray(idx).ravel()
-        def one(j):
-            rng = None if seeds is None else np.random.default_rng(int(seeds[j]))
-            return clip_tensor(clips.frames[int(idx[j])], self.T, self.size, self.crop, self.method, rng)
+        def one(j): return self.transform(clips.frames[int(idx[j])], None if seeds is None else np.random.default_rng(int(seeds[j])))
         n = self.workers or default_workers()
         if n == 1 or len(idx) == 1: xs = [one(j) for j in range(len(idx))]
         else:
@@ -154,13 +159,12 @@ def synth_clips(n: int, domain: str = "wild", seed: int = 0, fps: float = 10.0, 
 class ClipDataset(torch.utils.data.Dataset):
     "A ClipSet as a torch dataset: item i -> (clip tensor (1, T, crop, crop), label), streamed from disk through `ClipInput`'s transforms."
     def __init__(self, clips: ClipSet, inputs: ClipInput | None = None, train: bool = False, seed: int = 0):
-        if not isinstance(clips, ClipSet) or clips.frames is None: raise ValueError("ClipDataset needs a ClipSet with frames")
+        _need_frames(clips, "ClipDataset")
         self.clips, self.inputs, self.train, self.seed, self.epoch = clips, inputs or ClipInput(), train, seed, 0
     def __len__(self): return len(self.clips)
     def __getitem__(self, i):
-        p = self.inputs
         rng = np.random.default_rng([self.seed, self.epoch, int(i)]) if self.train else None
-        return clip_tensor(self.clips.frames[int(i)], p.T, p.size, p.crop, p.method, rng), int(self.clips.label[int(i)])
+        return self.inputs.transform(self.clips.frames[int(i)], rng), int(self.clips.label[int(i)])
 
 # %% ../nbs/17_clips.ipynb
 def fold_split(clips: ClipSet, fold: int, folds=None) -> tuple[ClipSet, ClipSet]:

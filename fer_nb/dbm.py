@@ -58,7 +58,8 @@ def jaffe_target(root, detector=None, progress: bool = True) -> tuple[FaceSet, p
     paths = [str(p) for p in js.images.paths]
     al, report = align_photos(paths, detector or DlibDetector(), progress=progress)
     if len(al) == 0: raise ValueError(f"{root}: no face was found in any of the {len(paths)} JAFFE photos")
-    keep = np.array([paths.index(p) for p in al.meta["image"]])
+    row = {p: i for i, p in enumerate(paths)}
+    keep = np.array([row[p] for p in al.meta["image"]])
     D = np.asarray(js.distribution)[keep]
     meta = js.meta.iloc[keep].reset_index(drop=True).assign(identity=lambda m: m.subject, label=D.argmax(1), fold=-1)
     return FaceSet(meta, images=al.images, classes=RAFML_CLASSES, landmarks5=al.landmarks5, distribution=D, labels=np.asarray(js.labels)[keep],

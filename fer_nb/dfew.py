@@ -73,11 +73,11 @@ def train_video(train: ClipSet, test: ClipSet | None = None, arch: str = "r3d18"
                 weights_path=None, eval_every: int | None = None):
     "Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson."
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
-    from fer_nb.video_models import VIDEO_MODELS, make_video_model
+    from fer_nb.video_models import VIDEO_MODELS, ResNet3D, make_video_model
     if arch not in VIDEO_MODELS: raise ValueError(f"unknown video model {arch!r}; valid: {', '.join(VIDEO_MODELS)}")
     if loss not in ("softmax", "center", "ec-stfl", "ec-stfl-l1"): raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
     inputs = inputs or ClipInput()
-    kw = {"blocks": blocks} if arch in ("r3d18", "resnet3d18", "p3d") else {}
+    kw = {"blocks": blocks} if VIDEO_MODELS[arch][0] is ResNet3D else {}   # the residual nets take a depth
     torch.manual_seed(seed)
     model = make_video_model(arch, len(train.classes), weights_path=weights_path, width=width, in_size=inputs.crop, T=inputs.T, **kw)
     aux = aux_losses_for(loss, train.label, model.feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
