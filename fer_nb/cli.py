@@ -23,8 +23,8 @@ from .core import atomic_write, git_commit, project_root
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
            'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
            'plan', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
-           'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'run_bench', 'predict_text', 'run_cli',
-           'main']
+           'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench',
+           'predict_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -269,7 +269,9 @@ def report(profile: str, out_root: Path | None = None) -> Path:
         if r.get("claims"):
             L += ["| claim | reproduced | ours | paper | note |", "|---|---|---|---|---|"]
             for c in r["claims"]:
-                L.append(f"| {_fmt(c['claim'])} | {'✅ yes' if c['reproduced'] else '❌ no'} | {_fmt(c.get('ours'))} | "
+                mark = ({"reproduced": "✅ reproduced", "contradicted": "❌ contradicted", "inconclusive": "➖ inconclusive"}[c["verdict"]]
+                        if c.get("verdict") else ("✅ yes" if c["reproduced"] else "❌ no"))
+                L.append(f"| {_fmt(c['claim'])} | {mark} | {_fmt(c.get('ours'))} | "
                          f"{_fmt(c.get('paper'))} | {_fmt(c.get('note', ''))} |")
         for part, why in (r.get("skipped") or {}).items():
             L.append(f"- skipped **{part}**: {why}")
@@ -339,7 +341,23 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "features": ("fer_nb.features", "bench", "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)"),
            "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM vs majority vote and crowd-kit (goal: EM < 2 s on 2 cores)"),
            "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
+           "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/bench/train.csv"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
+
+def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
+    "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/bench/train.csv."
+    from fer_nb.core import find_dataset
+    from fer_nb.train import bench_train
+    if find_dataset("ferplus")[0] is not None:
+        from fer_nb.crowd import ferplus_faces
+        tr, va = ferplus_faces("ferplus"); data = "FER+ (FER+ rule): FER2013Train -> FER2013Valid"
+    else:
+        from fer_nb.synth import make_faceset
+        fs = make_faceset(6000, "wild", seed=seed); tr, va = fs.where(split="train"), fs.where(split="test"); data = "SynthFER wild, 6,000 faces"
+    df = bench_train(tr, va, minutes=float(n), seed=seed)
+    df.insert(0, "data", data); df.insert(1, "minutes_per_arm", float(n)); df["commit"] = git_commit()
+    atomic_write(project_root() / "outputs" / "bench" / "train.csv", df.to_csv(index=False))
+    return df
 
 def run_bench(name: str, n: int | None = None) -> str:
     "Run benchmark `name` (see `BENCHES`) and return its table as markdown."
@@ -351,7 +369,9 @@ def run_bench(name: str, n: int | None = None) -> str:
 
 def predict_text(records, predictor) -> str:
     "The slide's layout: per face, every emotion's percentage (highest first) and the expressiveness."
-    lines = [f"model: {predictor.path.name} ({predictor.info.get('data', '?')}; valid mean diagonal {predictor.info.get('valid_mean_diagonal', float('nan')):.1f} %)"]
+    v = predictor.card["valid"]
+    lines = [f"model: {predictor.path.name} ({predictor.card['data']}; valid accuracy {v.get('accuracy', float('nan')):.1f} %, "
+             f"mean diagonal {v.get('mean_diagonal', float('nan')):.1f} %; `fer-nb predict --info` for its card)"]
     for r in records:
         if r["status"] != "ok": lines.append(f"{r['photo']}: {r['status']}"); continue
         for j, f in enumerate(r["faces"], 1):
@@ -383,7 +403,8 @@ def _parser() -> argparse.ArgumentParser:
     ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
     ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder or csv")
     pr = sub.add_parser("predict", help="emotion percentages and expressiveness of every face in photos; writes annotated copies")
-    pr.add_argument("photos", nargs="+"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
+    pr.add_argument("photos", nargs="*"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
+    pr.add_argument("--info", action="store_true", help="print the model's card (data, recipe, iterations, seconds, valid metrics, commit) and exit")
     pr.add_argument("--json", action="store_true", help="print JSON instead of text"); pr.add_argument("--out", type=Path, default=Path("predictions"), help="folder for annotated copies")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
@@ -414,6 +435,10 @@ def run_cli(argv: list[str] | None = None) -> int:
             from fer_nb.predict import Predictor, predict_photos
             try: pred = Predictor(args.model)
             except (FileNotFoundError, ValueError) as e: raise CLIError(str(e)) from None
+            if args.info:
+                from fer_nb.predict import card_text
+                print(f"model: {pred.path}\n" + card_text(pred.card)); return 0
+            if not args.photos: raise CLIError("predict needs at least one photo (or --info)")
             recs = predict_photos(args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3)
             print(json.dumps(recs, indent=1) if args.json else predict_text(recs, pred))
             return 0 if all(r["status"] == "ok" for r in recs) else 1

@@ -260,10 +260,15 @@ class Run:
         "Record the numbers the paper reports, and where (e.g. 'TIP 2019 Table V')."
         self.paper = {"table": table, "values": _jsonable(values)}
 
-    def claim(self, claim: str, reproduced: bool, ours=None, paper=None, note: str = ""):
-        "Record a paper claim checked in code: `reproduced` must be the boolean outcome of that check."
+    def claim(self, claim: str, reproduced: bool, ours=None, paper=None, note: str = "", verdict: str | None = None):
+        """Record a paper claim checked in code: `reproduced` must be the boolean outcome of that check. A claim judged over seeds also
+        gives its three-way `verdict` ('reproduced', 'contradicted', 'inconclusive'; `fer_nb.metrics.seed_verdict`)."""
         if not isinstance(reproduced, (bool, np.bool_)): raise TypeError(f"reproduced must be a bool, got {type(reproduced).__name__}")
-        self.claims.append(_jsonable({"claim": claim, "reproduced": bool(reproduced), "ours": ours, "paper": paper, "note": note}))
+        if verdict is not None:
+            if verdict not in ("reproduced", "contradicted", "inconclusive"): raise ValueError(f"verdict must be reproduced, contradicted or inconclusive, got {verdict!r}")
+            if bool(reproduced) != (verdict == "reproduced"): raise ValueError(f"reproduced={reproduced} disagrees with verdict={verdict!r}")
+        self.claims.append(_jsonable({"claim": claim, "reproduced": bool(reproduced), "ours": ours, "paper": paper, "note": note,
+                                      **({"verdict": verdict} if verdict else {})}))
         return bool(reproduced)
 
     def skip(self, part: str, reason: str):

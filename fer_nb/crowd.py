@@ -15,8 +15,8 @@ from .faceset import count_codes
 
 # %% auto 0
 __all__ = ['RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM',
-           'weighted_distribution', 'partition', 'ferplus_faces', 'rafml_view', 'fleiss_kappa', 'cronbach_alpha',
-           'vote_alpha', 'agreement_table', 'crowdkit_available', 'compare_aggregators', 'bench']
+           'weighted_distribution', 'partition', 'ferplus_majority', 'ferplus_faces', 'rafml_view', 'fleiss_kappa',
+           'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available', 'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
@@ -209,12 +209,30 @@ def partition(G, classes=BASIC7) -> pd.DataFrame:
     return out
 
 # %% ../nbs/04_crowd.ipynb
+def ferplus_majority(votes, unknown, not_face) -> tuple[np.ndarray, np.ndarray]:
+    """The FER+ paper's majority-vote rule on 8 emotion vote counts plus the unknown and not-a-face counts: single votes are outliers
+    (set to 0); the label is the column with more than half of the remaining votes, or -1 when there is none or it is unknown / not-a-face.
+    Returns (labels, outlier-free distribution over the 8 emotions)."""
+    A = np.concatenate([np.asarray(votes, float), np.asarray(unknown, float)[:, None], np.asarray(not_face, float)[:, None]], 1)
+    B = np.where(A <= 1, 0.0, A)
+    top, s = B.argmax(1), B.sum(1)
+    label = np.where((B.max(1) > 0.5 * s) & (s > 0) & (top < 8), top, -1)
+    E = B[:, :8]; n = E.sum(1, keepdims=True)
+    return label, np.divide(E, n, out=np.zeros_like(E), where=n > 0).astype(np.float32)
+
 def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, root=None):
     "(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a random sample of that many training faces."
     from dataclasses import replace
     from fer_nb.data import load_ferplus
-    if labels not in ("single", "majority", "multi"): raise ValueError(f"labels must be 'single', 'majority' or 'multi', got {labels!r}")
+    rules = ("single", "majority", "ferplus", "plurality", "multi")
+    if labels not in rules: raise ValueError(f"labels must be one of {', '.join(rules)}; got {labels!r}")
     fp = load_ferplus(root, images=True)
+    if labels == "ferplus":
+        lab, dist = ferplus_majority(fp.votes, fp.meta.unknown, fp.meta.not_face)
+        fp = replace(fp, distribution=dist); fp.meta["label"] = lab
+    if labels == "plurality":
+        A = np.concatenate([fp.votes, fp.meta[["unknown", "not_face"]].to_numpy()], 1)
+        fp.meta["label"] = np.where(A.argmax(1) < 8, A.argmax(1), -1)
     if labels == "single": fp.meta["label"] = partition(fp.distribution, fp.classes).single.to_numpy()
     if labels == "multi": fp = rafml_view(fp, "crowd")
     share = float((fp.label[fp.meta.split.to_numpy() == "train"] >= 0).mean())

@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.metrics import confusion_matrix as _sk_confusion_matrix
 
 # %% auto 0
-__all__ = ['uar', 'war', 'confusion_matrix', 'row_normalise', 'per_class_recall', 'mean_diagonal', 'accuracy',
-           'classification_summary', 'chance_predictions']
+__all__ = ['uar', 'war', 'VERDICTS', 'confusion_matrix', 'row_normalise', 'per_class_recall', 'mean_diagonal', 'accuracy',
+           'classification_summary', 'chance_predictions', 'seed_verdict']
 
 # %% ../nbs/05_metrics.ipynb
 def _check_labels(y_true, y_pred, n_classes: int | None):
@@ -71,3 +71,24 @@ def chance_predictions(n: int, n_classes: int, kind: str = "uniform", prior=None
     if kind == "prior": return rng.choice(n_classes, size=n, p=p / p.sum())
     if kind == "majority": return np.full(n, int(p.argmax()))
     raise ValueError(f"kind must be 'uniform', 'prior' or 'majority', got {kind!r}")
+
+# %% ../nbs/05_metrics.ipynb
+VERDICTS = ("reproduced", "contradicted", "inconclusive")
+
+def seed_verdict(a, b, higher_is_better: bool = True, z: float = 2.0, names=("A", "B")) -> dict:
+    """Three-way verdict on the claim "arm `a` beats arm `b`" from per-seed values (same seeds, same order): the paired
+    difference's mean against `z` standard errors. See the lesson."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.ndim != 1 or a.shape != b.shape or len(a) == 0: raise ValueError(f"a and b must be 1-d with one value per seed each, got shapes {a.shape}, {b.shape}")
+    if not np.isfinite(a).all() or not np.isfinite(b).all(): raise ValueError("a and b must be finite")
+    d = (a - b) if higher_is_better else (b - a)
+    n, m = len(d), float(d.mean())
+    se = float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    if n < 3: v = "inconclusive"
+    elif m > z * se and m > 0: v = "reproduced"
+    elif m < -z * se and m < 0: v = "contradicted"
+    else: v = "inconclusive"
+    return {"verdict": v, "n_seeds": n, names[0]: {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if n > 1 else 0.0, "seeds": a.tolist()},
+            names[1]: {"mean": float(b.mean()), "std": float(b.std(ddof=1)) if n > 1 else 0.0, "seeds": b.tolist()},
+            "mean_difference": m, "se": se,
+            "test": f"paired over {n} seeds: mean difference {m:+.3g} vs {z:g} SE = {z * se:.3g}" + (f" ({n} seed{'s' * (n > 1)}: too few to test, 3 needed)" if n < 3 else "")}

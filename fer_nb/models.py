@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 
 # %% auto 0
-__all__ = ['MODELS', 'msra_init', 'FERNet', 'BaseDCNN', 'VGGNet', 'AlexNet', 'BasicBlock', 'ResNet18', 'load_weights',
+__all__ = ['MODELS', 'msra_init', 'FERNet', 'BaseDCNN', 'VGGNet', 'AlexNet', 'BasicBlock', 'ResNet18', 'FERCNN', 'load_weights',
            'make_model']
 
 # %% ../nbs/07_models.ipynb
@@ -127,7 +127,26 @@ class ResNet18(FERNet):
         return f, self.classifier(f)
 
 # %% ../nbs/07_models.ipynb
-MODELS = {"basedcnn": BaseDCNN, "vgg": VGGNet, "alexnet": AlexNet, "resnet18": ResNet18}
+class FERCNN(FERNet):
+    "Compact VGG-style CNN with batch norm: (B, 1, in_size, in_size) -> (features (B, feat_dim), logits); features = global average pool."
+    def __init__(self, n_classes: int = 8, width: float = 0.5, in_size: int = 48, convs: int = 2, dropout: float = 0.3,
+                 input_mean: float = 0.5, input_std: float | None = 0.25):
+        super().__init__(in_size, width, input_mean, input_std)
+        if in_size < 16: raise ValueError(f"in_size must be >= 16 (four 2x2 poolings), got {in_size}")
+        body, cin = [], 1
+        for c in (64, 128, 256, 512):
+            for _ in range(convs): body += _conv(cin, self.w(c)); cin = self.w(c)
+            body.append(nn.MaxPool2d(2))
+        self.body = nn.Sequential(*body, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.drop, self.feat_dim, self.classifier = nn.Dropout(dropout), cin, nn.Linear(cin, n_classes)
+        msra_init(self)
+
+    def forward(self, x):
+        f = self.body(self.prep(x))
+        return f, self.classifier(self.drop(f))
+
+# %% ../nbs/07_models.ipynb
+MODELS = {"basedcnn": BaseDCNN, "vgg": VGGNet, "alexnet": AlexNet, "resnet18": ResNet18, "fercnn": FERCNN}
 
 def load_weights(model: nn.Module, path) -> list[str]:
     "Load the tensors of a state-dict file whose names and shapes match `model`; returns the names left as they were."

@@ -15,14 +15,24 @@ import torch
 from .faceset import align_face
 
 # %% auto 0
-__all__ = ['FORMAT', 'DEFAULT_MODEL', 'save_predictor', 'Predictor', 'face_scores', 'predict_photos']
+__all__ = ['FORMAT', 'DEFAULT_MODEL', 'CARD_KEYS', 'save_predictor', 'Predictor', 'card_text', 'face_scores', 'predict_photos']
 
 # %% ../nbs/12_predict.ipynb
 FORMAT = "fer_nb.predictor/1"
-DEFAULT_MODEL = Path(str(importlib.resources.files("fer_nb"))) / "assets" / "ferplus_basedcnn.pt"
+DEFAULT_MODEL = Path(str(importlib.resources.files("fer_nb"))) / "assets" / "ferplus.pt"
+
+CARD_KEYS = ("data", "recipe", "iterations", "train_seconds", "valid", "commit")
+
+def _check_card(info, where: str) -> dict:
+    card = info.get("card") if isinstance(info, dict) else None
+    if not isinstance(card, dict): raise ValueError(f"{where} has no model card (info['card'] with {', '.join(CARD_KEYS)}); export it again with save_predictor")
+    missing = [k for k in CARD_KEYS if k not in card]
+    if missing: raise ValueError(f"{where}: the model card lacks {', '.join(missing)}")
+    return card
 
 def save_predictor(path, model: torch.nn.Module, arch: str, kwargs: dict, classes, template, size: int, crop: int, info: dict) -> Path:
-    "Write a predictor file (atomically)."
+    "Write a predictor file (atomically); `info['card']` is the model card (keys `CARD_KEYS`: data, recipe, iterations, seconds, valid metrics, commit)."
+    _check_card(info, "save_predictor(info=...)")
     import io
     from fer_nb.core import atomic_write
     sd = {k: (v.half() if v.is_floating_point() else v).cpu() for k, v in model.state_dict().items()}
@@ -43,6 +53,9 @@ class Predictor:
         if not isinstance(obj, dict) or obj.get("format") != FORMAT:
             raise ValueError(f"{self.path} is not a fer_nb predictor file (format {FORMAT!r}); a plain state dict needs `fer_nb.models.make_model(..., weights_path=...)`")
         self.classes, self.size, self.crop, self.info = tuple(obj["classes"]), obj["size"], obj["crop"], obj["info"]
+        self.card = _check_card(self.info, str(self.path))
+        d = self.info.get("decision") or {}                  # optional logit adjustment (fer_nb.train.logit_adjust)
+        self.prior, self.tau = d.get("prior"), float(d.get("tau", 0.0))
         self.template = np.asarray(obj["template"], np.float32)
         self.model = make_model(obj["arch"], len(self.classes), **obj["kwargs"])
         self.model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in obj["state_dict"].items()})
@@ -54,11 +67,24 @@ class Predictor:
         from fer_nb.train import crop_batch
         x = torch.from_numpy(np.ascontiguousarray(np.asarray(faces, np.uint8)))[:, None]
         if x.shape[-2:] != (self.size, self.size): raise ValueError(f"faces must be {self.size}x{self.size}, got {tuple(x.shape[-2:])}")
-        return self.model(crop_batch(x, self.crop, False))[1].softmax(1).numpy()
+        from fer_nb.train import logit_adjust
+        z = self.model(crop_batch(x, self.crop, False))[1]
+        return (logit_adjust(z, self.prior, self.tau) if self.prior is not None and self.tau else z).softmax(1).numpy()
 
     def align(self, image, detection) -> np.ndarray:
         "The size x size grey crop whose 5 landmarks sit on the stored template (pixels of the training crops)."
         return align_face(image, detection.landmarks5, size=self.size, template=self.template * 100 / self.size)[0]   # align_face's unit: 1/100 of the side
+
+def card_text(card: dict) -> str:
+    "The model card as lines of text (what `fer-nb predict --info` prints)."
+    lines = []
+    for k, v in card.items():
+        if isinstance(v, dict) and all(isinstance(x, (int, float)) for x in v.values()):
+            lines.append(f"{k}:"); lines += [f"  {kk:<22}{vv:9.2f}" if isinstance(vv, float) else f"  {kk:<22}{vv:>9}" for kk, vv in v.items()]
+        elif isinstance(v, dict):
+            lines.append(f"{k}:"); lines += [f"  {kk}: {vv}" for kk, vv in v.items()]
+        else: lines.append(f"{k}: {v}")
+    return "\n".join(lines)
 
 # %% ../nbs/12_predict.ipynb
 def face_scores(p, classes) -> dict:
@@ -69,6 +95,26 @@ def face_scores(p, classes) -> dict:
     return {"scores": scores, "top": classes[int(p.argmax())], "expressiveness": None if neutral is None else round(100 * (1 - float(p[neutral])), 2)}
 
 # %% ../nbs/12_predict.ipynb
+def _keep_inside(t, fig, ax, box):
+    "Move a score label inside the picture: below the box if it fits, else above it, else inside the box's top; then clamp to the edges."
+    x1, y1, x2, y2 = box
+    r = fig.canvas.get_renderer()
+    inv = ax.transData.inverted()
+    def ext():
+        e = t.get_window_extent(r).expanded(1.0, 1.0)
+        (a, b), (c, d) = inv.transform([(e.x0, e.y0), (e.x1, e.y1)])
+        return min(a, c), min(b, d), max(a, c), max(b, d)   # data units: y grows downwards in an image
+    h, w = ax.get_images()[0].get_array().shape[:2]
+    l, top, rgt, bot = ext()
+    if bot > h:                                              # below the box it would leave the picture
+        if y1 - (bot - top) - 2 >= 0: t.set_y(y1 - 2); t.set_va("bottom")
+        else: t.set_y(max(0, y1) + 2); t.set_va("top")
+    l, top, rgt, bot = ext()
+    dx = (w - rgt) if rgt > w else (-l if l < 0 else 0)
+    dy = (h - bot) if bot > h else (-top if top < 0 else 0)
+    t.set_position((t.get_position()[0] + dx, t.get_position()[1] + dy))
+    return ext()
+
 def _annotate(img, results, path: Path):
     import matplotlib
     matplotlib.use("Agg")
@@ -83,7 +129,8 @@ def _annotate(img, results, path: Path):
         ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color="lime", lw=2))
         top = sorted(r["scores"].items(), key=lambda kv: -kv[1])[:3]
         txt = "\n".join(f"{c.upper()} {v:.1f}" for c, v in top) + (f"\nEXPRESSIVENESS {r['expressiveness']:.1f}" if r["expressiveness"] is not None else "")
-        ax.text(x1, y2 + 2, txt, color="black", fontsize=7, va="top", bbox={"facecolor": "lime", "alpha": 0.75, "pad": 1.5})
+        t = ax.text(x1, y2 + 2, txt, color="black", fontsize=7, va="top", bbox={"facecolor": "lime", "alpha": 0.75, "pad": 1.5})
+        _keep_inside(t, fig, ax, (x1, y1, x2, y2))
     buf = io.BytesIO(); fig.savefig(buf, format="png"); plt.close(fig)
     atomic_write(path, buf.getvalue())
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import time
 from pathlib import Path
@@ -21,7 +22,8 @@ from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
-__all__ = ['LOSSES', 'crop_batch', 'FaceInput', 'predict', 'distributed', 'fit', 'extract_features', 'bench', 'aux_losses_for',
+__all__ = ['RECIPES', 'LOSSES', 'crop_batch', 'FaceInput', 'WeightEMA', 'logit_adjust', 'predict', 'distributed', 'fit',
+           'FaceAugment', 'default_threads', 'recipe', 'bench_train', 'extract_features', 'bench', 'aux_losses_for',
            'checkpoint_path']
 
 # %% ../nbs/09_train.ipynb
@@ -79,12 +81,38 @@ def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.T
     n = int(ch.sum())
     return torch.stack([torch.full((n,), it + 1), torch.full((n,), epoch), idx[ch], old[ch], new[ch]], 1)
 
+class WeightEMA:
+    """An exponential moving average of a model's state (weights and batch-norm statistics): after step n,
+    e = d·e + (1 − d)·w with d = min(`decay`, (1 + n) / (10 + n)), so short runs are not dominated by the random start."""
+    def __init__(self, model: nn.Module, decay: float = 0.998):
+        import copy
+        self.decay, self.n, self.module = decay, 0, copy.deepcopy(model).eval()
+        for q in self.module.parameters(): q.requires_grad_(False)
+    @torch.no_grad()
+    def update(self, model: nn.Module):
+        self.n += 1; d = min(self.decay, (1 + self.n) / (10 + self.n))
+        for e, w in zip(self.module.state_dict().values(), model.state_dict().values()):
+            if e.is_floating_point(): e.mul_(d).add_(w.detach(), alpha=1 - d)
+            else: e.copy_(w)
+    def state_dict(self) -> dict: return {"n": self.n, "module": self.module.state_dict()}
+    def load_state_dict(self, st: dict): self.n = int(st["n"]); self.module.load_state_dict(st["module"])
+
 def _save_checkpoint(path: Path, state: dict):
     buf = io.BytesIO(); torch.save(state, buf); atomic_write(path, buf.getvalue())
 
+def logit_adjust(logits, prior, tau: float = 1.0):
+    """Post-hoc logit adjustment (Menon et al., ICLR 2021): z − τ·log π. With τ = 1 and π the training classes' frequencies, the argmax
+    is the Bayes decision for the *balanced* error, i.e. for the mean diagonal; τ = 0 leaves the accuracy-optimal decision."""
+    prior = torch.as_tensor(np.asarray(prior, np.float64), dtype=torch.float32)
+    if prior.ndim != 1 or (prior <= 0).any(): raise ValueError(f"prior must be a 1-d vector of positive class frequencies, got {prior.tolist()}")
+    z = torch.as_tensor(logits, dtype=torch.float32)
+    if z.shape[-1] != len(prior): raise ValueError(f"logits have {z.shape[-1]} classes but prior has {len(prior)}")
+    return z - tau * torch.log(prior / prior.sum())
+
 @torch.no_grad()
-def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: int = 90, device=None, inputs=None) -> dict:
-    "Centre-crop forward pass over `fs` (or `inputs.eval_batch`): features, logits, probabilities and predicted labels (NumPy)."
+def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: int = 90, device=None, inputs=None, prior=None, tau: float = 0.0) -> dict:
+    """Centre-crop forward pass over `fs` (or `inputs.eval_batch`): features, logits, probabilities and predicted labels (NumPy);
+    with `prior` and `tau` > 0, probabilities and labels come from `logit_adjust`ed logits."""
     dev = get_device(device)
     inputs = inputs or FaceInput(crop)
     batch_size = batch_size or inputs.eval_batch_size
@@ -94,7 +122,8 @@ def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: 
         x = inputs.eval_batch(fs, np.arange(s, min(len(fs), s + batch_size))).to(dev)
         f, z = model(x); feats.append(f.float().cpu()); logits.append(z.float().cpu())
     f, z = torch.cat(feats), torch.cat(logits)
-    return {"features": f.numpy(), "logits": z.numpy(), "proba": z.softmax(1).numpy(), "pred": z.argmax(1).numpy()}
+    za = logit_adjust(z, prior, tau) if (prior is not None and tau) else z
+    return {"features": f.numpy(), "logits": z.numpy(), "proba": za.softmax(1).numpy(), "pred": za.argmax(1).numpy()}
 
 def distributed() -> tuple[int, int]:
     """(rank, world size). Under `torchrun` (WORLD_SIZE > 1 in the environment) the process group is set up on first call:
@@ -111,7 +140,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
         amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
         relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=(), inputs=None,
-        aux_warmup: int = 0) -> pd.DataFrame:
+        aux_warmup: int = 0, schedule: str = "step", warmup_frac: float = 0.15, label_smoothing: float = 0.0, ema: float = 0.0,
+        bf16: bool = False, threads: int | None = None) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
@@ -122,7 +152,14 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if len(train) < batch_size: raise ValueError(f"train has {len(train)} faces, fewer than batch_size={batch_size}")
     for name, v in (("iterations", iterations), ("batch_size", batch_size), ("eval_every", eval_every), ("checkpoint_every", checkpoint_every)):
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if optimizer not in ("sgd", "adam"): raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    if optimizer not in ("sgd", "adam", "adamw"): raise ValueError(f"optimizer must be 'sgd', 'adam' or 'adamw', got {optimizer!r}")
+    if schedule not in ("step", "onecycle"): raise ValueError(f"schedule must be 'step' or 'onecycle', got {schedule!r}")
+    if not 0 <= label_smoothing < 1: raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing!r}")
+    if not 0 <= ema < 1: raise ValueError(f"ema must be a decay in [0, 1) (0 = off), got {ema!r}")
+    if not 0 < warmup_frac < 1: raise ValueError(f"warmup_frac must be in (0, 1), got {warmup_frac!r}")
+    if threads is not None:
+        if not isinstance(threads, int) or threads < 1: raise ValueError(f"threads must be a positive int or None, got {threads!r}")
+        torch.set_num_threads(threads)
     if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
     if not isinstance(aux_warmup, int) or aux_warmup < 0: raise ValueError(f"aux_warmup must be an int >= 0, got {aux_warmup!r}")
     if clip_grad is not None and not clip_grad > 0: raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
@@ -140,8 +177,15 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if world > 1:                                            # gradients are averaged over the processes' shards of each batch
         net = nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == "cuda" else None)
     groups = _param_groups(model, [m for _, m in aux], weight_decay, head_weight_decay)
-    opt = (torch.optim.SGD(groups, lr=lr, momentum=momentum) if optimizer == "sgd" else torch.optim.Adam(groups, lr=lr))
-    sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=list(milestones), gamma=gamma)
+    opt = {"sgd": lambda: torch.optim.SGD(groups, lr=lr, momentum=momentum), "adam": lambda: torch.optim.Adam(groups, lr=lr),
+           "adamw": lambda: torch.optim.AdamW(groups, lr=lr)}[optimizer]()      # AdamW: decoupled decay, each group's weight_decay
+    sched = (torch.optim.lr_scheduler.MultiStepLR(opt, milestones=list(milestones), gamma=gamma) if schedule == "step" else
+             torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iterations, pct_start=warmup_frac))
+    avg = WeightEMA(model, ema) if ema else None             # weight EMA; batch-norm statistics averaged too
+    use_bf16 = bf16 and dev.type == "cpu"                   # bfloat16 autocast on the CPU; CUDA has `amp`
+    signature = {"model": type(model).__name__, "shapes": [list(v.shape) for v in model.state_dict().values()], "optimizer": optimizer,
+                 "schedule": schedule, "lr": lr, "iterations": iterations if schedule == "onecycle" else None, "batch_size": batch_size, "label_smoothing": label_smoothing,
+                 "ema": ema, "targets": targets, "inputs": repr(inputs)}
     gen = torch.Generator().manual_seed(seed)
     use_amp = amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
@@ -151,11 +195,19 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     ckpt = Path(checkpoint) if checkpoint else None
     if ckpt is not None and ckpt.exists():
         st = torch.load(ckpt, map_location="cpu", weights_only=True)
-        model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
+        theirs = st.get("signature")
+        if theirs is not None and theirs != json.loads(json.dumps(signature)):
+            diff = sorted(k for k in signature if theirs.get(k) != json.loads(json.dumps(signature[k])))
+            raise ValueError(f"checkpoint {ckpt} was written by another run (differs in {', '.join(diff)}): delete it or pass another checkpoint path")
+        try: model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
+        except (RuntimeError, ValueError, KeyError) as e:
+            raise ValueError(f"checkpoint {ckpt} does not fit this model or recipe ({type(e).__name__}: {str(e)[:200]})") from None
+        if avg is not None: avg.load_state_dict(st["ema"])
         for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
         gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
         y_t, relabels = st.get("labels", y_t), st.get("relabels", relabels)
         elapsed = float(st.get("elapsed", 0.0))
+        if "torch_rng" in st: torch.set_rng_state(st["torch_rng"])   # dropout draws from torch's global generator
     p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
     bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
     t0 = time.time() - elapsed                               # training seconds count on across resumes
@@ -169,10 +221,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
             xt = inputs.train_batch(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy(), gen)[rank::world]
             x = torch.cat([x, xt.to(dev)])
         net.train()
-        with torch.autocast(dev.type, enabled=use_amp):
+        with torch.autocast(dev.type, enabled=use_amp or use_bf16, dtype=torch.bfloat16 if use_bf16 else None):
             feats, logits = net(x)
             if target is not None: (feats, feats_t), (logits, logits_t) = feats.split([len(y), len(x) - len(y)]), logits.split([len(y), len(x) - len(y)])
-            loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev))   # soft targets: -sum p log q
+            loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev), label_smoothing=label_smoothing)  # soft: -sum p log q
             ramp = min(1.0, it / aux_warmup) if aux_warmup else 1.0  # λ from 0 up to its value over the first aux_warmup iterations
             loss = ce_weight * loss_s + sum(ramp * lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
             if target is not None: loss = loss + sum(w * fn(feats.float(), feats_t.float(), logits_t.float()) for w, fn in target_losses)
@@ -183,25 +235,133 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if clip_grad is not None:                            # the gradient norm of all trained parameters, capped (unscaled first under AMP)
             scaler.unscale_(opt); nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip_grad)
         scaler.step(opt); scaler.update(); sched.step()
+        if avg is not None: avg.update(model)
         it += 1; bar.update(1)
         if not torch.isfinite(loss): raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
         if rank == 0 and (it % eval_every == 0 or it == iterations):
             row = {"iteration": it, "loss": loss.item(), "softmax_loss": loss_s.item(), "lr": opt.param_groups[0]["lr"],
                    "seconds": round(time.time() - t0, 1)}
             if val is not None:
-                p = predict(model, val, crop=crop, device=dev, inputs=inputs)["pred"]
+                p = predict(model if avg is None else avg.module, val, crop=crop, device=dev, inputs=inputs)["pred"]
                 row.update(val_mean_diagonal=mean_diagonal(val.label, p, len(val.classes)), val_accuracy=accuracy(val.label, p))
             history.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k.startswith("val")})
         if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
             _save_checkpoint(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                                     "aux": [m.state_dict() for _, m in aux], "generator": gen.get_state(), "iteration": it,
                                     "order": order, "pos": pos, "history": history, "labels": y_t, "relabels": relabels,
-                                    "elapsed": time.time() - t0})
+                                    "elapsed": time.time() - t0, "signature": signature, "torch_rng": torch.get_rng_state(), **({"ema": avg.state_dict()} if avg is not None else {})})
     bar.close()
+    if avg is not None: model.load_state_dict(avg.module.state_dict())   # the averaged weights are the result
     history = pd.DataFrame(history)
     if relabel is not None:
         history.attrs["relabels"] = pd.DataFrame(relabels.numpy(), columns=["iteration", "epoch", "sample", "old", "new"])
     return history
+
+# %% ../nbs/09_train.ipynb
+class FaceAugment:
+    """Faces -> (B, 1, size, size) batches with the cpu recipe's augmentation: each face resized to `size` (antialiased), then one random
+    affine map (rotation ±`rotate` degrees, scale ±`scale`, shift ±`shift` of the side, flip) and, with probability `erase`, one square of
+    2–20 % of the face set to a random grey (random erasing). Evaluation: the resized face, no augmentation. All draws come from `gen`."""
+    eval_batch_size = 512
+    def __init__(self, size: int = 48, rotate: float = 10.0, scale: float = 0.1, shift: float = 0.1, flip: bool = True, erase: float = 0.5):
+        if not isinstance(size, int) or size < 8: raise ValueError(f"FaceAugment size must be an int >= 8, got {size!r}")
+        for n, v, hi in (("rotate", rotate, 180), ("scale", scale, 0.9), ("shift", shift, 1.0), ("erase", erase, 1.0)):
+            if not 0 <= v <= hi: raise ValueError(f"FaceAugment {n} must be in [0, {hi}], got {v!r}")
+        self.size, self.rotate, self.scale, self.shift, self.flip, self.erase = size, rotate, scale, shift, flip, erase
+        self.crop = size                                     # what predict() and the predictor file call the input side
+    def __repr__(self):
+        return f"FaceAugment(size={self.size}, rotate={self.rotate}, scale={self.scale}, shift={self.shift}, flip={self.flip}, erase={self.erase})"
+
+    def _resized(self, fs, idx) -> torch.Tensor:
+        x = _images(fs, idx).float() / 255
+        if x.shape[-1] != self.size or x.shape[-2] != self.size:
+            x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True, align_corners=False)
+        return x
+
+    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor: return self._resized(fs, idx)
+
+    def train_batch(self, fs: FaceSet, idx, gen: torch.Generator | None = None) -> torch.Tensor:
+        x = self._resized(fs, idx); B, S = len(x), self.size
+        u = lambda *s: torch.rand(*s, generator=gen) * 2 - 1                 # uniform in [-1, 1]
+        ang, sc, t = u(B) * np.deg2rad(self.rotate), 1 + u(B) * self.scale, u(B, 2) * self.shift * 2   # grid units: the side is 2
+        fl = torch.where((torch.rand(B, generator=gen) < 0.5) & self.flip, -1.0, 1.0)
+        c, s = torch.cos(ang) / sc, torch.sin(ang) / sc
+        theta = torch.stack([torch.stack([fl * c, -s, t[:, 0]], 1), torch.stack([fl * s, c, t[:, 1]], 1)], 1)
+        x = F.grid_sample(x, F.affine_grid(theta, list(x.shape), align_corners=False), padding_mode="border", align_corners=False)
+        on = torch.rand(B, generator=gen) < self.erase                       # random erasing (Zhong et al. 2020), one square per face
+        side = (S * torch.sqrt(0.02 + 0.18 * torch.rand(B, generator=gen))).long().clamp(1, S)
+        top, left = ((S - side + 1) * torch.rand(B, generator=gen)).long(), ((S - side + 1) * torch.rand(B, generator=gen)).long()
+        r = torch.arange(S)
+        rows = (r[None] >= top[:, None]) & (r[None] < (top + side)[:, None]); cols = (r[None] >= left[:, None]) & (r[None] < (left + side)[:, None])
+        mask = (rows[:, :, None] & cols[:, None, :] & on[:, None, None])[:, None]
+        return torch.where(mask, torch.rand(B, 1, 1, 1, generator=gen).expand_as(x), x)
+
+# %% ../nbs/09_train.ipynb
+RECIPES = {
+    "paper": {},                                            # fit's defaults: TIP 2019 §V-B
+    "cpu": dict(optimizer="adamw", lr=3e-3, weight_decay=0.05, head_weight_decay=None, schedule="onecycle", warmup_frac=0.15,
+                label_smoothing=0.1, ema=0.998, bf16=True, batch_size=128),
+}
+
+def default_threads() -> int:
+    "Threads for torch: OMP_NUM_THREADS when set (e.g. 1 each for two jobs side by side), else the cores this process may use."
+    env = os.environ.get("OMP_NUM_THREADS", "")
+    if env.isdigit() and int(env) > 0: return int(env)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+def recipe(name: str, size: int | None = None, **override) -> dict:
+    """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
+    label smoothing, weight EMA, bfloat16, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
+    takes `FaceInput(size)` crops. `override` replaces any of them."""
+    if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
+    kw = dict(RECIPES[name])
+    if name == "cpu": kw.update(inputs=FaceAugment(size or 48), threads=default_threads())
+    elif size: kw.update(inputs=FaceInput(size))
+    return {**kw, **override}
+
+# %% ../nbs/09_train.ipynb
+def _bench_arms(n_classes: int, side: int = 48) -> dict:
+    "name -> (model factory, fit kwargs): the old cpu profile, the cpu recipe, and the recipe less one ingredient at a time."
+    from fer_nb.models import BaseDCNN, FERCNN
+    base = recipe("cpu")
+    new = lambda: FERCNN(n_classes, width=0.5, in_size=48)
+    crop = int(side * 0.9) // 2 * 2                            # the old profiles' crop: 90 % of the side (44 of FER+'s 48, 90 of 100)
+    old = dict(inputs=FaceInput(crop), lr=0.01, batch_size=64, threads=default_threads())
+    plain_aug = FaceAugment(48, rotate=0, scale=0, shift=0.09, erase=0)        # shift + flip only: close to the old random crops
+    return {"old: baseDCNN x0.25, 90 % crops, SGD step (paper recipe)": (lambda: BaseDCNN(n_classes, width=0.25, in_size=crop), old),
+            "cpu recipe: FERCNN x0.5, 48 px": (new, base),
+            "  - bfloat16 (float32)": (new, {**base, "bf16": False}),
+            "  - weight EMA": (new, {**base, "ema": 0.0}),
+            "  - label smoothing": (new, {**base, "label_smoothing": 0.0}),
+            "  - rotation, scale, erasing (shift + flip only)": (new, {**base, "inputs": plain_aug}),
+            "  - AdamW one-cycle (SGD 0.01, step decay)": (new, {**base, "optimizer": "sgd", "lr": 0.01, "schedule": "step", "weight_decay": 5e-4, "head_weight_decay": 2.5e-3})}
+
+def bench_train(train: FaceSet, valid: FaceSet, minutes: float = 2.0, arms=None, probe_steps: int = 3, seed: int = 0, progress: bool = True) -> pd.DataFrame:
+    """Each arm of `_bench_arms` trained for `minutes` of this machine's time (iterations from its measured images/s) on `train`,
+    scored on `valid`: images/s, iterations, seconds, accuracy and mean diagonal (%), and images/s relative to the old recipe."""
+    all_arms = _bench_arms(len(train.classes), int(np.asarray(train.images[0]).shape[-1]))
+    names = list(all_arms) if arms is None else list(arms)
+    bad = [a for a in names if a not in all_arms]
+    if bad: raise ValueError(f"unknown arms {bad}; valid: {list(all_arms)}")
+    rows = []
+    for name in names:
+        make, kw = all_arms[name]
+        kw = {**kw, "device": "cpu", "progress": False, "seed": seed}
+        torch.manual_seed(seed); m = make()
+        t0 = time.perf_counter(); fit(m, train, iterations=probe_steps, eval_every=probe_steps, **{**kw, "schedule": "step", "ema": 0.0})
+        ips = probe_steps * kw.get("batch_size", 64) / (time.perf_counter() - t0)
+        its = max(10, int(minutes * 60 * ips / kw.get("batch_size", 64)))
+        torch.manual_seed(seed); m = make()
+        extra = {"milestones": (its // 2, its * 3 // 4)} if kw.get("schedule", "step") == "step" else {}
+        t0 = time.perf_counter(); fit(m, train, iterations=its, eval_every=its, **kw, **extra); secs = time.perf_counter() - t0
+        p = predict(m, valid, device="cpu", inputs=kw.get("inputs"))["pred"]
+        rows.append({"arm": name, "images_per_s": its * kw.get("batch_size", 64) / secs, "iterations": its, "train_s": secs,
+                     "valid_accuracy": 100 * accuracy(valid.label, p), "valid_mean_diagonal": 100 * mean_diagonal(valid.label, p, len(valid.classes))})
+        if progress: print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in rows[-1].items()}, flush=True)
+    df = pd.DataFrame(rows)
+    old = df.arm.str.startswith("old")
+    if old.any(): df["speed_vs_old"] = df.images_per_s / df.images_per_s[old].iloc[0]
+    return df
 
 # %% ../nbs/09_train.ipynb
 def extract_features(model: nn.Module, fs: FaceSet, **kw) -> np.ndarray:

@@ -14,7 +14,8 @@ import seaborn as sns
 from .metrics import row_normalise
 
 # %% auto 0
-__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'plot_au_table', 'embed_2d', 'plot_embedding']
+__all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'plot_au_table', 'embed_2d', 'knn_agreement',
+           'plot_embedding']
 
 # %% ../nbs/10_viz.ipynb
 def confusion_frame(cm, class_names, normalise: bool = True) -> pd.DataFrame:
@@ -108,8 +109,20 @@ def _spread(Z: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
         idx.append(int(d.argmax())); d = np.minimum(d, np.linalg.norm(Z - Z[idx[-1]], axis=1))
     return np.array(idx)
 
-def plot_embedding(Z, labels, class_names, title: str = "", images=None, n_thumbs: int = 24, ax=None, seed: int = 0):
-    "Scatter of 2-D points coloured by class, optionally with face thumbnails at spread-out points."
+def knn_agreement(X, labels, k: int = 5) -> float:
+    "Leave-one-out k-NN accuracy of the true class (majority of the k nearest other points, Euclidean, after standardising each dimension)."
+    from sklearn.neighbors import NearestNeighbors
+    X, y = np.asarray(X, np.float64), np.asarray(labels)
+    if X.ndim != 2 or len(X) != len(y): raise ValueError(f"X must be N x d with one label per row, got {X.shape} and {len(y)} labels")
+    if not 0 < k < len(X): raise ValueError(f"k must be in 1..{len(X) - 1}, got {k}")
+    X = (X - X.mean(0)) / (X.std(0) + 1e-9)
+    nn_ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X, return_distance=False)[:, 1:]   # drop the point itself
+    votes = np.stack([(y[nn_] == c).sum(1) for c in np.unique(y)], 1)
+    return float((np.unique(y)[votes.argmax(1)] == y).mean())
+
+def plot_embedding(Z, labels, class_names, title: str = "", images=None, n_thumbs: int = 24, ax=None, seed: int = 0, features=None):
+    """Scatter of 2-D points coloured by class, optionally with face thumbnails at spread-out points. With `features` (the raw N x d
+    features behind Z), the 5-NN agreement in the map and in the features is written into the panel and kept as `ax.structure`."""
     from matplotlib.offsetbox import AnnotationBbox, OffsetImage
     Z, y = np.asarray(Z), np.asarray(labels)
     if len(Z) != len(y): raise ValueError(f"{len(Z)} points but {len(y)} labels")
@@ -125,4 +138,10 @@ def plot_embedding(Z, labels, class_names, title: str = "", images=None, n_thumb
             ax.add_artist(ab)
     ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
     ax.legend(markerscale=3, fontsize=7, loc="best", framealpha=0.8)
+    if features is not None:
+        ax.structure = {"knn5_2d": knn_agreement(Z, y), "knn5_raw": knn_agreement(features, y), "n": len(y),
+                        "chance": float(np.bincount(y).max() / len(y))}
+        ax.text(0.01, 0.01, f"5-NN agreement: map {100 * ax.structure['knn5_2d']:.1f} %, features {100 * ax.structure['knn5_raw']:.1f} %"
+                f" (largest class {100 * ax.structure['chance']:.0f} %)", transform=ax.transAxes, fontsize=8, va="bottom",
+                bbox={"facecolor": "white", "alpha": 0.85, "pad": 2})
     return fig

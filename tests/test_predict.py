@@ -11,7 +11,7 @@ from fer_nb.predict import DEFAULT_MODEL, Predictor
 
 root, why = find_dataset("faces_wild")
 pytestmark = [pytest.mark.skipif(root is None, reason=f"faces_wild not found: {why}"),
-              pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="no shipped model (fer_nb/assets/ferplus_basedcnn.pt)")]
+              pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="no shipped model (fer_nb/assets/ferplus.pt)")]
 
 
 def test_shipped_model_is_small_and_documented():
