@@ -341,11 +341,11 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "features": ("fer_nb.features", "bench", "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)"),
            "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM vs majority vote and crowd-kit (goal: EM < 2 s on 2 cores)"),
            "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
-           "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/bench/train.csv"),
+           "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
-    "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/bench/train.csv."
+    "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/cpu/bench/train.csv."
     from fer_nb.core import find_dataset
     from fer_nb.train import bench_train
     if find_dataset("ferplus")[0] is not None:
@@ -356,7 +356,7 @@ def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
         fs = make_faceset(6000, "wild", seed=seed); tr, va = fs.where(split="train"), fs.where(split="test"); data = "SynthFER wild, 6,000 faces"
     df = bench_train(tr, va, minutes=float(n), seed=seed)
     df.insert(0, "data", data); df.insert(1, "minutes_per_arm", float(n)); df["commit"] = git_commit()
-    atomic_write(project_root() / "outputs" / "bench" / "train.csv", df.to_csv(index=False))
+    atomic_write(project_root() / "outputs" / "cpu" / "bench" / "train.csv", df.to_csv(index=False))   # committed with the cpu results
     return df
 
 def run_bench(name: str, n: int | None = None) -> str:

@@ -18,7 +18,36 @@ def test_shipped_model_is_small_and_documented():
     pr = Predictor()
     assert DEFAULT_MODEL.stat().st_size < 10e6
     assert pr.classes[0] == "neutral" and len(pr.classes) == 8
-    assert pr.info["data"].startswith("FER+") and 0 < pr.info["valid_mean_diagonal"] <= 100
+    card = pr.card
+    assert card["data"].startswith("FER+") and 0 < card["valid"]["mean_diagonal"] <= 100 and 0 < card["valid"]["accuracy"] <= 100
+    assert all(f"recall {c}" in card["valid"] for c in pr.classes)
+    assert card["iterations"] > 0 and card["train_seconds"] > 0 and len(card["commit"]) >= 7
+
+
+def test_predict_info_prints_the_card():
+    r = fer_nb("predict", "--info")
+    assert r.returncode == 0, r.stderr
+    for key in ("data:", "recipe:", "iterations:", "train_seconds:", "valid:", "recall contempt", "commit:"):
+        assert key in r.stdout, (key, r.stdout)
+    r = fer_nb("predict")
+    assert r.returncode == 2 and "at least one photo" in r.stderr
+
+
+def test_scores_stay_inside_the_picture(tmp_path, monkeypatch):
+    "A face whose box reaches the photo's bottom edge: its score label is moved inside the picture."
+    import fer_nb.predict as P
+    seen = []
+    def spy(t, fig, ax, box):
+        ext = keep(t, fig, ax, box); h, w = ax.get_images()[0].get_array().shape[:2]
+        seen.append((box, ext, h, w)); return ext
+    keep = P._keep_inside
+    monkeypatch.setattr(P, "_keep_inside", spy)
+    photo = root / "images" / "Andre_Agassi_0020.jpg"
+    rec = P.predict_photos([photo], out_dir=tmp_path)[0]
+    assert rec["status"] == "ok" and (tmp_path / "Andre_Agassi_0020.predicted.png").is_file()
+    assert seen and any(box[3] > h - 60 for box, _, h, _ in seen)          # the box ends near the bottom: no room below
+    for box, (l, top, r, b), h, w in seen:
+        assert 0 <= l and r <= w and 0 <= top and b <= h, (box, (l, top, r, b), (w, h))
 
 
 def test_predict_photos_and_bad_inputs(tmp_path):
