@@ -188,13 +188,14 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
     return path
 
 def git_commit(root: Path | None = None) -> str:
-    "Short commit hash of the checkout (with '+dirty' when tracked files outside outputs/ changed), or 'unknown'."
+    "Short commit hash of the checkout (with '+dirty' when tracked files outside outputs/ and fer_nb/assets/ changed), or 'unknown'."
     try:
         root = root or project_root()
         h = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
         if h.returncode: return "unknown"
-        # outputs/ is excluded: a run rewrites the committed outputs/cpu files while it goes
-        d = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs"],
+        # outputs/ and fer_nb/assets/ are excluded: a run rewrites the committed outputs/cpu files, and ferplus_training's cpu
+        # run the shipped model, while it goes
+        d = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs", ":(exclude)fer_nb/assets"],
                            cwd=root, capture_output=True, text=True, timeout=10)
         return h.stdout.strip() + ("+dirty" if d.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError, FileNotFoundError): return "unknown"
