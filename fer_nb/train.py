@@ -209,7 +209,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         elapsed = float(st.get("elapsed", 0.0))
         if "torch_rng" in st: torch.set_rng_state(st["torch_rng"])   # dropout draws from torch's global generator
     p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
-    bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False)
+    bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False,
+               mininterval=10)                               # at most one update per 10 s: a papermill run keeps every text update
     t0 = time.time() - elapsed                               # training seconds count on across resumes
     while it < iterations and (stop_at is None or it < stop_at):
         if pos + batch_size > len(order): order, pos = torch.randperm(len(train), generator=gen), 0
