@@ -183,9 +183,9 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
              torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iterations, pct_start=warmup_frac))
     avg = WeightEMA(model, ema) if ema else None             # weight EMA; batch-norm statistics averaged too
     use_bf16 = bf16 and dev.type == "cpu"                   # bfloat16 autocast on the CPU; CUDA has `amp`
-    signature = {"model": type(model).__name__, "shapes": [list(v.shape) for v in model.state_dict().values()], "optimizer": optimizer,
+    signature = json.loads(json.dumps({"model": type(model).__name__, "shapes": [list(v.shape) for v in model.state_dict().values()], "optimizer": optimizer,
                  "schedule": schedule, "lr": lr, "iterations": iterations if schedule == "onecycle" else None, "batch_size": batch_size, "label_smoothing": label_smoothing,
-                 "ema": ema, "targets": targets, "inputs": repr(inputs)}
+                 "ema": ema, "targets": targets, "inputs": repr(inputs)}))   # as a checkpoint stores it: JSON types
     gen = torch.Generator().manual_seed(seed)
     use_amp = amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
@@ -196,8 +196,8 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     if ckpt is not None and ckpt.exists():
         st = torch.load(ckpt, map_location="cpu", weights_only=True)
         theirs = st.get("signature")
-        if theirs is not None and theirs != json.loads(json.dumps(signature)):
-            diff = sorted(k for k in signature if theirs.get(k) != json.loads(json.dumps(signature[k])))
+        if theirs is not None and theirs != signature:
+            diff = sorted(k for k in signature if theirs.get(k) != signature[k])
             raise ValueError(f"checkpoint {ckpt} was written by another run (differs in {', '.join(diff)}): delete it or pass another checkpoint path")
         try: model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
         except (RuntimeError, ValueError, KeyError) as e:
@@ -269,7 +269,6 @@ class FaceAugment:
         for n, v, hi in (("rotate", rotate, 180), ("scale", scale, 0.9), ("shift", shift, 1.0), ("erase", erase, 1.0)):
             if not 0 <= v <= hi: raise ValueError(f"FaceAugment {n} must be in [0, {hi}], got {v!r}")
         self.size, self.rotate, self.scale, self.shift, self.flip, self.erase = size, rotate, scale, shift, flip, erase
-        self.crop = size                                     # what predict() and the predictor file call the input side
     def __repr__(self):
         return f"FaceAugment(size={self.size}, rotate={self.rotate}, scale={self.scale}, shift={self.shift}, flip={self.flip}, erase={self.erase})"
 
@@ -347,18 +346,18 @@ def bench_train(train: FaceSet, valid: FaceSet, minutes: float = 2.0, arms=None,
     rows = []
     for name in names:
         make, kw = all_arms[name]
-        kw = {**kw, "device": "cpu", "progress": False, "seed": seed}
+        kw = {**kw, "device": "cpu", "progress": False, "seed": seed}; bs = kw.get("batch_size", 64)
         probe = {**kw, "schedule": "step", "ema": 0.0}
         torch.manual_seed(seed); fit(make(), train, iterations=2, eval_every=2, **probe)   # warm-up: the first steps build kernels
         torch.manual_seed(seed); m = make()
         t0 = time.perf_counter(); fit(m, train, iterations=probe_steps, eval_every=probe_steps, **probe)
-        ips = probe_steps * kw.get("batch_size", 64) / (time.perf_counter() - t0)
-        its = max(10, int(minutes * 60 * ips / kw.get("batch_size", 64)))
+        ips = probe_steps * bs / (time.perf_counter() - t0)
+        its = max(10, int(minutes * 60 * ips / bs))
         torch.manual_seed(seed); m = make()
         extra = {"milestones": (its // 2, its * 3 // 4)} if kw.get("schedule", "step") == "step" else {}
         t0 = time.perf_counter(); fit(m, train, iterations=its, eval_every=its, **kw, **extra); secs = time.perf_counter() - t0
         p = predict(m, valid, device="cpu", inputs=kw.get("inputs"))["pred"]
-        rows.append({"arm": name, "images_per_s": its * kw.get("batch_size", 64) / secs, "iterations": its, "train_s": secs,
+        rows.append({"arm": name, "images_per_s": its * bs / secs, "iterations": its, "train_s": secs,
                      "valid_accuracy": 100 * accuracy(valid.label, p), "valid_mean_diagonal": 100 * mean_diagonal(valid.label, p, len(valid.classes))})
         if progress: print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in rows[-1].items()}, flush=True)
     df = pd.DataFrame(rows)
