@@ -10,7 +10,7 @@ from sklearn.metrics import confusion_matrix as _sk_confusion_matrix
 
 # %% auto 0
 __all__ = ['uar', 'war', 'VERDICTS', 'confusion_matrix', 'row_normalise', 'per_class_recall', 'mean_diagonal', 'accuracy',
-           'classification_summary', 'chance_predictions', 'seed_verdict']
+           'classification_summary', 'chance_predictions', 'seed_verdict', 'all_verdicts', 'beats_all']
 
 # %% ../nbs/05_metrics.ipynb
 def _check_labels(y_true, y_pred, n_classes: int | None):
@@ -92,3 +92,21 @@ def seed_verdict(a, b, higher_is_better: bool = True, z: float = 2.0, names=("A"
             names[1]: {"mean": float(b.mean()), "std": float(b.std(ddof=1)) if n > 1 else 0.0, "seeds": b.tolist()},
             "mean_difference": m, "se": se,
             "test": f"paired over {n} seeds: mean difference {m:+.3g} vs {z:g} SE = {z * se:.3g}" + (f" ({n} seed{'s' * (n > 1)}: too few to test, 3 needed)" if n < 3 else "")}
+
+# %% ../nbs/05_metrics.ipynb
+def all_verdicts(verdicts) -> str:
+    "One verdict for a conjunction of claims: reproduced if every part is, contradicted if any part is, else inconclusive."
+    vs = [v["verdict"] if isinstance(v, dict) else v for v in verdicts]
+    bad = [v for v in vs if v not in VERDICTS]
+    if not vs or bad: raise ValueError(f"need at least one verdict, each one of {VERDICTS}; got {vs}")
+    if all(v == "reproduced" for v in vs): return "reproduced"
+    return "contradicted" if "contradicted" in vs else "inconclusive"
+
+def beats_all(runs, arm, higher_is_better: bool = True, z: float = 2.0) -> dict:
+    """Verdict on "`arm` beats every other arm" from `runs` (a DataFrame: one row per seed, one column per arm):
+    `seed_verdict` of `arm` against each other column, combined by `all_verdicts`."""
+    if arm not in runs.columns: raise ValueError(f"arm {arm!r} is not a column of runs; columns: {list(runs.columns)}")
+    parts = {str(o): seed_verdict(runs[arm], runs[o], higher_is_better, z, names=(str(arm), str(o))) for o in runs.columns if o != arm}
+    if not parts: raise ValueError("runs needs at least two arms")
+    return {"verdict": all_verdicts(parts.values()), "per_arm": {o: {"verdict": v["verdict"], "mean_difference": v["mean_difference"], "se": v["se"]} for o, v in parts.items()},
+            "means": {str(c): float(runs[c].mean()) for c in runs.columns}}

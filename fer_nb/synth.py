@@ -25,8 +25,8 @@ __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPE
            'WRINKLE_MAPS', 'WRINKLE_AU', 'OCCLUSIONS', 'KINDS', 'SPONTANEOUS', 'DEFAULT_BASIC_FREQ',
            'DEFAULT_COMPOUND_FREQ', 'DEFAULT_KIND_FREQ', 'SYNTH_VERSION', 'SIZES', 'au_vector', 'prototype_table',
            'Domain', 'domain_params', 'IdentityBank', 'make_identities', 'Nuisance', 'draw_nuisance', 'render_faces',
-           'sample_expressions', 'crowd_easiness', 'make_faceset', 'preset', 'compound_subset', 'make_crowd',
-           'simulate_crowd', 'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
+           'sample_expressions', 'crowd_easiness', 'make_faceset', 'preset', 'compound_subset', 'rafdb_like',
+           'make_crowd', 'simulate_crowd', 'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
 
 # %% ../nbs/02_synth.ipynb
 AUS = ("AU1", "AU2", "AU4", "AU5", "AU6", "AU7", "AU9", "AU10", "AU12", "AU14", "AU15", "AU16",
@@ -703,6 +703,22 @@ def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
     sub = fs.subset((fs.meta["kind"] == "compound").to_numpy() & fs.meta["expression"].isin(classes).to_numpy())
     meta = sub.meta.copy(); meta["label"] = [classes.index(e) for e in meta["expression"]]
     return replace(sub, meta=meta, classes=classes)
+
+# %% ../nbs/02_synth.ipynb
+def rafdb_like(n: int = 19293, seed: int = 0, test_frac: float = 1 / 6) -> dict:
+    """SynthFER's RAF-DB: `n` wild faces (basic : compound = 15,339 : 3,954, cached), the basic set and the 11-class compound set
+    each split train : test stratified by `test_frac` with `seed`. Returns {"basic": (train, test), "compound": (train, test), "key": dict}."""
+    from sklearn.model_selection import train_test_split
+    from fer_nb.core import COMPOUND11
+    if not 0 < test_frac < 1: raise ValueError(f"test_frac must be in (0, 1), got {test_frac!r}")
+    wild = make_faceset(n, "wild", kinds=("basic", "compound"), kind_freq={"basic": 15339, "compound": 3954}, seed=seed, cache=True)
+    out = {"key": {"set": "synthfer rafdb_like", "n": int(n), "seed": seed, "test_frac": round(test_frac, 6), "v": SYNTH_VERSION}}
+    for name, fs in (("basic", wild.where(kind="basic")), ("compound", compound_subset(wild, COMPOUND11))):
+        idx = np.arange(len(fs))
+        tr, _ = train_test_split(idx, test_size=test_frac, stratify=fs.label, random_state=seed)
+        m = np.isin(idx, tr)
+        out[name] = (fs.subset(np.where(m)[0]), fs.subset(np.where(~m)[0]))
+    return out
 
 # %% ../nbs/02_synth.ipynb
 def make_crowd(distribution, easiness, n_annotators: int = 315, votes_per_item: int = 40, spammer_share: float = 0.1,

@@ -5,6 +5,7 @@
 # %% ../nbs/09_train.ipynb 2
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -23,8 +24,8 @@ from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
 __all__ = ['RECIPES', 'LOSSES', 'crop_batch', 'FaceInput', 'WeightEMA', 'logit_adjust', 'predict', 'distributed', 'fit',
-           'FaceAugment', 'default_threads', 'recipe', 'bench_train', 'extract_features', 'bench', 'aux_losses_for',
-           'checkpoint_path']
+           'FaceAugment', 'default_threads', 'cpu_bf16', 'recipe', 'bench_train', 'extract_features', 'bench',
+           'aux_losses_for', 'checkpoint_path', 'new_net', 'train_trunk', 'continue_variant']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -111,10 +112,11 @@ def logit_adjust(logits, prior, tau: float = 1.0):
 
 @torch.no_grad()
 def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: int = 90, device=None, inputs=None, prior=None, tau: float = 0.0) -> dict:
-    """Centre-crop forward pass over `fs` (or `inputs.eval_batch`): features, logits, probabilities and predicted labels (NumPy);
-    with `prior` and `tau` > 0, probabilities and labels come from `logit_adjust`ed logits."""
+    """Centre-crop forward pass over `fs` (or `inputs.eval_batch`; without `inputs`, the model's own `model.inputs` when it has one, as
+    `train_trunk` sets): features, logits, probabilities and predicted labels (NumPy); with `prior` and `tau` > 0, probabilities and
+    labels come from `logit_adjust`ed logits."""
     dev = get_device(device)
-    inputs = inputs or FaceInput(crop)
+    inputs = inputs or getattr(model, "inputs", None) or FaceInput(crop)
     batch_size = batch_size or inputs.eval_batch_size
     model.eval().to(dev)
     feats, logits = [], []
@@ -300,7 +302,7 @@ class FaceAugment:
 RECIPES = {
     "paper": {},                                            # fit's defaults: TIP 2019 §V-B
     "cpu": dict(optimizer="adamw", lr=3e-3, weight_decay=0.05, head_weight_decay=None, schedule="onecycle", warmup_frac=0.15,
-                label_smoothing=0.1, ema=0.998, bf16=True, batch_size=128),
+                label_smoothing=0.1, ema=0.998, batch_size=128),     # + bf16=cpu_bf16()
 }
 
 def default_threads() -> int:
@@ -309,13 +311,20 @@ def default_threads() -> int:
     if env.isdigit() and int(env) > 0: return int(env)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
+def cpu_bf16() -> bool:
+    "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16): elsewhere bf16 autocast is emulated, >10x slower."
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="ignore").split()
+    except OSError: return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
 def recipe(name: str, size: int | None = None, **override) -> dict:
     """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
-    label smoothing, weight EMA, bfloat16, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
+    label smoothing, weight EMA, bfloat16 where `cpu_bf16()`, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
     takes `FaceInput(size)` crops. `override` replaces any of them."""
     if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
     kw = dict(RECIPES[name])
-    if name == "cpu": kw.update(inputs=FaceAugment(size or 48), threads=default_threads())
+    if name == "cpu": kw.update(bf16=cpu_bf16(), inputs=FaceAugment(size or 48), threads=default_threads())
     elif size: kw.update(inputs=FaceInput(size))
     return {**kw, **override}
 
@@ -434,3 +443,57 @@ def checkpoint_path(experiment: str, **key) -> Path:
     from fer_nb.core import project_root
     h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return project_root() / ".cache" / "checkpoints" / f"{experiment}-{h}.pt"
+
+# %% ../nbs/09_train.ipynb
+def new_net(arch: str, n_classes: int, width: float = 0.5, size: int = 48, feat_dim: int = 2000) -> nn.Module:
+    "A fresh net for `size` x `size` inputs: `FERCNN` (features = global average pool) or a paper net with `feat_dim`-d features."
+    from fer_nb.models import make_model
+    if arch == "fercnn": return make_model(arch, n_classes, width=width, in_size=size)
+    return make_model(arch, n_classes, width=width, feat_dim=feat_dim, in_size=size)
+
+def _fit_key(kw: dict) -> dict:
+    "A recipe's settings as a checkpoint key: threads and the progress bar do not change the result."
+    return {k: v for k, v in kw.items() if k not in ("threads", "progress")}
+
+def train_trunk(train: FaceSet, val: FaceSet | None, data_key: dict, *, arch: str = "fercnn", width: float = 0.5, size: int = 48,
+                recipe_name: str = "cpu", iterations: int = 3000, seed: int = 0, targets: str = "label", evals: int = 10,
+                progress: bool = True, **override) -> tuple[nn.Module, pd.DataFrame]:
+    """`arch` trained with the recipe `recipe_name` (plus `override`) for `iterations` on `train`; returns (model, history).
+    Checkpointed under `.cache/checkpoints/trunk-<hash of data_key and every setting>.pt`: the same trunk asked for by two
+    experiments is trained once. `model.trunk_key` names that file (variants key on it)."""
+    if not isinstance(data_key, dict) or not data_key: raise ValueError("data_key must be a non-empty dict naming the training data (set, size, split seed)")
+    kw = recipe(recipe_name, size=size, **override)
+    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (iterations // 4, iterations * 9 // 10))
+    torch.manual_seed(seed)
+    model = new_net(arch, len(train.classes), width, size)
+    ck = checkpoint_path("trunk", data=data_key, n=len(train), classes=list(train.classes), arch=arch, w=width, size=size,
+                         recipe=recipe_name, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets)
+    every = max(1, iterations // max(1, evals))
+    h = fit(model, train, val, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
+            eval_every=every, checkpoint=ck, checkpoint_every=max(1, min(every, 500)))
+    model.trunk_key, model.inputs = ck.stem, kw.get("inputs")      # predict / extract_features use the trunk's evaluation input
+    return model, h
+
+def continue_variant(trunk: nn.Module, loss: str, train: FaceSet, val: FaceSet | None = None, *, iterations: int = 300,
+                     lr: float = 3e-4, seed: int = 0, recipe_name: str = "cpu", size: int = 48, lam: float = 0.003, k: int = 20,
+                     alpha: float = 0.5, label_vectors=None, targets: str = "label", clip_grad: float | None = None, evals: int = 1,
+                     progress: bool = False, **override) -> tuple[nn.Module, pd.DataFrame]:
+    """A copy of `trunk` (from `train_trunk`) trained `iterations` more on `train` with the softmax loss plus `loss`
+    (`aux_losses_for`: 'softmax' adds nothing) at weight `lam`, with the recipe at learning rate `lr`; returns (model, history).
+    The trunk is left untouched; the run is checkpointed under a key of the trunk's file and every setting."""
+    import copy
+    key = getattr(trunk, "trunk_key", None)
+    if key is None: raise ValueError("trunk has no trunk_key: make it with train_trunk")
+    m = copy.deepcopy(trunk)
+    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam, k=k, alpha=alpha, label_vectors=label_vectors)
+    kw = recipe(recipe_name, size=size, **{"lr": lr, **override})
+    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (iterations // 2, iterations * 9 // 10))
+    used = {"lam": lam} if loss != "softmax" else {}             # the key holds only the settings the loss uses: runs are shared
+    if loss == "center": used["alpha"] = alpha
+    if loss.startswith(("lp", "dbm")): used["k"] = k
+    ck = checkpoint_path("variant", trunk=key, loss=loss, **used, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets, clip=clip_grad,
+                         n=len(train), lv=None if label_vectors is None else hashlib.sha1(np.ascontiguousarray(label_vectors, np.float32).tobytes()).hexdigest()[:12])
+    every = max(1, iterations // max(1, evals))
+    h = fit(m, train, val, aux_losses=aux, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
+            clip_grad=clip_grad, eval_every=every, checkpoint=ck, checkpoint_every=every)
+    return m, h
