@@ -26,6 +26,7 @@ class SCN(nn.Module):
         super().__init__()
         self.backbone, self.weighting = backbone, weighting
         self.feat_dim, self.in_size = backbone.feat_dim, backbone.in_size
+        self.inputs = getattr(backbone, "inputs", None)    # a backbone from train_trunk brings its evaluation input (predict uses it)
         self.alpha = nn.Sequential(nn.Linear(backbone.feat_dim, 1), nn.Sigmoid())
         self.last_alpha: torch.Tensor | None = None
 
@@ -66,10 +67,10 @@ class RankRegularization(nn.Module):
 
 def scn_objective(scn: SCN, gamma: float = 0.5, beta: float = 0.7, delta1: float = 0.15, rank: bool = True, combine: str = "paper") -> dict:
     """`fit` arguments for SCN's loss: `combine="paper"`: γ L_RR + (1 − γ) L_WCE; `"sum"` (official code): L_WCE + L_RR.
-    `rank=False` drops L_RR (Table 5)."""
+    `rank=False` drops L_RR (Table 5) and leaves L_WCE at weight 1: the ratio γ only splits the loss between the two terms."""
     if combine not in ("paper", "sum"): raise ValueError(f"combine must be 'paper' or 'sum', got {combine!r}")
     if combine == "paper" and not 0 <= gamma < 1: raise ValueError(f"gamma must be in [0, 1), got {gamma}")
-    w_ce, w_rr = (1 - gamma, gamma) if combine == "paper" else (1.0, 1.0)
+    w_ce, w_rr = (1 - gamma, gamma) if (combine == "paper" and rank) else (1.0, 1.0)
     return {"ce_weight": w_ce, "aux_losses": [(w_rr, RankRegularization(scn, beta, delta1))] if rank and w_rr > 0 else []}
 
 # %% ../nbs/13_scn.ipynb
@@ -125,15 +126,21 @@ def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
 # %% ../nbs/13_scn.ipynb
 def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel: bool = True, gamma: float = 0.5, beta: float = 0.7,
               delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, combine: str = "paper", backbone: str = "resnet18",
-              width: float = 1.0, crop: int = 90, weights_path=None, seed: int = 0, **fit_kw) -> dict:
-    "Train one SCN variant (all modules off = the plain baseline) with `fit`; score it on `test`'s labels (accuracy, mean diagonal, %)."
+              width: float = 1.0, crop: int = 90, weights_path=None, pretrained: nn.Module | None = None, seed: int = 0, **fit_kw) -> dict:
+    """Train one SCN variant (all modules off = the plain baseline) with `fit`, from scratch or from a copy of `pretrained` (fresh class
+    layer); score it on `test`'s labels (accuracy, mean diagonal, %)."""
+    import copy
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
     torch.manual_seed(seed)
-    model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
+    if pretrained is not None:
+        net = copy.deepcopy(pretrained)
+        net.classifier = nn.Linear(net.classifier.in_features, len(train.classes))    # seeded above: the same fresh layer for every arm
+        model = SCN(net, weighting)
+    else: model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
     obj = scn_objective(model, gamma, beta, delta1, rank, combine) if (weighting or rank) else {"ce_weight": 1.0, "aux_losses": []}
     hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch) if relabel else None, **obj, **fit_kw)
-    p = predict(model, test, crop=crop)["pred"]
+    p = predict(model, test, crop=crop, inputs=fit_kw.get("inputs"))["pred"]
     return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": float(hist.seconds.iloc[-1]),
             "accuracy": 100 * accuracy(test.label, p), "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes))}
 
