@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import collections
 import datetime as _dt
 import json
 import os
@@ -196,11 +197,13 @@ def load_results(out_root: Path) -> list[dict]:
         except json.JSONDecodeError as e: raise CLIError(f"{p}: malformed results.json ({e})") from None
     return res
 
-def experiment_sources(name: str, root: Path | None = None) -> list[str]:
-    """Files an experiment's results depend on: its notebook and the `fer_nb` modules
-    the notebook imports, followed through the modules' own imports (lazy ones included)."""
+def experiment_sources(name: str, root: Path | None = None, recorded: list[str] | None = None) -> list[str]:
+    """Files an experiment's results depend on. A result that `recorded` its sources (`Run` writes what its process and its sweep
+    kernels imported) depends on those; an older one on its notebook and the `fer_nb` modules the notebook imports,
+    followed through the modules' own imports (lazy ones included: an over-estimate)."""
     import re
     root = Path(root or project_root())
+    if recorded: return sorted(set(recorded) | {f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"})
     nb = root / "nbs" / "experiments" / f"{name}.ipynb"
     pat = re.compile(r"(?:fer_nb|from )\.(\w+)")                # fer_nb.x, and nbdev's relative `from .x import`
     todo, seen = set(pat.findall(nb.read_text(encoding="utf-8"))) if nb.exists() else set(), set()
@@ -249,14 +252,21 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     if not results: L += ["No results yet."]
     n_claims = sum(len(r.get("claims", [])) for r in results)
     n_ok = sum(c["reproduced"] for r in results for c in r.get("claims", []))
-    L += [f"**{len(results)} experiments, {n_ok} of {n_claims} checked claims reproduced.**", "",
+    stale = {r["experiment"]: code_changed_since(r.get("git_commit", "?"), paths=experiment_sources(r["experiment"], recorded=r.get("sources")))
+                              or profile_changed_since(r.get("git_commit", "?"), profile, r["experiment"]) for r in results}
+    verdicts = collections.Counter(c.get("verdict") or ("single run: yes" if c["reproduced"] else "single run: no")
+                                   for r in results for c in r.get("claims", []))
+    wall = sum(float(r.get("wall_time_s") or 0) for r in results)
+    missing = [n for n in experiment_names() if n not in stale]
+    L += [f"**{len(results)} experiments, {n_ok} of {n_claims} checked claims reproduced** "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(verdicts.items()))}); {sum(stale.values())} stale. "
+          f"Total wall time of these runs: {wall:,.0f} s ({wall / 3600:.2f} h; a run that read a cached checkpoint counts the time it took, not the training behind the checkpoint)."
+          + (f" Never run in this profile: {', '.join(missing)}." if missing else ""), "",
           "| experiment | data | claims reproduced | wall time (s) | commit | device | skipped parts |", "|---|---|---|---|---|---|---|"]
     for r in results:
         cl = r.get("claims", []); commit = r.get("git_commit", "?")
-        stale = " (stale)" if (code_changed_since(commit, paths=experiment_sources(r["experiment"]))
-                                or profile_changed_since(commit, profile, r["experiment"])) else ""
         L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
-                 f"{r.get('wall_time_s', '')} | `{commit}`{stale} | {r.get('device', '')} | {len(r.get('skipped', {}))} |")
+                 f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('device', '')} | {len(r.get('skipped', {}))} |")
     for r in results:
         L += ["", f"## {r['experiment']}", "", f"Data: {r.get('data', '')}. Parameters: {_fmt(r.get('params', {}))}.", ""]
         paper = r.get("paper") or {}
@@ -304,10 +314,13 @@ def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root
 
 def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict | None = None, jobs: int = 1, root: Path | None = None) -> list[dict]:
     """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a time), each into its own folder
-    `out_dir/<i>-<params>/`; returns each run's results.json (a point whose results hold the same parameters is not rerun).
+    `out_dir/<i>-<params>/`; returns each run's results.json (a point whose results hold the same parameters and whose code
+    has not changed since is not rerun).
     With `jobs` > 1 each kernel gets cores / `jobs` threads (OMP_NUM_THREADS, unless already set).
     A failed point raises CLIError naming it, after the others finished."""
     from concurrent.futures import ThreadPoolExecutor
+    from fer_nb.core import note_sources
+    from fer_nb.train import default_threads
     nb = resolve_notebook(str(notebook), root)
     common = dict(common or {})
     def one(i_p):
@@ -318,19 +331,22 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
         res = d / "results" / nb.stem / "results.json"
         if res.exists():
             old = json.loads(res.read_text(encoding="utf-8"))
-            if all(old.get("params", {}).get(k) == v for k, v in p.items()): return old
+            fresh = not code_changed_since(old.get("git_commit", ""), root, paths=experiment_sources(nb.stem, root, recorded=old.get("sources")))
+            if fresh and all(old.get("params", {}).get(k) == v for k, v in p.items()): return old
         r = execute(nb, d, {**params, "out_root": str(d)})
         if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
         return json.loads(res.read_text(encoding="utf-8"))
     old = os.environ.get("OMP_NUM_THREADS")
     if jobs > 1 and old is None:                              # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
-        os.environ["OMP_NUM_THREADS"] = str(max(1, (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) // jobs))
+        os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
     try:
         with ThreadPoolExecutor(max(1, jobs)) as ex: out = list(ex.map(one, enumerate(points)))
     finally:
         if jobs > 1 and old is None: os.environ.pop("OMP_NUM_THREADS", None)
     bad = [r["error"] for r in out if "error" in r]
     if bad: raise CLIError(f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad))
+    for r in out:                                             # the caller's results depend on what ran in the kernels too
+        note_sources(experiment_sources(nb.stem, root, recorded=r.get("sources")))
     return out
 
 def readme_text(root: Path | None = None) -> str:

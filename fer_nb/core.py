@@ -12,6 +12,7 @@ import platform
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -21,7 +22,8 @@ import numpy as np
 # %% auto 0
 __all__ = ['BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC', 'FERPLUS',
            'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root', 'find_dataset',
-           'seed_everything', 'get_device', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit', 'Run']
+           'seed_everything', 'get_device', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit',
+           'loaded_sources', 'note_sources', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -214,6 +216,24 @@ def _jsonable(x):
     if hasattr(x, "item") and callable(x.item) and getattr(x, "ndim", 1) == 0: return _jsonable(x.item())
     return x
 
+_EXTRA_SOURCES: set[str] = set()                             # files that ran in other processes for this one (sweep kernels)
+
+def loaded_sources(root: Path | None = None) -> list[str]:
+    """The project files this process's results depend on, as paths relative to the project root: every `fer_nb` module
+    imported so far (what actually ran, lazy imports included only when they happened) plus those `note_sources` added."""
+    root = Path(root or project_root()).resolve()
+    mine = set()
+    for m in list(sys.modules.values()):
+        f = getattr(m, "__file__", None)
+        if getattr(m, "__name__", "").startswith("fer_nb") and f:
+            try: mine.add(Path(f).resolve().relative_to(root).as_posix())
+            except ValueError: pass                            # fer_nb imported from another checkout
+    return sorted(mine | _EXTRA_SOURCES)
+
+def note_sources(paths) -> None:
+    "Record files that ran elsewhere on this run's behalf (a sweep's child notebooks and the modules they imported)."
+    _EXTRA_SOURCES.update(paths)
+
 class Run:
     "Collects one experiment's figures, tables, metrics and checked claims; `finish()` writes them atomically."
     def __init__(self, experiment: str, profile: str = "adhoc", out_root: str | Path = "",
@@ -246,10 +266,14 @@ class Run:
         return self.out_root / "figures" / self.experiment / f"{name}.png"
 
     def table(self, df, name: str, caption: str = "", floatfmt: str = ".2f") -> str:
-        "Stage a table as CSV and markdown; return the markdown (to display in the notebook)."
+        """Stage a table as CSV and markdown; return the markdown (to display in the notebook). In the markdown, multi-level
+        headers and row labels are joined into one readable string and numeric row labels keep their digits (λ = 0.001)."""
         self._check_name(name)
         d = self._mk(self._stage / "tables")
-        md = (f"{caption}\n\n" if caption else "") + df.to_markdown(floatfmt=floatfmt) + "\n"
+        flat = lambda ix: [" / ".join(map(str, t)) if isinstance(t, tuple) else str(t) for t in ix]
+        shown = df.set_axis(flat(df.columns), axis=1).set_axis(flat(df.index), axis=0).rename_axis(
+            " / ".join(str(n) for n in df.index.names if n is not None) or None)
+        md = (f"{caption}\n\n" if caption else "") + shown.to_markdown(floatfmt=("",) + (floatfmt,) * shown.shape[1]) + "\n"
         atomic_write(d / f"{name}.csv", df.to_csv(index=True)); atomic_write(d / f"{name}.md", md)
         return md
 
@@ -282,6 +306,7 @@ class Run:
             "experiment": self.experiment, "profile": self.profile, "data": self.data, "params": self.params,
             "metrics": self.metrics, "paper": self.paper, "claims": self.claims, "skipped": self.skipped,
             "wall_time_s": round(time.time() - self._t0, 2), "git_commit": git_commit(), "device": str(get_device()),
+            "sources": [f"nbs/experiments/{self.experiment}.ipynb"] + loaded_sources(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__},
         })

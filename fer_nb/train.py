@@ -446,14 +446,20 @@ def checkpoint_path(experiment: str, **key) -> Path:
 
 # %% ../nbs/09_train.ipynb
 def new_net(arch: str, n_classes: int, width: float = 0.5, size: int = 48, feat_dim: int = 2000) -> nn.Module:
-    "A fresh net for `size` x `size` inputs: `FERCNN` (features = global average pool) or a paper net with `feat_dim`-d features."
+    "A fresh net for `size` x `size` inputs: `FERCNN` or `ResNet18` (features = global average pool) or a paper net with `feat_dim`-d features."
     from fer_nb.models import make_model
-    if arch == "fercnn": return make_model(arch, n_classes, width=width, in_size=size)
+    if arch in ("fercnn", "resnet18"): return make_model(arch, n_classes, width=width, in_size=size)
     return make_model(arch, n_classes, width=width, feat_dim=feat_dim, in_size=size)
 
 def _fit_key(kw: dict) -> dict:
     "A recipe's settings as a checkpoint key: threads and the progress bar do not change the result."
     return {k: v for k, v in kw.items() if k not in ("threads", "progress")}
+
+def _schedule(recipe_name: str, size: int, iterations: int, evals: int, first: float, **override) -> tuple[dict, int]:
+    "The recipe's `fit` settings (step schedules decay at `first` and 9/10 of `iterations`) and the evaluation interval."
+    kw = recipe(recipe_name, size=size, **override)
+    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (int(iterations * first), iterations * 9 // 10))
+    return kw, max(1, iterations // max(1, evals))
 
 def train_trunk(train: FaceSet, val: FaceSet | None, data_key: dict, *, arch: str = "fercnn", width: float = 0.5, size: int = 48,
                 recipe_name: str = "cpu", iterations: int = 3000, seed: int = 0, targets: str = "label", evals: int = 10,
@@ -462,13 +468,11 @@ def train_trunk(train: FaceSet, val: FaceSet | None, data_key: dict, *, arch: st
     Checkpointed under `.cache/checkpoints/trunk-<hash of data_key and every setting>.pt`: the same trunk asked for by two
     experiments is trained once. `model.trunk_key` names that file (variants key on it)."""
     if not isinstance(data_key, dict) or not data_key: raise ValueError("data_key must be a non-empty dict naming the training data (set, size, split seed)")
-    kw = recipe(recipe_name, size=size, **override)
-    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (iterations // 4, iterations * 9 // 10))
+    kw, every = _schedule(recipe_name, size, iterations, evals, 1 / 4, **override)
     torch.manual_seed(seed)
     model = new_net(arch, len(train.classes), width, size)
     ck = checkpoint_path("trunk", data=data_key, n=len(train), classes=list(train.classes), arch=arch, w=width, size=size,
                          recipe=recipe_name, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets)
-    every = max(1, iterations // max(1, evals))
     h = fit(model, train, val, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
             eval_every=every, checkpoint=ck, checkpoint_every=max(1, min(every, 500)))
     model.trunk_key, model.inputs = ck.stem, kw.get("inputs")      # predict / extract_features use the trunk's evaluation input
@@ -486,14 +490,12 @@ def continue_variant(trunk: nn.Module, loss: str, train: FaceSet, val: FaceSet |
     if key is None: raise ValueError("trunk has no trunk_key: make it with train_trunk")
     m = copy.deepcopy(trunk)
     aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam, k=k, alpha=alpha, label_vectors=label_vectors)
-    kw = recipe(recipe_name, size=size, **{"lr": lr, **override})
-    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (iterations // 2, iterations * 9 // 10))
+    kw, every = _schedule(recipe_name, size, iterations, evals, 1 / 2, **{"lr": lr, **override})
     used = {"lam": lam} if loss != "softmax" else {}             # the key holds only the settings the loss uses: runs are shared
     if loss == "center": used["alpha"] = alpha
     if loss.startswith(("lp", "dbm")): used["k"] = k
     ck = checkpoint_path("variant", trunk=key, loss=loss, **used, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets, clip=clip_grad,
                          n=len(train), lv=None if label_vectors is None else hashlib.sha1(np.ascontiguousarray(label_vectors, np.float32).tobytes()).hexdigest()[:12])
-    every = max(1, iterations // max(1, evals))
     h = fit(m, train, val, aux_losses=aux, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
             clip_grad=clip_grad, eval_every=every, checkpoint=ck, checkpoint_every=every)
     return m, h
