@@ -43,9 +43,10 @@ def crop_for(fs: FaceSet) -> int:
     return side - 2 * (side // 20)
 
 def deep_features(model, *sets: FaceSet) -> tuple:
-    "The net's 2,000-d features of each FaceSet (centre crops of `crop_for` size), in order."
+    "The net's penultimate features of each FaceSet, in order: through the net's own evaluation input (`model.inputs`, a trunk's) or centre crops of `crop_for` size."
     from fer_nb.train import extract_features
-    return tuple(extract_features(model, fs, crop=crop_for(fs)) for fs in sets)
+    own = getattr(model, "inputs", None) is not None
+    return tuple(extract_features(model, fs) if own else extract_features(model, fs, crop=crop_for(fs)) for fs in sets)
 
 # %% ../nbs/16_dbm.ipynb
 def jaffe_target(root, detector=None, progress: bool = True) -> tuple[FaceSet, pd.DataFrame]:
@@ -72,27 +73,66 @@ def _fingerprint(fs: FaceSet) -> str:
     lab = np.ascontiguousarray(fs.distribution, np.float32).tobytes() if fs.distribution is not None else str(len(fs)).encode()
     return hashlib.sha1(lab + np.asarray(fs.images[0]).tobytes() + np.asarray(fs.images[len(fs) - 1]).tobytes()).hexdigest()[:12]
 
+def _check_inputs(train: FaceSet, loss: str):
+    if train.labels is None or train.distribution is None: raise ValueError("train needs multi-hot labels and label distributions (see rafml_faces)")
+    if loss != "softmax" and not loss.startswith("dbm"): raise ValueError(f"loss must be 'softmax' or a 'dbm' variant, got {loss!r}")
+
+def _target_losses(target: FaceSet | None, gamma: float, eta: float) -> list:
+    "DBM-DACNN's target-domain terms for `fit`: γ L_mmd (Eq. 12) between source and target features, η L_e (Eq. 16) on the target's outputs."
+    from fer_nb.losses import entropy_loss, mk_mmd2
+    if (gamma or eta) and target is None: raise ValueError("gamma and eta weigh target-domain losses: give the target faces")
+    terms = ((gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t)), (eta, lambda f_s, f_t, z_t: entropy_loss(z_t)))
+    return [(w, fn) for w, fn in terms if w]
+
+def _continue_dbm(train: FaceSet, test: FaceSet | None, loss: str, *, lam: float, k: int, width: float, iterations: int, seed: int, tag: str,
+                  progress: bool, target: FaceSet | None, gamma: float, eta: float, recipe_name: str, size: int, trunk_iterations: int,
+                  lr: float, clip_grad: float | None):
+    """The competent path: one FERCNN trunk per training set, trained once with `recipe_name` on the label distributions (Eq. 1), then a
+    copy continued `iterations` with Eq. (1) + λ L_bm (`loss`), and with a `target`, + γ L_mmd + η L_e (Algorithm 3's losses)."""
+    import copy
+    from fer_nb.train import aux_losses_for, checkpoint_path, continue_variant, fit, recipe, train_trunk
+    _check_inputs(train, loss)
+    tl = _target_losses(target, gamma, eta)
+    trunk, _ = train_trunk(train, test, {"set": "rafml", "tag": tag, "data": _fingerprint(train)}, arch="fercnn", width=width, size=size,
+                           recipe_name=recipe_name, iterations=trunk_iterations, seed=0, targets="distribution", progress=progress)
+    loss = loss if lam > 0 else "softmax"
+    if target is None:
+        return continue_variant(trunk, loss, train, test, iterations=iterations, lr=lr, seed=seed, recipe_name=recipe_name, size=size, lam=lam, k=k,
+                                label_vectors=train.distribution, targets="distribution", clip_grad=clip_grad, evals=4, progress=progress)
+    m = copy.deepcopy(trunk)
+    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam, k=k, label_vectors=train.distribution)
+    kw = recipe(recipe_name, size=size, lr=lr)
+    every = max(1, iterations // 4)
+    ck = checkpoint_path("rafml-da", trunk=trunk.trunk_key, target=_fingerprint(target), loss=loss, lam=lam, k=k, gamma=gamma, eta=eta,
+                         its=iterations, lr=lr, seed=seed, clip=clip_grad)
+    hist = fit(m, train, test, aux_losses=aux, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets="distribution",
+               clip_grad=clip_grad, eval_every=every, checkpoint=ck, checkpoint_every=every, target=target, target_losses=tl)
+    return m, hist
+
 def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", lam: float = 0.01, k: int = 10, width: float = 0.25,
               iterations: int = 2000, batch_size: int = 64, lr: float = 0.01, seed: int = 0, tag: str = "", progress: bool = True,
-              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0, warmup: int = 0):
+              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0, warmup: int = 0,
+              recipe_name: str = "paper", size: int = 48, trunk_iterations: int = 3000, variant_lr: float = 3e-4, clip_grad: float | None = 10.0):
     """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
     `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
     With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16).
-    `warmup`: iterations over which λ grows from 0 (see the lesson; 0 = the paper)."""
-    from fer_nb.losses import entropy_loss, mk_mmd2
+    `warmup`: iterations over which λ grows from 0 (see the lesson; 0 = the paper).
+    `recipe_name` 'paper' trains from scratch as above; another recipe ('cpu') continues a shared trunk instead (`_continue_dbm`):
+    then `iterations` counts the continuation, `trunk_iterations` the trunk, and `width` / `size` describe the trunk's FERCNN."""
+    if recipe_name != "paper":
+        if arch != "basedcnn": raise ValueError(f"recipe {recipe_name!r} continues the shared FERCNN trunk: arch {arch!r} trains with recipe 'paper' only")
+        return _continue_dbm(train, test, loss, lam=lam, k=k, width=width, iterations=iterations, seed=seed, tag=tag, progress=progress, target=target,
+                             gamma=gamma, eta=eta, recipe_name=recipe_name, size=size, trunk_iterations=trunk_iterations, lr=variant_lr, clip_grad=clip_grad)
     from fer_nb.models import make_model
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
-    if train.labels is None or train.distribution is None: raise ValueError("train needs multi-hot labels and label distributions (see rafml_faces)")
-    if loss != "softmax" and not loss.startswith("dbm"): raise ValueError(f"loss must be 'softmax' or a 'dbm' variant, got {loss!r}")
+    _check_inputs(train, loss)
     if arch not in ("basedcnn", "vgg", "alexnet"): raise ValueError(f"arch must be 'basedcnn', 'vgg' or 'alexnet', got {arch!r}")
     if arch != "basedcnn" and loss != "softmax": raise ValueError(f"arch {arch!r} trains with loss 'softmax' only")
     crop, C = crop_for(train), len(train.classes)
     torch.manual_seed(seed)
     model = make_model(arch, C, width=width, feat_dim=2000, in_size=crop, dropout=0.3)
     aux = aux_losses_for(loss, train.label, model.feat_dim, C, lam=lam, k=k, label_vectors=train.distribution) if lam > 0 else []
-    if (gamma or eta) and target is None: raise ValueError("gamma and eta weigh target-domain losses: give the target faces")
-    terms = ((gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t)), (eta, lambda f_s, f_t, z_t: entropy_loss(z_t)))
-    tl = [(w, fn) for w, fn in terms if w]                   # γ L_mmd (Eq. 12), η L_e (Eq. 16)
+    tl = _target_losses(target, gamma, eta)
     data = _fingerprint(train) + (_fingerprint(target) if target is not None else "")
     da = dict(gamma=gamma, eta=eta) if target is not None else {}
     if aux and warmup: da["warmup"] = warmup                            # keyed only where it changes the run

@@ -16,7 +16,8 @@ from .core import BASIC7
 from .faceset import ClipSet
 
 # %% auto 0
-__all__ = ['SOURCES', 'BUCKETS', 'dfew_clips', 'clip_agreement', 'length_table', 'train_video', 'cross_validate', 'bench']
+__all__ = ['SOURCES', 'BUCKETS', 'dfew_clips', 'clip_agreement', 'length_table', 'train_video', 'continue_video',
+           'cross_validate', 'bench']
 
 # %% ../nbs/19_dfew.ipynb
 SOURCES = ("synthfer", "dfew")
@@ -67,11 +68,19 @@ def _clip_fingerprint(clips: ClipSet) -> str:
                       "fold": m["fold"].tolist() if "fold" in m else None, "src": clips.info.get("cache", clips.info.get("root", ""))})
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
+def _clip_recipe(recipe_name: str, iterations: int, lr: float, batch_size: int, inputs: ClipInput) -> dict:
+    "`fit`'s settings for clips: the paper's SGD steps at 60 % and 90 %, or a named recipe of `fer_nb.train.recipe` with the clip inputs."
+    from fer_nb.train import recipe
+    if recipe_name == "paper": return dict(lr=lr, batch_size=batch_size, milestones=(iterations * 6 // 10, iterations * 9 // 10), head_weight_decay=None, inputs=inputs)
+    return recipe(recipe_name, lr=lr, batch_size=batch_size, inputs=inputs)
+
 def train_video(train: ClipSet, test: ClipSet | None = None, arch: str = "r3d18", loss: str = "softmax", lam: float = 1.0,
                 width: float = 0.25, blocks: int = 2, iterations: int = 2000, batch_size: int = 16, lr: float = 0.01,
                 inputs: ClipInput | None = None, seed: int = 0, tag: str = "", progress: bool = True, device=None,
-                weights_path=None, eval_every: int | None = None):
-    "Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson."
+                weights_path=None, eval_every: int | None = None, recipe_name: str = "paper"):
+    """Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson.
+    `recipe_name` 'paper': SGD with step decay; 'cpu': the cpu recipe of lesson `09_train` (AdamW, one-cycle, label smoothing, weight EMA)
+    at this `lr` and `batch_size`, on these clip `inputs`."""
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
     from fer_nb.video_models import VIDEO_MODELS, ResNet3D, make_video_model
     if arch not in VIDEO_MODELS: raise ValueError(f"unknown video model {arch!r}; valid: {', '.join(VIDEO_MODELS)}")
@@ -83,23 +92,49 @@ def train_video(train: ClipSet, test: ClipSet | None = None, arch: str = "r3d18"
     aux = aux_losses_for(loss, train.label, model.feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
     ck = checkpoint_path("dfew", arch=arch, loss=loss, lam=lam if aux else 0, w=width, blocks=blocks if kw else 0, its=iterations, bs=batch_size,
                          lr=lr, seed=seed, tag=tag, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop,
-                         method=inputs.method, init=str(weights_path or ""))
+                         method=inputs.method, init=str(weights_path or ""), **({"recipe": recipe_name} if recipe_name != "paper" else {}))
     ev = eval_every or max(1, iterations // 4)
-    hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed,
-               milestones=(iterations * 6 // 10, iterations * 9 // 10), head_weight_decay=None, clip_grad=10.0,
-               eval_every=ev, checkpoint=ck, checkpoint_every=ev, progress=progress, device=device, inputs=inputs)
+    hist = fit(model, train, test, aux_losses=aux, iterations=iterations, seed=seed, clip_grad=10.0, eval_every=ev, checkpoint=ck, checkpoint_every=ev,
+               progress=progress, device=device, **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs))
     model.checkpoint = ck                                                # where the run lives (e.g. to start a fine-tuning from it)
     return model, hist
 
+def continue_video(trunk, loss: str, train: ClipSet, test: ClipSet | None = None, *, lam: float = 1.0, iterations: int = 200, lr: float = 3e-4,
+                   batch_size: int = 16, inputs: ClipInput | None = None, seed: int = 0, recipe_name: str = "cpu", progress: bool = False, device=None):
+    """A copy of `trunk` (a `train_video` model) trained `iterations` more on `train` with the softmax loss plus λ `loss` ('softmax' adds
+    nothing), at learning rate `lr`: (model, history). The trunk is left untouched; the run is checkpointed under the trunk's name and its settings."""
+    import copy
+    from pathlib import Path
+    from fer_nb.train import aux_losses_for, checkpoint_path, fit
+    if loss not in ("softmax", "center", "ec-stfl", "ec-stfl-l1"): raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
+    if getattr(trunk, "checkpoint", None) is None: raise ValueError("trunk has no checkpoint: make it with train_video")
+    inputs = inputs or ClipInput()
+    m = copy.deepcopy(trunk)
+    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
+    ck = checkpoint_path("dfew-variant", trunk=Path(trunk.checkpoint).stem, loss=loss, lam=lam if aux else 0, its=iterations, lr=lr, bs=batch_size,
+                         seed=seed, recipe=recipe_name, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop, method=inputs.method)
+    ev = max(1, iterations // 2)
+    hist = fit(m, train, test, aux_losses=aux, iterations=iterations, seed=seed, clip_grad=10.0, eval_every=ev, checkpoint=ck, checkpoint_every=ev,
+               progress=progress, device=device, **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs))
+    m.checkpoint = ck
+    return m, hist
+
 # %% ../nbs/19_dfew.ipynb
-def cross_validate(clips: ClipSet, arch: str = "r3d18", loss: str = "softmax", folds=None, progress: bool = True, **kw) -> dict:
-    "One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts keyed by fold, and 'summary' (fold_summary)."
+def cross_validate(clips: ClipSet, arch: str = "r3d18", loss: str = "softmax", folds=None, progress: bool = True, variant_iterations: int = 0,
+                   variant_lr: float = 3e-4, variant_batch_size: int | None = None, seed: int = 0, **kw) -> dict:
+    """One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts keyed by fold, and 'summary' (fold_summary).
+    With `variant_iterations` > 0 each fold's net is a softmax trunk (`train_video`, seed 0, shared by every loss and seed) continued
+    `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size` (default: the trunk's), the batches drawn by `seed` (`continue_video`)."""
     from fer_nb.train import predict
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
     out = {"y_true": {}, "y_pred": {}, "features": {}, "seconds": {}}
     for f in folds:
         tr, te = fold_split(clips, f)
-        model, h = train_video(tr, None, arch, loss, progress=progress, **kw)
+        if variant_iterations:
+            trunk, _ = train_video(tr, None, arch, "softmax", progress=progress, seed=0, **kw)
+            model, h = continue_video(trunk, loss, tr, lam=kw.get("lam", 1.0), iterations=variant_iterations, lr=variant_lr, seed=seed,
+                                      batch_size=variant_batch_size or kw.get("batch_size", 16), inputs=kw.get("inputs"), recipe_name=kw.get("recipe_name", "paper"))
+        else: model, h = train_video(tr, None, arch, loss, progress=progress, seed=seed, **kw)
         p = predict(model, te, inputs=kw.get("inputs") or ClipInput())
         out["y_true"][f], out["y_pred"][f], out["features"][f] = te.label, p["pred"], p["features"]
         out["seconds"][f] = float(h.seconds.iloc[-1])
