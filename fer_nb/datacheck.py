@@ -15,8 +15,8 @@ from .data import FERPLUS_COLUMNS, FERPLUS_SPLITS, IMAGE_EXTS, LOADERS, ImageFil
 from .faceset import ClipSet
 
 # %% auto 0
-__all__ = ['FATAL', 'KINDS', 'FERPLUS_REQUIRED', 'Findings', 'check_images', 'unlisted_images', 'check_ferplus', 'csv_path',
-           'check_generic', 'check_dataset']
+__all__ = ['FATAL', 'KINDS', 'FERPLUS_REQUIRED', 'REQUIRED_SPLITS', 'Findings', 'check_images', 'unlisted_images',
+           'check_ferplus', 'csv_path', 'check_generic', 'check_dataset']
 
 # %% ../nbs/03b_datacheck.ipynb
 FATAL = ("malformed", "missing", "corrupt", "empty")
@@ -44,16 +44,16 @@ class Findings:
         return L
 
 # %% ../nbs/03b_datacheck.ipynb
-def check_images(paths, findings: Findings, listed_in=None, lines=None, progress: bool = False) -> int:
-    "Decode every file of `paths`, recording missing and corrupt ones (with the list file and line that names each); returns how many decode."
+def check_images(paths, findings: Findings, listed_in=None, lines=None, progress: bool = False) -> np.ndarray:
+    "Decode every file of `paths`, recording missing and corrupt ones (with the list file and line that names each); returns which decode."
     from tqdm.auto import tqdm
-    ok = 0
+    ok = []
     for i, p in enumerate(tqdm(list(paths), desc="decoding images", disable=not progress)):
         where = dict(file=listed_in if listed_in is not None else p, line=None if lines is None else int(lines[i]), name=Path(p).name)
-        if not Path(p).is_file(): findings.add("missing", detail=f"{p}: image not found", **where); continue
-        try: read_image(p); ok += 1
-        except (ValueError, OSError) as e: findings.add("corrupt", detail=str(e).split(": ", 1)[-1], **where)
-    return ok
+        if not Path(p).is_file(): findings.add("missing", detail=f"{p}: image not found", **where); ok.append(False); continue
+        try: read_image(p); ok.append(True)
+        except (ValueError, OSError) as e: findings.add("corrupt", detail=str(e).split(": ", 1)[-1], **where); ok.append(False)
+    return np.array(ok, bool)
 
 def unlisted_images(paths, findings: Findings):
     "Record image files in the folders of `paths` that `paths` do not name."
@@ -125,7 +125,7 @@ def check_ferplus(root, progress: bool = False) -> tuple[Findings, pd.DataFrame]
         names = sorted(listed)
         ok = 0
         for n in names:                                                # each image named with the file and line that lists it
-            ok += check_images([d / n], F, listed_in=listed[n][0], lines=[listed[n][1]])
+            ok += int(check_images([d / n], F, listed_in=listed[n][0], lines=[listed[n][1]]).sum())
         unlisted_images([d / n for n in names] or [d / "_"], F)
         counts.append({"folder": folder, "listed": len(names), "usable": ok})
         if folder in FERPLUS_REQUIRED and ok == 0: F.add("empty", d, detail="no usable image in a required folder")
@@ -143,6 +143,8 @@ def csv_path(path) -> Path:
     raise FileNotFoundError(f"{p} is a folder: format csv wants {p / 'labels.csv'} (columns image, expression)"
                             + (f"; it holds {len(found)} CSV files: {', '.join(f.name for f in found[:5])} - give one" if found else ""))
 
+REQUIRED_SPLITS = {"rafdb": ("train", "test"), "rafml": ("train", "test"), "sfew": ("train",), "affectnet": ("train",)}
+
 def _check_clips(s: ClipSet, F: Findings, progress: bool = False) -> int:
     "Every frame of every listed clip decoded; clip folders no split file lists reported. Returns the clips whose frames all decode."
     from tqdm.auto import tqdm
@@ -151,8 +153,7 @@ def _check_clips(s: ClipSet, F: Findings, progress: bool = False) -> int:
         try: frames = s.frames.frame_paths(i)
         except (FileNotFoundError, ValueError) as e:
             F.add("missing" if isinstance(e, FileNotFoundError) else "corrupt", s.frames.dirs[i], name=Path(s.frames.dirs[i]).name, detail=str(e).split(": ", 1)[-1]); continue
-        n_bad = len(F.rows); check_images(frames, F)
-        ok += len(F.rows) == n_bad
+        ok += bool(check_images(frames, F).all())
     listed = {Path(d).resolve() for d in s.frames.dirs}
     for parent in sorted({Path(d).parent for d in s.frames.dirs}):
         if parent.is_dir():
@@ -179,7 +180,10 @@ def check_generic(path, fmt: str, progress: bool = False) -> tuple[Findings, pd.
         name = " ".join(str(s.info.get(k, "")) for k in ("dataset", "subset")).strip() or fmt
         if isinstance(s, ClipSet): ok = _check_clips(s, F, progress)
         elif isinstance(s.images, ImageFiles):
-            ok = check_images(s.images.paths, F, progress=progress)
+            good = check_images(s.images.paths, F, progress=progress); ok = int(good.sum())
+            split = s.meta["split"].to_numpy() if "split" in s.meta else np.array(["train"] * len(s))
+            for r in REQUIRED_SPLITS.get(fmt, ()):
+                if ok and not good[split == r].any(): F.add("empty", path, name=name, detail=f"no usable image in the {r!r} split the format requires")
             if fmt != "ckplus": unlisted_images(s.images.paths, F)       # CK+: a sequence's other frames are part of the layout
             if fmt == "jaffe" and s.labels is None: _jaffe_ratings(Path(path), F)
         else: ok = len(s)                                              # pixels held in the label file itself (FER2013's CSV)

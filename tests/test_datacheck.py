@@ -90,3 +90,10 @@ def test_csv_folder_is_resolved_or_named(tmp_path, capsys):
     L.label.unlink()
     assert run_cli(["data", "check", str(tmp_path), "--format", "csv"]) == 1
     assert "labels.csv" in capsys.readouterr().out
+
+
+def test_a_required_split_without_images_is_not_usable(tmp_path):
+    L = LAYOUTS["rafdb"](tmp_path)
+    (L.image_dir / "test_0001_aligned.jpg").unlink()             # RAF-DB's only test image: the test split is empty
+    rep, ok = check_dataset(tmp_path, "rafdb")
+    assert not ok and "'test' split the format requires" in rep, rep
