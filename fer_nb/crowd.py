@@ -17,7 +17,7 @@ from .faceset import count_codes
 __all__ = ['AGGREGATORS', 'RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM',
            'DawidSkene', 'heldout_loglik', 'aggregate', 'weighted_distribution', 'partition', 'ferplus_majority',
            'ferplus_faces', 'rafml_view', 'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table',
-           'crowdkit_available', 'compare_aggregators', 'bench']
+           'crowdkit_available', 'truth_codes', 'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
@@ -66,6 +66,11 @@ def vote_entropy(counts) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"): return -np.nansum(np.where(P > 0, P * np.log(P), 0.0), 1)
 
 # %% ../nbs/04_crowd.ipynb
+def _need_crowd(v: Votes):
+    "A model of annotators needs at least two of them and two classes."
+    if v.n_classes < 2: raise ValueError("need at least 2 classes")
+    if v.n_annotators < 2: raise ValueError(f"one annotator ({v.annotators[0]!r}) only: there is nothing to aggregate; their labels are the majority vote")
+
 class ReliabilityEM:
     """RAF-DB label-reliability EM (TIP 2019 Alg. 1; GLAD, Whitehill et al. 2009).
 
@@ -146,7 +151,7 @@ class ReliabilityEM:
     def fit(self, votes, classes=None) -> "ReliabilityEM":
         "Fit on a `Votes` object or a tidy (item, annotator, label) DataFrame."
         v = votes if isinstance(votes, Votes) else Votes(votes, classes)
-        if v.n_classes < 2: raise ValueError("need at least 2 classes")
+        _need_crowd(v)
         C = v.n_classes
         counts = v.counts()
         H = vote_entropy(counts)
@@ -222,7 +227,7 @@ class DawidSkene:
     def fit(self, votes, classes=None) -> "DawidSkene":
         "Fit on a `Votes` object or a tidy (item, annotator, label) DataFrame."
         v = votes if isinstance(votes, Votes) else Votes(votes, classes)
-        if v.n_classes < 2: raise ValueError("need at least 2 classes")
+        _need_crowd(v)
         from scipy.sparse import csr_matrix
         S = csr_matrix((np.ones(len(v.item)), (v.ann * v.n_classes + v.lab, v.item)), shape=(v.n_annotators * v.n_classes, v.n_items))
         T = v.counts().astype(float); T /= T.sum(1, keepdims=True)        # soft majority vote
@@ -279,9 +284,14 @@ def aggregate(votes, method: str = "auto", folds: int = 5, seed: int = 0, **kw) 
     v = votes if isinstance(votes, Votes) else Votes(votes)
     info = {"classes": v.classes, "items": v.items}
     if method == "auto":
-        s = heldout_loglik(v, folds=folds, seed=seed); method = str(s.idxmax())
-        info.update(scores=s.round(4).to_dict(), why=f"{method} predicts held-out votes best ({s[method]:.4f} nats per vote; " +
-                    ", ".join(f"{m} {x:.4f}" for m, x in s.items() if m != method) + ")")
+        try: s = heldout_loglik(v, folds=folds, seed=seed) if v.n_annotators > 1 else None
+        except ValueError: s = None
+        if s is None:
+            method = "majority"; info["why"] = "too few votes per item (or one annotator) to compare models on held-out votes: majority vote"
+        else:
+            method = str(s.idxmax())
+            info.update(scores=s.round(4).to_dict(), why=f"{method} predicts held-out votes best ({s[method]:.4f} nats per vote; " +
+                        ", ".join(f"{m} {x:.4f}" for m, x in s.items() if m != method) + ")")
     elif method not in AGGREGATORS: raise ValueError(f"unknown method {method!r}; valid: auto, {', '.join(AGGREGATORS)}")
     else: info["why"] = "asked for by name"
     info["method"] = method
@@ -455,6 +465,15 @@ def _crowdkit_fit(v: Votes, method: str):
         rel = diag @ pri.reindex(np.arange(v.n_classes)).fillna(0).to_numpy()
     return labels, rel
 
+def truth_codes(votes: Votes, truth: pd.Series) -> np.ndarray:
+    "A truth table (item -> class) as class codes in `votes.items` order; -1 where it has no entry (those items are not scored). Unknown classes raise."
+    t = truth.reindex(votes.items); vals = t.dropna()
+    if pd.api.types.is_float_dtype(vals) and (vals % 1 == 0).all(): vals = vals.astype(int)   # reindexing made integer labels float
+    code = pd.Index([str(c) for c in votes.classes]).get_indexer(vals.astype(str))
+    if (code < 0).any(): raise ValueError(f"truth labels {sorted(set(vals.astype(str)[code < 0]))[:5]} are not among the classes {[str(c) for c in votes.classes]}")
+    out = np.full(votes.n_items, -1); out[t.notna().to_numpy()] = code
+    return out
+
 def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CROWDKIT_METHODS, seed: int = 0, **em_kw):
     """Run each aggregation method on the same votes. Returns (summary per method: seconds, accuracy against `true_labels`
     (item order of `votes.items`) when given, Spearman rho of reliabilities with our EM's; labels table; reliability table)."""
@@ -474,7 +493,9 @@ def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CR
         else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, dawid-skene, {', '.join(CROWDKIT_METHODS)}")
         row = {"method": m, "seconds": time.perf_counter() - t0}
         if m == "EM": row["iterations"] = em.n_iter_
-        if true_labels is not None: row["accuracy"] = float((labels[m] == np.asarray(true_labels)).mean())
+        if true_labels is not None:                           # items without truth (-1) are not scored
+            tl = np.asarray(true_labels); has = tl >= 0
+            row["accuracy"], row["items_scored"] = float((labels[m][has] == tl[has]).mean()), int(has.sum())
         if m in rel and "EM" in rel: row["rho_reliability_vs_EM"] = float(spearmanr(rel[m], rel["EM"]).statistic)
         rows.append(row)
     return pd.DataFrame(rows).set_index("method"), pd.DataFrame(labels, index=v.items), pd.DataFrame(rel, index=v.annotators)
