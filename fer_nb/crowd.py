@@ -440,7 +440,7 @@ def agreement_table(counts, classes) -> pd.DataFrame:
                         index=pd.Index(list(classes), name="class"))
 
 # %% ../nbs/04_crowd.ipynb
-CROWDKIT_METHODS = ("GLAD", "DawidSkene")
+CROWDKIT_METHODS = ("GLAD", "DawidSkene", "MACE")
 
 def crowdkit_available() -> bool:
     "Whether the optional crowd-kit package imports."
@@ -456,9 +456,10 @@ def _crowdkit_fit(v: Votes, method: str):
     df = pd.DataFrame({"task": v.item, "worker": v.ann, "label": v.lab})
     with warnings.catch_warnings():                            # crowd-kit's own noise: pandas deprecations, GLAD's log(0)
         warnings.simplefilter("ignore")
-        m = getattr(ck, method)(n_iter=100).fit(df)
+        m = getattr(ck, method)(n_iter=100, **({"random_state": 0} if method == "MACE" else {})).fit(df)
     labels = m.labels_.reindex(np.arange(v.n_items)).to_numpy()
     if method == "GLAD": rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
+    elif method == "MACE": rel = 1 - np.asarray(m.spamming_[:, 0] if m.spamming_.ndim == 2 else m.spamming_, float)[: v.n_annotators]   # P(not spamming)
     else:
         E, pri = m.errors_, m.priors_                        # rows (worker, observed label), columns true label
         diag = np.array([[E.loc[(w, c), c] if (w, c) in E.index else 0.0 for c in range(v.n_classes)] for w in range(v.n_annotators)])
@@ -483,16 +484,19 @@ def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CR
     labels, rel, rows = {}, {}, []
     for m in methods:
         t0 = time.perf_counter()
-        if m == "majority": labels[m] = majority_vote(v, np.random.default_rng(seed))
+        if m == "majority": labels[m] = majority_vote(v)          # ties to the lowest class code, as the EM's safe fallback (deterministic)
         elif m == "EM":
             em = ReliabilityEM(**em_kw).fit(v); labels[m], rel[m] = em.labels_, em.alpha_
-        elif m == "dawid-skene": labels[m] = DawidSkene().fit(v).labels_            # ours; crowd-kit's is "DawidSkene"
+        elif m == "EM (Alg. 1)": labels[m] = ReliabilityEM(**{**em_kw, "labels_from": "em"}).fit(v).labels_
+        elif m in ("dawid-skene", "one-coin"): labels[m] = DawidSkene(model="full" if m == "dawid-skene" else "one-coin").fit(v).labels_   # ours; crowd-kit's: "DawidSkene"
+        elif m == "auto": labels[m], picked = aggregate(v, "auto", seed=seed)
         elif m in CROWDKIT_METHODS:
             if not crowdkit_available(): rows.append({"method": m, "skipped": "crowd-kit not installed"}); continue
             labels[m], rel[m] = _crowdkit_fit(v, m)
-        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, dawid-skene, {', '.join(CROWDKIT_METHODS)}")
+        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, EM (Alg. 1), dawid-skene, one-coin, auto, {', '.join(CROWDKIT_METHODS)}")
         row = {"method": m, "seconds": time.perf_counter() - t0}
-        if m == "EM": row["iterations"] = em.n_iter_
+        if m == "EM": row["iterations"], row["note"] = em.n_iter_, f"labels from {em.label_source_}"
+        if m == "auto": row["note"] = f"picked {picked['method']}"
         if true_labels is not None:                           # items without truth (-1) are not scored
             tl = np.asarray(true_labels); has = tl >= 0
             row["accuracy"], row["items_scored"] = float((labels[m][has] == tl[has]).mean()), int(has.sum())
