@@ -122,6 +122,8 @@ def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False)
     tmp = nb_dir / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp.ipynb"
     t0, error = time.time(), ""
     _cleanup_staging(out_root, name)                           # what a killed earlier run may have left
+    if "IProgress" not in os.environ.get("PYTHONWARNINGS", ""):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
     try:
         pm.execute_notebook(str(nb_path), str(tmp), parameters=params, cwd=str(nb_path.parent),
                             progress_bar=progress, log_output=False, request_save_on_cell_execute=False,

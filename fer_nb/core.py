@@ -14,13 +14,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-
-warnings.filterwarnings("ignore", message="IProgress not found")   # tqdm.auto in a kernel without ipywidgets: it falls back to text bars
 
 
 # %% auto 0
