@@ -19,7 +19,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-
 # %% auto 0
 __all__ = ['BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC', 'FERPLUS',
            'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root', 'find_dataset',
