@@ -14,8 +14,8 @@ import pandas as pd
 from .core import atomic_write
 
 # %% auto 0
-__all__ = ['photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'pair_scores', 'best_threshold', 'verify_folds', 'roc',
-           'tar_at_far', 'DlibEmbedder']
+__all__ = ['photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'pair_scores', 'best_threshold',
+           'verify_folds', 'roc', 'tar_at_far', 'DlibEmbedder']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -82,6 +82,43 @@ def make_pairs(photos: pd.DataFrame, folds: int = 10, n: int = 300, seed: int = 
             seen.add((a, b)); rows.append((k, a, b, False))
             if len(seen) > 50 * n: raise ValueError(f"fold {k}: cannot draw {n} distinct mismatched pairs")
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
+
+# %% ../nbs/20_verification.ipynb
+def yaw_index(landmarks68) -> np.ndarray:
+    "Per face (N x 68 x 2 landmarks): (nose tip x - midpoint of the outer eye corners x) / inter-ocular distance; 0 = frontal."
+    L = np.asarray(landmarks68, float)
+    if L.ndim != 3 or L.shape[1:] != (68, 2): raise ValueError(f"landmarks must be N x 68 x 2, got {L.shape}")
+    left, right, nose = L[:, 36], L[:, 45], L[:, 30]
+    return (nose[:, 0] - (left[:, 0] + right[:, 0]) / 2) / np.linalg.norm(right - left, axis=1).clip(1e-6)
+
+def hard_pairs(pairs: pd.DataFrame, photos: pd.DataFrame, judge: dict, judge_name: str, yaw: dict | None = None, image: str = "image",
+               identity: str = "identity") -> pd.DataFrame:
+    """The folds of `pairs` with hard pairs instead: per fold, as many matched pairs as it had, the largest-yaw-difference ones (needs `yaw`: photo -> index;
+    else the matched pairs are kept), and as many mismatched pairs, each photo's nearest other-identity photo of the fold under the `judge` embedding (cosine)."""
+    who = photos.set_index(image)[identity]
+    rows = []
+    for k, d in pairs.groupby("fold"):
+        people = set(who[pd.concat([d.a, d.b])])
+        fold_ph = photos[photos[identity].isin(people)]
+        n_same, n_diff = int(d.same.sum()), int((~d.same).sum())
+        if yaw is not None:
+            cand = [(abs(yaw[a] - yaw[b]), a, b) for p, g in fold_ph.groupby(identity) for ii, a in enumerate(g[image]) for b in list(g[image])[ii + 1:]
+                    if yaw.get(a) is not None and yaw.get(b) is not None]
+            rows += [(k, a, b, True) for _, a, b in sorted(cand, reverse=True)[:n_same]]
+        else: rows += [(k, a, b, True) for a, b in zip(d[d.same].a, d[d.same].b)]
+        names = [n for n in fold_ph[image] if judge.get(n) is not None]
+        X = np.stack([np.asarray(judge[n], float) for n in names]); X /= np.linalg.norm(X, axis=1, keepdims=True).clip(1e-12)
+        S = X @ X.T; ids = who[names].to_numpy(); S[ids[:, None] == ids[None, :]] = -np.inf
+        best = [(S[i].max(), names[i], names[int(S[i].argmax())]) for i in range(len(names)) if np.isfinite(S[i].max())]
+        seen, picked = set(), []
+        for s, a, b in sorted(best, reverse=True):
+            if (b, a) in seen: continue
+            seen.add((a, b)); picked.append((k, a, b, False))
+            if len(picked) == n_diff: break
+        rows += picked
+    out = pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
+    out.attrs["judge"] = judge_name
+    return out
 
 # %% ../nbs/20_verification.ipynb
 def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.ndarray:
