@@ -15,7 +15,7 @@ from .core import atomic_write
 
 # %% auto 0
 __all__ = ['photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'pair_scores', 'best_threshold',
-           'verify_folds', 'roc', 'tar_at_far', 'DlibEmbedder']
+           'verify_folds', 'roc', 'tar_at_far', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -208,3 +208,40 @@ class DlibEmbedder:
         "{photo name: descriptor or None} for every path."
         from tqdm.auto import tqdm
         return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc="embedding", disable=not progress)}
+
+# %% ../nbs/20_verification.ipynb
+class FaceEmbedder:
+    "Photo paths -> fn(aligned face) vectors (None where no face), cached per photo under `cache_dir` / `name`."
+    def __init__(self, fn, name: str, align, cache_dir=None):
+        from fer_nb.core import project_root
+        from fer_nb.detect import DlibDetector
+        self.fn, self.name, self.align, self._det = fn, name, align, DlibDetector("hog+cnn")
+        self.cache = Path(cache_dir) if cache_dir else project_root() / ".cache" / "embeddings" / hashlib.sha1(name.encode()).hexdigest()[:12]
+
+    def embed_one(self, path):
+        import io
+        from fer_nb.data import read_image
+        p = Path(path); st = p.stat()
+        ck = self.cache / (hashlib.sha1(f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16] + ".npy")
+        if ck.exists():
+            v = np.load(ck); return None if v.size == 0 else v
+        img = read_image(p, grey=False); dets = self._det.detect(img)
+        v = np.zeros(0, np.float32) if not dets else np.asarray(self.fn(self.align(img, max(dets, key=lambda d: d.area))), np.float32).ravel()
+        ck.parent.mkdir(parents=True, exist_ok=True); buf = io.BytesIO(); np.save(buf, v); atomic_write(ck, buf.getvalue())
+        return None if v.size == 0 else v
+
+    def __call__(self, paths, progress: bool = False) -> dict:
+        from tqdm.auto import tqdm
+        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc=f"embedding ({self.name})", disable=not progress)}
+
+def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
+    "The shipped expression predictor's penultimate features as a (weak) identity embedding."
+    import torch
+    from fer_nb.predict import Predictor
+    from fer_nb.train import crop_batch
+    pr = Predictor(model_path)
+    def fn(face):
+        with torch.no_grad():
+            x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[None, None]
+            return pr.model(crop_batch(x, pr.crop, False))[0].numpy()
+    return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir)
