@@ -15,7 +15,8 @@ from .core import atomic_write
 
 # %% auto 0
 __all__ = ['photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'pair_scores', 'best_threshold',
-           'verify_folds', 'roc', 'tar_at_far', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder']
+           'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder',
+           'expression_embedder']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -165,6 +166,40 @@ def tar_at_far(scores, same, far: float) -> float:
     "The highest true accept rate whose false accept rate is at most `far`."
     r = roc(scores, same); ok = r[r.far <= far]
     return float(ok.tar.max()) if len(ok) else 0.0
+
+# %% ../nbs/20_verification.ipynb
+def evaluate(scores, pairs: pd.DataFrame) -> dict:
+    "LFW's numbers for one score vector: 10-fold accuracy (%) mean and std, TAR at FAR 1e-3 and 1e-2 (%), pairs without a face, the per-fold table."
+    V = verify_folds(scores, pairs)
+    s, y = np.asarray(scores, float), pairs.same.to_numpy(bool)
+    return {"accuracy": 100 * float(V.accuracy.mean()), "accuracy_std": 100 * float(V.accuracy.std(ddof=1)) if len(V) > 1 else 0.0,
+            "tar@far=1e-3": 100 * tar_at_far(s, y, 1e-3), "tar@far=1e-2": 100 * tar_at_far(s, y, 1e-2),
+            "pairs_without_face": int((~np.isfinite(s)).sum()), "folds": V}
+
+def errors(scores, pairs: pd.DataFrame) -> pd.DataFrame:
+    "Every pair decided wrongly by its fold's threshold (chosen on the other folds), with its margin; hardest first per kind."
+    V = verify_folds(scores, pairs).set_index("fold").threshold
+    t = pairs.fold.map(V).to_numpy(); s = np.asarray(scores, float)
+    d = pairs.assign(score=s, threshold=t, margin=s - t)
+    fa = d[~d.same & (d.score >= d.threshold)].assign(kind="false accept").sort_values("margin", ascending=False)
+    fr = d[d.same & (d.score < d.threshold)].assign(kind="false reject").sort_values("margin")
+    return pd.concat([fa, fr], ignore_index=True)
+
+def plot_errors(err: pd.DataFrame, image_dir, k: int = 4, title: str = ""):
+    "The k hardest false accepts and false rejects, each pair's two photos side by side with score and threshold."
+    import matplotlib.pyplot as plt
+    from fer_nb.data import read_image
+    kinds = [g.head(k) for _, g in err.groupby("kind", sort=False)]
+    n = max([len(g) for g in kinds] + [1])
+    fig, axes = plt.subplots(len(kinds) or 1, 2 * n, figsize=(2.1 * 2 * n, 2.6 * max(1, len(kinds))), squeeze=False)
+    for ax in axes.ravel(): ax.axis("off")
+    for r, g in enumerate(kinds):
+        for c, row in enumerate(g.itertuples()):
+            for q, name in enumerate((row.a, row.b)):
+                ax = axes[r, 2 * c + q]; ax.imshow(read_image(Path(image_dir) / name), cmap="gray"); ax.set_title(name.rsplit(".", 1)[0][:22], fontsize=6)
+            axes[r, 2 * c].text(0, -0.28, f"{row.kind}: score {row.score:.3f} (threshold {row.threshold:.3f})", transform=axes[r, 2 * c].transAxes, fontsize=7, color="C3")
+    fig.suptitle(title or "hardest errors", fontsize=10); fig.tight_layout()
+    return fig
 
 # %% ../nbs/20_verification.ipynb
 class DlibEmbedder:
