@@ -14,9 +14,9 @@ import pandas as pd
 from .core import atomic_write
 
 # %% auto 0
-__all__ = ['photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'pair_scores', 'best_threshold',
-           'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder',
-           'expression_embedder']
+__all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'attribute_features',
+           'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold', 'verify_folds', 'roc',
+           'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -120,6 +120,48 @@ def hard_pairs(pairs: pd.DataFrame, photos: pd.DataFrame, judge: dict, judge_nam
     out = pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
     out.attrs["judge"] = judge_name
     return out
+
+# %% ../nbs/20_verification.ipynb
+AGE_RANGES = ("0-3", "4-19", "20-39", "40-69", "70+")
+
+def attribute_features(pairs: pd.DataFrame, attrs: pd.DataFrame) -> np.ndarray:
+    "Per pair: same gender, same race, age-range gap (0-4), from `attrs` (index: photo name; columns gender, race, age)."
+    missing = sorted(set(pd.concat([pairs.a, pairs.b])) - set(attrs.index))
+    if missing: raise ValueError(f"{len(missing)} photos have no attributes (e.g. {missing[:3]})")
+    bad = sorted(set(attrs.age) - set(AGE_RANGES))
+    if bad: raise ValueError(f"unknown age ranges {bad}; expected one of {list(AGE_RANGES)}")
+    A, B = attrs.loc[pairs.a], attrs.loc[pairs.b]
+    age = lambda s: s.map({r: i for i, r in enumerate(AGE_RANGES)}).to_numpy()
+    return np.c_[A.gender.to_numpy() == B.gender.to_numpy(), A.race.to_numpy() == B.race.to_numpy(), np.abs(age(A.age) - age(B.age))].astype(float)
+
+def attribute_tree(pairs: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    "LFW's protocol for a depth-3 decision tree on `attribute_features`: per fold, fitted on the other folds."
+    from sklearn.tree import DecisionTreeClassifier
+    X, y, f = attribute_features(pairs, attrs), pairs.same.to_numpy(bool), pairs.fold.to_numpy()
+    rows = []
+    for k in np.unique(f):
+        m = DecisionTreeClassifier(max_depth=3, random_state=seed).fit(X[f != k], y[f != k])
+        rows.append({"fold": k, "accuracy": float((m.predict(X[f == k]) == y[f == k]).mean())})
+    return pd.DataFrame(rows)
+
+def same_attribute_negatives(pairs: pd.DataFrame, photos: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0, image: str = "image", identity: str = "identity") -> pd.DataFrame:
+    "The folds of `pairs` with their mismatched pairs redrawn from people of the same gender, race and age range (matched pairs kept)."
+    rng = np.random.default_rng(seed)
+    who = photos.set_index(image)[identity]
+    key = attrs.loc[photos[image]].assign(p=photos[identity].to_numpy(), n=photos[image].to_numpy())
+    rows = []
+    for k, d in pairs.groupby("fold"):
+        rows += [(k, a, b, True) for a, b in zip(d[d.same].a, d[d.same].b)]
+        people = set(who[pd.concat([d.a, d.b])]); kk = key[key.p.isin(people)]
+        groups = [g for _, g in kk.groupby(["gender", "race", "age"]) if g.p.nunique() >= 2]
+        if not groups: raise ValueError(f"fold {k}: no two people share gender, race and age range")
+        need, seen, tries = int((~d.same).sum()), set(), 0
+        while len(seen) < need and tries < 100 * need:
+            tries += 1; g = groups[rng.integers(len(groups))]; i, j = rng.choice(len(g), 2, replace=False)
+            a, b = g.iloc[i], g.iloc[j]
+            if a.p != b.p and (a.n, b.n) not in seen and (b.n, a.n) not in seen: seen.add((a.n, b.n))
+        rows += [(k, a, b, False) for a, b in seen]
+    return pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
 
 # %% ../nbs/20_verification.ipynb
 def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.ndarray:
