@@ -16,7 +16,8 @@ from .core import atomic_write
 # %% auto 0
 __all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'attribute_features',
            'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold', 'verify_folds', 'roc',
-           'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder']
+           'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder',
+           'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -322,3 +323,52 @@ def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
             x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[None, None]
             return pr.model(crop_batch(x, pr.crop, False))[0].numpy()
     return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir)
+
+# %% ../nbs/20_verification.ipynb
+def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
+    "A human-answers CSV (a, b, rater, answer: same/different or 1/0) checked against `pairs`; adds `same_answer` (bool) and `line`."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: answers file not found")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("a", "b", "rater", "answer") if c not in df.columns]
+    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    df["line"] = np.arange(len(df)) + 2
+    m = {"same": True, "1": True, "yes": True, "different": False, "0": False, "no": False}
+    ans = df.answer.str.strip().str.lower().map(m)
+    if ans.isna().any(): r = df[ans.isna()].iloc[0]; raise ValueError(f"{path}, line {r.line}: answer {r.answer!r} is not same/different (or 1/0)")
+    known = set(zip(pairs.a, pairs.b)) | set(zip(pairs.b, pairs.a))
+    unknown = [(r.line, r.a, r.b) for r in df.itertuples() if (r.a, r.b) not in known]
+    if unknown: raise ValueError(f"{path}, line {unknown[0][0]}: pair ({unknown[0][1]}, {unknown[0][2]}) is not in the pair list")
+    return df.assign(same_answer=ans.astype(bool))
+
+def human_vs_machine(pairs: pd.DataFrame, answers: pd.DataFrame, scores, bins=None, n_bins: int = 3) -> pd.DataFrame:
+    """Per difficulty bin: pairs, the machine's accuracy (threshold of its fold from the other folds), the mean rater's and the raters' majority's accuracy.
+    `bins`: a label per pair (e.g. the list it came from); default: terciles of the machine's |score - threshold| (hard = smallest margin)."""
+    V = verify_folds(scores, pairs).set_index("fold").threshold
+    s = np.asarray(scores, float); t = pairs.fold.map(V).to_numpy()
+    machine = (s >= t) == pairs.same.to_numpy(bool)
+    if bins is None:
+        m = np.abs(np.where(np.isfinite(s), s, -1e9) - t)
+        bins = pd.qcut(pd.Series(m).rank(method="first"), n_bins, labels=["hard", "medium", "easy"][:n_bins] if n_bins == 3 else None).astype(str).to_numpy()
+    key = {(a, b): i for i, (a, b) in enumerate(zip(pairs.a, pairs.b))}; key.update({(b, a): i for (a, b), i in list(key.items())})
+    A = answers.assign(pair=[key[(a, b)] for a, b in zip(answers.a, answers.b)])
+    A["right"] = A.same_answer.to_numpy() == pairs.same.to_numpy(bool)[A.pair]
+    per_pair = A.groupby("pair").agg(mean_rater=("right", "mean"), majority=("same_answer", lambda x: x.mean() > 0.5))
+    per_pair["majority"] = per_pair.majority.to_numpy() == pairs.same.to_numpy(bool)[per_pair.index]
+    D = pd.DataFrame({"bin": bins, "machine": machine}).join(per_pair)
+    return D.groupby("bin").agg(pairs=("machine", "size"), machine=("machine", "mean"), humans_mean_rater=("mean_rater", "mean"),
+                                humans_majority=("majority", "mean")).mul([1, 100, 100, 100])
+
+def simulate_human_answers(pairs: pd.DataFrame, attrs: pd.DataFrame, yaw: dict, n_raters: int = 5, seed: int = 0) -> pd.DataFrame:
+    "SIMULATED human answers (GLAD raters; a pair's easiness falls with its yaw gap and, for a negative, with shared attributes); column `simulated` = True."
+    rng = np.random.default_rng(seed)
+    gap = np.abs(pairs.a.map(yaw).to_numpy(float) - pairs.b.map(yaw).to_numpy(float))
+    shared = attribute_features(pairs, attrs)[:, :2].sum(1) + (attribute_features(pairs, attrs)[:, 2] == 0)
+    easy = np.exp(1.2 - 1.5 * gap - 0.4 * shared * ~pairs.same.to_numpy(bool))
+    rows = []
+    for r in range(n_raters):
+        alpha = rng.normal(2.0, 0.5)
+        right = rng.random(len(pairs)) < 1 / (1 + np.exp(-alpha * easy))
+        ans = np.where(right, pairs.same.to_numpy(bool), ~pairs.same.to_numpy(bool))
+        rows.append(pd.DataFrame({"a": pairs.a, "b": pairs.b, "rater": f"sim{r}", "answer": np.where(ans, "same", "different"), "simulated": True}))
+    return pd.concat(rows, ignore_index=True)
