@@ -14,10 +14,10 @@ import pandas as pd
 from .core import atomic_write
 
 # %% auto 0
-__all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'make_pairs', 'yaw_index', 'hard_pairs', 'attribute_features',
-           'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold', 'verify_folds', 'roc',
-           'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder', 'expression_embedder',
-           'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
+__all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'read_pairs_xlfw', 'make_pairs', 'yaw_index', 'hard_pairs',
+           'attribute_features', 'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold',
+           'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder',
+           'expression_embedder', 'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -62,6 +62,24 @@ def write_pairs(pairs: pd.DataFrame, path) -> Path:
         for _, r in d[~d.same].iterrows():
             (p, i), (q, j) = _person_n(r.a), _person_n(r.b); out.append(f"{p}\t{i}\t{q}\t{j}")
     return atomic_write(path, "\n".join(out) + "\n")
+
+# %% ../nbs/20_verification.ipynb
+def read_pairs_xlfw(path, folds: int = 10) -> pd.DataFrame:
+    "CALFW / CPLFW pair files (two lines per pair: 'photo label', label > 0 = matched, 0 = mismatched) -> (fold, a, b, same, line)."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: pairs file not found")
+    L = [(i, l.split()) for i, l in enumerate(path.read_text().splitlines(), 1) if l.strip()]
+    if not L or len(L) % 2: raise ValueError(f"{path}: expected an even, non-zero number of lines (two per pair), found {len(L)}")
+    n = len(L) // 2
+    if n % folds: raise ValueError(f"{path}: {n} pairs do not split into {folds} equal folds")
+    rows = []
+    for k in range(n):
+        (l1, f1), (l2, f2) = L[2 * k], L[2 * k + 1]
+        for ln, f in ((l1, f1), (l2, f2)):
+            if len(f) != 2 or not f[1].lstrip("-").isdigit(): raise ValueError(f"{path}, line {ln}: expected 'photo label', got {' '.join(f)!r}")
+        if (int(f1[1]) > 0) != (int(f2[1]) > 0): raise ValueError(f"{path}, line {l2}: the pair's two lines disagree on matched / mismatched ({f1[1]} vs {f2[1]})")
+        rows.append((k // (n // folds), f1[0], f2[0], int(f1[1]) > 0, l1))
+    return pd.DataFrame(rows, columns=["fold", "a", "b", "same", "line"])
 
 # %% ../nbs/20_verification.ipynb
 def make_pairs(photos: pd.DataFrame, folds: int = 10, n: int = 300, seed: int = 0, image: str = "image", identity: str = "identity") -> pd.DataFrame:
