@@ -388,6 +388,7 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM (Algorithm 1) and our Dawid-Skene vs majority vote and crowd-kit's GLAD and Dawid-Skene (goals: EM < 2 s on 2 cores; our Dawid-Skene >= 10x faster than crowd-kit's at equal accuracy)"),
            "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
            "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
+           "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from .core import atomic_write
 __all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'read_pairs_xlfw', 'make_pairs', 'yaw_index', 'hard_pairs',
            'attribute_features', 'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold',
            'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder',
-           'expression_embedder', 'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
+           'expression_embedder', 'bench', 'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -341,6 +341,22 @@ def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
             x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[None, None]
             return pr.model(crop_batch(x, pr.crop, False))[0].numpy()
     return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir)
+
+# %% ../nbs/20_verification.ipynb
+def bench(n: int = 40) -> pd.DataFrame:
+    "Photos/s of each embedder on `n` LFW photos (fresh cache), and of a second pass read from the cache."
+    import tempfile, time
+    from fer_nb.core import find_dataset
+    lfw, why = find_dataset("lfw")
+    if lfw is None: raise FileNotFoundError(f"bench verification needs the shared LFW photos: {why}")
+    paths = sorted((lfw / "images").glob("*.jpg"))[:n]
+    rows = []
+    for name, make in (("dlib ResNet (identity)", lambda d: DlibEmbedder(cache_dir=d)), ("FER+ expression net (weak)", lambda d: expression_embedder(cache_dir=d))):
+        with tempfile.TemporaryDirectory() as d:
+            E = make(d); t0 = time.perf_counter(); E(paths); t1 = time.perf_counter(); E(paths); t2 = time.perf_counter()
+        rows.append({"embedder": name, "photos": len(paths), "photos_per_s": len(paths) / (t1 - t0), "cached_photos_per_s": len(paths) / (t2 - t1),
+                     "cache_speedup": (t1 - t0) / max(t2 - t1, 1e-9)})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/20_verification.ipynb
 def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
