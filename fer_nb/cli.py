@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import tomllib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -22,10 +23,10 @@ from .core import atomic_write, git_commit, project_root
 
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
-           'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'execute',
-           'plan', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
-           'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench',
-           'predict_text', 'run_cli', 'main']
+           'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'Terminated',
+           'execute', 'plan', 'claims_line', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since',
+           'code_changed_since', 'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench',
+           'run_bench', 'predict_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -103,7 +104,14 @@ def profile_params(profile: str, name: str, profiles: dict) -> dict:
 
 # %% ../nbs/11_cli.ipynb
 def _cleanup_staging(out_root: Path, name: str):
+    "Remove what a run of `name` stages under `out_root` (its `Run` folder, its half-executed notebook): after a failure, or left by a killed run."
     for p in Path(out_root).glob(f".staging-{name}-*"): shutil.rmtree(p, ignore_errors=True)
+    for p in (Path(out_root) / "notebooks").glob(f".{name}.*.tmp.ipynb"): p.unlink(missing_ok=True)
+
+class Terminated(BaseException):
+    "SIGTERM, raised in the main thread so that a run cleans up what it staged before the process ends."
+
+def _on_sigterm(signum, frame): raise Terminated()
 
 def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False) -> dict:
     "Run `nb_path` with papermill; returns {'name', 'ok', 'error', 'wall_s', 'notebook'}."
@@ -113,9 +121,13 @@ def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False)
     final, failed = nb_dir / f"{name}.ipynb", nb_dir / f"{name}.FAILED.ipynb"
     tmp = nb_dir / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp.ipynb"
     t0, error = time.time(), ""
+    _cleanup_staging(out_root, name)                           # what a killed earlier run may have left
+    if "IProgress" not in os.environ.get("PYTHONWARNINGS", ""):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
     try:
         pm.execute_notebook(str(nb_path), str(tmp), parameters=params, cwd=str(nb_path.parent),
-                            progress_bar=progress, log_output=False, request_save_on_cell_execute=False)
+                            progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])   # the kernel app's TCP notice is noise; cells' warnings still show
         os.replace(tmp, final); failed.unlink(missing_ok=True)
     except pm.PapermillExecutionError as e:
         error = f"cell {e.exec_count or e.cell_index}: {e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
@@ -123,6 +135,8 @@ def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False)
     except Exception as e:  # kernel died, bad notebook, ...
         error = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
         tmp.unlink(missing_ok=True)
+    except BaseException:                                      # interrupted (Ctrl-C, SIGTERM): nothing half-written stays
+        tmp.unlink(missing_ok=True); _cleanup_staging(out_root, name); raise
     if error: _cleanup_staging(out_root, name)
     return {"name": name, "ok": not error, "error": error, "wall_s": round(time.time() - t0, 1),
             "notebook": str(final if not error else failed)}
@@ -145,6 +159,15 @@ def plan(profile: str, only: list[str] | None = None, root: Path | None = None) 
         out.append((nb, params))
     return out
 
+def claims_line(out_root: Path, name: str) -> str:
+    "': 3/5 claims reproduced (2 inconclusive)' from an experiment's results.json, or '' when it has none."
+    p = Path(out_root) / "results" / name / "results.json"
+    try: cl = json.loads(p.read_text(encoding="utf-8")).get("claims", [])
+    except (OSError, json.JSONDecodeError): return ""
+    if not cl: return ""
+    other = collections.Counter(c["verdict"] for c in cl if c.get("verdict") in ("inconclusive", "contradicted"))
+    return f": {sum(c['reproduced'] for c in cl)}/{len(cl)} claims reproduced" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(other.items()))})" if other else "")
+
 def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int = 1, keep_going: bool = False,
               out_root: Path | None = None, root: Path | None = None) -> int:
     "Execute the experiments of `profile`; returns the number of failed notebooks."
@@ -165,7 +188,7 @@ def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int =
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in done:
                 running.pop(f); r = f.result(); results.append(r); bar.update(1)
-                if r["ok"]: bar.write(f"  ok      {r['name']} ({r['wall_s']} s)")
+                if r["ok"]: bar.write(f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}")
                 else:
                     failed.append(r)
                     bar.write(f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}")
@@ -362,9 +385,10 @@ def readme_text(root: Path | None = None) -> str:
 # %% ../nbs/11_cli.ipynb
 BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)"),
            "features": ("fer_nb.features", "bench", "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)"),
-           "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM vs majority vote and crowd-kit (goal: EM < 2 s on 2 cores)"),
+           "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM (Algorithm 1) and our Dawid-Skene vs majority vote and crowd-kit's GLAD and Dawid-Skene (goals: EM < 2 s on 2 cores; our Dawid-Skene >= 10x faster than crowd-kit's at equal accuracy)"),
            "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
            "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
+           "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
@@ -435,7 +459,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_cli(argv: list[str] | None = None) -> int:
     "Entry point body; returns the exit status."
+    import signal
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.cmd == "list": print(list_experiments()); return 0
         if args.cmd == "reproduce":
@@ -450,7 +476,8 @@ def run_cli(argv: list[str] | None = None) -> int:
         if args.cmd == "bench":
             print(run_bench(args.name, args.n)); return 0
         if args.cmd == "data":
-            from fer_nb.data import LOADERS, check_dataset
+            from fer_nb.data import LOADERS
+            from fer_nb.datacheck import check_dataset
             if args.format not in LOADERS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(LOADERS)}")
             rep, ok = check_dataset(args.path, args.format, progress=True)
             print(rep); return 0 if ok else 1
@@ -476,4 +503,6 @@ def run_cli(argv: list[str] | None = None) -> int:
         print(f"fer-nb: error: {e}", file=sys.stderr); return 2
     return 2
 
-def main(): sys.exit(run_cli())
+def main():
+    try: sys.exit(run_cli())
+    except (Terminated, KeyboardInterrupt): print("fer-nb: interrupted; what the run had staged was removed", file=sys.stderr); sys.exit(130)

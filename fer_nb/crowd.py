@@ -14,9 +14,10 @@ from .core import BASIC7, COMPOUND_PARTS
 from .faceset import count_codes
 
 # %% auto 0
-__all__ = ['RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM',
-           'weighted_distribution', 'partition', 'ferplus_majority', 'ferplus_faces', 'rafml_view', 'fleiss_kappa',
-           'cronbach_alpha', 'vote_alpha', 'agreement_table', 'crowdkit_available', 'compare_aggregators', 'bench']
+__all__ = ['AGGREGATORS', 'RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majority_vote', 'vote_entropy', 'ReliabilityEM',
+           'DawidSkene', 'heldout_loglik', 'aggregate', 'weighted_distribution', 'partition', 'ferplus_majority',
+           'ferplus_faces', 'rafml_view', 'fleiss_kappa', 'cronbach_alpha', 'vote_alpha', 'agreement_table',
+           'crowdkit_available', 'truth_codes', 'compare_aggregators', 'bench']
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
@@ -65,17 +66,26 @@ def vote_entropy(counts) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"): return -np.nansum(np.where(P > 0, P * np.log(P), 0.0), 1)
 
 # %% ../nbs/04_crowd.ipynb
+def _need_crowd(v: Votes):
+    "A model of annotators needs at least two of them and two classes."
+    if v.n_classes < 2: raise ValueError("need at least 2 classes")
+    if v.n_annotators < 2: raise ValueError(f"one annotator ({v.annotators[0]!r}) only: there is nothing to aggregate; their labels are the majority vote")
+
 class ReliabilityEM:
     """RAF-DB label-reliability EM (TIP 2019 Alg. 1; GLAD, Whitehill et al. 2009).
 
     Fitted attributes: `alpha_` (annotator reliability), `beta_` (image easiness; 1/beta = difficulty),
     `posterior_` (items x classes Q_j), `labels_` (argmax), `prior_`, `loglik_` (observed-data log-likelihood per
-    iteration), `objective_` (log-likelihood + log-prior of alpha, log beta: EM's monotone objective), `n_iter_`, `converged_`, `keep_` (annotators with alpha >= `drop_below`)."""
+    iteration), `objective_` (log-likelihood + log-prior of alpha, log beta: EM's monotone objective), `n_iter_`, `converged_`, `keep_` (annotators with alpha >= `drop_below`).
+    `labels_from`: 'em' (Algorithm 1 as written: `labels_` = argmax Q) or 'safe' (the default: majority-vote labels instead when the crowd's own
+    vote frequencies predict held-out votes better than the fitted model, `heldout_loglik`; `label_source_` and `heldout_` say which and why)."""
     def __init__(self, max_iter: int = 100, tol: float = 1e-6, beta_init: str = "entropy", class_prior: str = "estimate",
-                 alpha_prior=(1.0, 1.0), logbeta_prior=(0.0, 1.0), drop_below: float = 0.0, newton_steps: int = 1):
+                 alpha_prior=(1.0, 1.0), logbeta_prior=(0.0, 1.0), drop_below: float = 0.0, newton_steps: int = 1, labels_from: str = "safe"):
         if beta_init not in ("entropy", "inverse_entropy", "one"): raise ValueError(f"beta_init must be entropy, inverse_entropy or one; got {beta_init!r}")
         if class_prior not in ("estimate", "uniform"): raise ValueError(f"class_prior must be estimate or uniform; got {class_prior!r}")
         if max_iter < 1 or tol <= 0 or newton_steps < 1: raise ValueError("max_iter and newton_steps must be >= 1 and tol > 0")
+        if labels_from not in ("em", "safe"): raise ValueError(f"labels_from must be 'em' or 'safe'; got {labels_from!r}")
+        self.labels_from = labels_from
         self.max_iter, self.tol, self.beta_init, self.class_prior = max_iter, tol, beta_init, class_prior
         self.alpha_prior, self.logbeta_prior, self.drop_below, self.newton_steps = alpha_prior, logbeta_prior, drop_below, newton_steps
 
@@ -141,7 +151,7 @@ class ReliabilityEM:
     def fit(self, votes, classes=None) -> "ReliabilityEM":
         "Fit on a `Votes` object or a tidy (item, annotator, label) DataFrame."
         v = votes if isinstance(votes, Votes) else Votes(votes, classes)
-        if v.n_classes < 2: raise ValueError("need at least 2 classes")
+        _need_crowd(v)
         C = v.n_classes
         counts = v.counts()
         H = vote_entropy(counts)
@@ -158,17 +168,134 @@ class ReliabilityEM:
             if self.class_prior == "estimate": prior = (Q.mean(0) + 1e-6) / (1 + C * 1e-6)
         self.n_iter_ = it + 1
         self.votes_, self.alpha_, self.beta_, self.posterior_, self.prior_ = v, alpha, np.exp(logb), Q, prior
-        self.labels_ = Q.argmax(1)
+        self.labels_, self.label_source_, self.heldout_ = Q.argmax(1), "em", None
         self.keep_ = alpha >= self.drop_below
+        if self.labels_from == "safe" and len(v.item) > v.n_items:      # needs items with several votes to hold some out
+            try: self.heldout_ = heldout_loglik(v, ("majority", "em"), em_kw=self._kw())
+            except ValueError: pass                                     # too few votes to compare: keep EM's labels
+            if self.heldout_ is not None and self.heldout_["majority"] > self.heldout_["em"]:
+                self.labels_, self.label_source_ = majority_vote(v), "majority"
+        return self
+
+    def _kw(self) -> dict:
+        "These settings, with `labels_from='em'` (what the held-out comparison refits)."
+        return dict(max_iter=self.max_iter, tol=self.tol, beta_init=self.beta_init, class_prior=self.class_prior, alpha_prior=self.alpha_prior,
+                    logbeta_prior=self.logbeta_prior, drop_below=self.drop_below, newton_steps=self.newton_steps, labels_from="em")
+
+    def fit_predict(self, votes, classes=None) -> np.ndarray:
+        "Fit, then return the estimated true label of every item."
+        return self.fit(votes, classes).labels_
+
+    def vote_proba(self, items, annotators, labels) -> np.ndarray:
+        "P(annotator answers label on item) under the fitted model (codes of `votes_`): Q_i(l) sigma(alpha beta) + (1 - Q_i(l)) (1 - sigma(alpha beta)) / (C - 1)."
+        p = 1 / (1 + np.exp(-self.alpha_[annotators] * self.beta_[items])); q = self.posterior_[items, labels]
+        return q * p + (1 - q) * (1 - p) / (self.votes_.n_classes - 1)
+
+    def reliability(self) -> pd.Series:
+        "alpha per annotator (original ids)."
+        return pd.Series(self.alpha_, index=self.votes_.annotators, name="alpha")
+
+# %% ../nbs/04_crowd.ipynb
+class DawidSkene:
+    """Dawid & Skene (1979) EM: class prior `prior_` and per-annotator confusion matrices `confusion_` (annotators x true x given;
+    `model='one-coin'`: one accuracy per annotator). Fitted: `posterior_` (items x classes T_i), `labels_`, `loglik_` per iteration, `n_iter_`, `converged_`."""
+    def __init__(self, max_iter: int = 100, tol: float = 1e-6, smoothing: float = 0.01, model: str = "full"):
+        if model not in ("full", "one-coin"): raise ValueError(f"model must be 'full' or 'one-coin'; got {model!r}")
+        if max_iter < 1 or tol <= 0 or smoothing < 0: raise ValueError("max_iter must be >= 1, tol > 0 and smoothing >= 0")
+        self.max_iter, self.tol, self.smoothing, self.model = max_iter, tol, smoothing, model
+
+    # S: a sparse (annotator, given label) x item matrix with a 1 per vote; both steps are one sparse product with it
+    def _mstep(self, S, v: Votes, T):
+        C, A, s = v.n_classes, v.n_annotators, self.smoothing
+        prior = (T.sum(0) + s) / (len(T) + C * s)
+        cnt = np.asarray(S @ T).reshape(A, C, C).transpose(0, 2, 1)       # [a, k, l] = sum of T_i(k) over the items a voted l on
+        if self.model == "full":
+            cnt = cnt + s
+            return prior, cnt / cnt.sum(2, keepdims=True)
+        right = np.einsum("akk->a", cnt)
+        p = (right + s) / (cnt.sum((1, 2)) + 2 * s)
+        off = (1 - p) / (C - 1)
+        return prior, off[:, None, None] + (p - off)[:, None, None] * np.eye(C)[None]
+
+    def _estep(self, S, v: Votes, prior, theta):
+        C = v.n_classes
+        L = np.log(theta.clip(1e-300)).transpose(0, 2, 1).reshape(-1, C)  # [(a, l), k] = log theta_a(k, l)
+        logT = np.log(prior)[None] + np.asarray(S.T @ L)
+        norm = logsumexp(logT, 1)
+        return np.exp(logT - norm[:, None]), float(norm.sum())
+
+    def fit(self, votes, classes=None) -> "DawidSkene":
+        "Fit on a `Votes` object or a tidy (item, annotator, label) DataFrame."
+        v = votes if isinstance(votes, Votes) else Votes(votes, classes)
+        _need_crowd(v)
+        from scipy.sparse import csr_matrix
+        S = csr_matrix((np.ones(len(v.item)), (v.ann * v.n_classes + v.lab, v.item)), shape=(v.n_annotators * v.n_classes, v.n_items))
+        T = v.counts().astype(float); T /= T.sum(1, keepdims=True)        # soft majority vote
+        self.loglik_, self.converged_ = [], False
+        for it in range(self.max_iter):
+            prior, theta = self._mstep(S, v, T)
+            T, ll = self._estep(S, v, prior, theta)
+            self.loglik_.append(ll)
+            if it and abs(self.loglik_[-1] - self.loglik_[-2]) < self.tol * abs(ll): self.converged_ = True; break
+        self.n_iter_, self.votes_, self.posterior_, self.prior_, self.confusion_ = it + 1, v, T, prior, theta
+        self.labels_ = T.argmax(1)
         return self
 
     def fit_predict(self, votes, classes=None) -> np.ndarray:
         "Fit, then return the estimated true label of every item."
         return self.fit(votes, classes).labels_
 
-    def reliability(self) -> pd.Series:
-        "alpha per annotator (original ids)."
-        return pd.Series(self.alpha_, index=self.votes_.annotators, name="alpha")
+    def vote_proba(self, items, annotators, labels) -> np.ndarray:
+        "P(annotator answers label on item) under the fitted model (codes of the fitted `votes_`): sum_k T_i(k) theta_a(k, l)."
+        return (self.posterior_[items] * self.confusion_[annotators, :, labels]).sum(1)
+
+# %% ../nbs/04_crowd.ipynb
+AGGREGATORS = ("majority", "em", "dawid-skene", "one-coin")
+
+def _fit_method(method: str, v: Votes, **kw):
+    if method == "em": return ReliabilityEM(**{"labels_from": "em", **kw}).fit(v)
+    if method in ("dawid-skene", "one-coin"): return DawidSkene(model="full" if method == "dawid-skene" else "one-coin", **kw).fit(v)
+    raise ValueError(f"unknown method {method!r}; valid: {', '.join(AGGREGATORS)}")
+
+def heldout_loglik(votes, methods=AGGREGATORS, folds: int = 5, seed: int = 0, smoothing: float = 0.5, em_kw: dict | None = None) -> pd.Series:
+    "Mean log-probability of a held-out vote under each method, over `folds` random vote folds (see the lesson)."
+    v = votes if isinstance(votes, Votes) else Votes(votes)
+    if folds < 2: raise ValueError("folds must be >= 2")
+    bad = [m for m in methods if m not in AGGREGATORS]
+    if bad: raise ValueError(f"unknown method(s) {bad}; valid: {', '.join(AGGREGATORS)}")
+    f = np.random.default_rng(seed).integers(0, folds, len(v.item))
+    total, n = {m: 0.0 for m in methods}, 0
+    for k in range(folds):
+        tr, te = f != k, f == k
+        vt = Votes(pd.DataFrame({"item": v.items[v.item[tr]], "annotator": v.annotators[v.ann[tr]], "label": np.asarray(v.classes, object)[v.lab[tr]]}), classes=v.classes)
+        it, an, lb = vt.items.get_indexer(v.items[v.item[te]]), vt.annotators.get_indexer(v.annotators[v.ann[te]]), v.lab[te]
+        seen = (it >= 0) & (an >= 0); it, an, lb = it[seen], an[seen], lb[seen]; n += len(it)
+        for m in methods:
+            if m == "majority":
+                c = vt.counts().astype(float); p = (c[it, lb] + smoothing) / (c[it].sum(1) + v.n_classes * smoothing)
+            else: p = _fit_method(m, vt, **((em_kw or {}) if m == "em" else {})).vote_proba(it, an, lb)
+            total[m] += float(np.log(np.clip(p, 1e-300, None)).sum())
+    if n == 0: raise ValueError("no held-out vote has its item and annotator in the training folds: too few votes per item to compare methods")
+    return pd.Series({m: t / n for m, t in total.items()}, name="held-out log-likelihood per vote")
+
+def aggregate(votes, method: str = "auto", folds: int = 5, seed: int = 0, **kw) -> tuple[np.ndarray, dict]:
+    """Estimated true labels (class codes of `Votes(votes).classes`) and what was done: `method` by name, or 'auto' = the method of
+    `AGGREGATORS` with the best held-out vote log-likelihood (`heldout_loglik`), reported with the scores."""
+    v = votes if isinstance(votes, Votes) else Votes(votes)
+    info = {"classes": v.classes, "items": v.items}
+    if method == "auto":
+        try: s = heldout_loglik(v, folds=folds, seed=seed) if v.n_annotators > 1 else None
+        except ValueError: s = None
+        if s is None:
+            method = "majority"; info["why"] = "too few votes per item (or one annotator) to compare models on held-out votes: majority vote"
+        else:
+            method = str(s.idxmax())
+            info.update(scores=s.round(4).to_dict(), why=f"{method} predicts held-out votes best ({s[method]:.4f} nats per vote; " +
+                        ", ".join(f"{m} {x:.4f}" for m, x in s.items() if m != method) + ")")
+    elif method not in AGGREGATORS: raise ValueError(f"unknown method {method!r}; valid: auto, {', '.join(AGGREGATORS)}")
+    else: info["why"] = "asked for by name"
+    info["method"] = method
+    return (majority_vote(v) if method == "majority" else _fit_method(method, v, **kw).labels_), info
 
 # %% ../nbs/04_crowd.ipynb
 def weighted_distribution(votes: Votes, alpha, keep=None) -> np.ndarray:
@@ -313,7 +440,7 @@ def agreement_table(counts, classes) -> pd.DataFrame:
                         index=pd.Index(list(classes), name="class"))
 
 # %% ../nbs/04_crowd.ipynb
-CROWDKIT_METHODS = ("GLAD", "DawidSkene")
+CROWDKIT_METHODS = ("GLAD", "DawidSkene", "MACE")
 
 def crowdkit_available() -> bool:
     "Whether the optional crowd-kit package imports."
@@ -329,14 +456,24 @@ def _crowdkit_fit(v: Votes, method: str):
     df = pd.DataFrame({"task": v.item, "worker": v.ann, "label": v.lab})
     with warnings.catch_warnings():                            # crowd-kit's own noise: pandas deprecations, GLAD's log(0)
         warnings.simplefilter("ignore")
-        m = getattr(ck, method)(n_iter=100).fit(df)
+        m = getattr(ck, method)(n_iter=100, **({"random_state": 0} if method == "MACE" else {})).fit(df)
     labels = m.labels_.reindex(np.arange(v.n_items)).to_numpy()
     if method == "GLAD": rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
+    elif method == "MACE": rel = 1 - np.asarray(m.spamming_[:, 0] if m.spamming_.ndim == 2 else m.spamming_, float)[: v.n_annotators]   # P(not spamming)
     else:
         E, pri = m.errors_, m.priors_                        # rows (worker, observed label), columns true label
         diag = np.array([[E.loc[(w, c), c] if (w, c) in E.index else 0.0 for c in range(v.n_classes)] for w in range(v.n_annotators)])
         rel = diag @ pri.reindex(np.arange(v.n_classes)).fillna(0).to_numpy()
     return labels, rel
+
+def truth_codes(votes: Votes, truth: pd.Series) -> np.ndarray:
+    "A truth table (item -> class) as class codes in `votes.items` order; -1 where it has no entry (those items are not scored). Unknown classes raise."
+    t = truth.reindex(votes.items); vals = t.dropna()
+    if pd.api.types.is_float_dtype(vals) and (vals % 1 == 0).all(): vals = vals.astype(int)   # reindexing made integer labels float
+    code = pd.Index([str(c) for c in votes.classes]).get_indexer(vals.astype(str))
+    if (code < 0).any(): raise ValueError(f"truth labels {sorted(set(vals.astype(str)[code < 0]))[:5]} are not among the classes {[str(c) for c in votes.classes]}")
+    out = np.full(votes.n_items, -1); out[t.notna().to_numpy()] = code
+    return out
 
 def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CROWDKIT_METHODS, seed: int = 0, **em_kw):
     """Run each aggregation method on the same votes. Returns (summary per method: seconds, accuracy against `true_labels`
@@ -347,16 +484,22 @@ def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CR
     labels, rel, rows = {}, {}, []
     for m in methods:
         t0 = time.perf_counter()
-        if m == "majority": labels[m] = majority_vote(v, np.random.default_rng(seed))
+        if m == "majority": labels[m] = majority_vote(v)          # ties to the lowest class code, as the EM's safe fallback (deterministic)
         elif m == "EM":
             em = ReliabilityEM(**em_kw).fit(v); labels[m], rel[m] = em.labels_, em.alpha_
+        elif m == "EM (Alg. 1)": labels[m] = ReliabilityEM(**{**em_kw, "labels_from": "em"}).fit(v).labels_
+        elif m in ("dawid-skene", "one-coin"): labels[m] = DawidSkene(model="full" if m == "dawid-skene" else "one-coin").fit(v).labels_   # ours; crowd-kit's: "DawidSkene"
+        elif m == "auto": labels[m], picked = aggregate(v, "auto", seed=seed)
         elif m in CROWDKIT_METHODS:
             if not crowdkit_available(): rows.append({"method": m, "skipped": "crowd-kit not installed"}); continue
             labels[m], rel[m] = _crowdkit_fit(v, m)
-        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, {', '.join(CROWDKIT_METHODS)}")
+        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, EM (Alg. 1), dawid-skene, one-coin, auto, {', '.join(CROWDKIT_METHODS)}")
         row = {"method": m, "seconds": time.perf_counter() - t0}
-        if m == "EM": row["iterations"] = em.n_iter_
-        if true_labels is not None: row["accuracy"] = float((labels[m] == np.asarray(true_labels)).mean())
+        if m == "EM": row["iterations"], row["note"] = em.n_iter_, f"labels from {em.label_source_}"
+        if m == "auto": row["note"] = f"picked {picked['method']}"
+        if true_labels is not None:                           # items without truth (-1) are not scored
+            tl = np.asarray(true_labels); has = tl >= 0
+            row["accuracy"], row["items_scored"] = float((labels[m][has] == tl[has]).mean()), int(has.sum())
         if m in rel and "EM" in rel: row["rho_reliability_vs_EM"] = float(spearmanr(rel[m], rel["EM"]).statistic)
         rows.append(row)
     return pd.DataFrame(rows).set_index("method"), pd.DataFrame(labels, index=v.items), pd.DataFrame(rel, index=v.annotators)
@@ -367,7 +510,7 @@ def bench(n: int = 29672, votes_per_item: int = 40, glad_max_items: int | None =
     from fer_nb.synth import simulate_crowd
     df, truth = simulate_crowd(n, votes_per_item=votes_per_item, seed=seed)
     v = Votes(df); t = truth["true_label"][v.items]
-    summary = compare_aggregators(v, t, methods=("majority", "EM", "DawidSkene"))[0]
+    summary = compare_aggregators(v, t, methods=("majority", "EM", "dawid-skene", "DawidSkene"), labels_from="em")[0]   # EM: Algorithm 1 as written
     if crowdkit_available():                                   # GLAD beside our EM on the same (possibly capped) table
         vs = Votes(df[df["item"] < (glad_max_items or n)]); scale = n / vs.n_items
         g = compare_aggregators(vs, truth["true_label"][vs.items], methods=("EM", "GLAD"))[0].loc["GLAD"]
@@ -375,6 +518,8 @@ def bench(n: int = 29672, votes_per_item: int = 40, glad_max_items: int | None =
         summary.loc["GLAD", "seconds"] = g["seconds"] * scale
         summary.loc["GLAD", "note"] = "" if scale == 1 else f"timed on {vs.n_items} items, scaled x{scale:.1f}"
     summary["seconds_vs_EM"] = summary["seconds"] / summary.loc["EM", "seconds"]
+    if "DawidSkene" in summary.index and "seconds" in summary and pd.notna(summary.loc["DawidSkene"].get("seconds")):
+        summary.loc["dawid-skene", "crowdkit_DS_seconds_over_ours"] = summary.loc["DawidSkene", "seconds"] / summary.loc["dawid-skene", "seconds"]
     if "note" in summary: summary["note"] = summary["note"].fillna("")
     summary.insert(0, "votes", len(df))
     return summary.reset_index()

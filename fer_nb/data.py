@@ -18,7 +18,7 @@ __all__ = ['IMAGE_EXTS', 'FERPLUS_COLUMNS', 'FERPLUS_SPLITS', 'RAFDB_GENDER', 'R
            'FER2013', 'CKPLUS', 'JAFFE_CODES', 'JAFFE_RATINGS', 'AFFECTNET', 'LOADERS', 'read_image', 'ImageFiles',
            'read_lines', 'parse_codes', 'class_codes', 'load_ferplus', 'load_rafdb', 'load_rafml', 'FrameFolders',
            'load_dfew', 'load_fer2013', 'load_ckplus', 'load_jaffe', 'load_sfew', 'load_affectnet', 'load_image_folder',
-           'load_image_csv', 'check_dataset']
+           'load_image_csv']
 
 # %% ../nbs/03_data.ipynb
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp")
@@ -129,8 +129,14 @@ FERPLUS_SPLITS = {"Training": ("train", "FER2013Train"), "PublicTest": ("valid",
 
 def _read_table(path: Path, columns) -> pd.DataFrame:
     "A CSV with exactly these columns, all read as text; errors name the file."
+    import re
     if not path.exists(): raise FileNotFoundError(f"{path}: file not found")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError: raise ValueError(f"{path}: empty file; expected a header with columns {list(columns)}") from None
+    except pd.errors.ParserError as e:                       # pandas names the line but not the file
+        m, r = re.search(r"line (\d+)", str(e)), re.search(r"starting at row (\d+)", str(e))   # "row" counts from 0 at the header
+        line = m.group(1) if m else (int(r.group(1)) + 1 if r else None); msg = str(e).split(": ", 1)[-1].strip()
+        raise ValueError(f"{path}" + (f", line {line}" if line else "") + f": cannot parse ({msg})") from None
     missing = [c for c in columns if c not in df.columns]
     if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
     return df
@@ -359,8 +365,12 @@ JAFFE_CODES = {"AN": "anger", "DI": "disgust", "FE": "fear", "HA": "happiness", 
 JAFFE_RATINGS = {"SUR": "surprise", "FEA": "fear", "DIS": "disgust", "HAP": "happiness", "SAD": "sadness", "ANG": "anger"}
 
 def _number_file(path: Path) -> float:
-    try: return float(path.read_text().split()[0])
-    except (IndexError, ValueError): raise ValueError(f"{path}: expected one number") from None
+    "The one number a CK+ label file holds; anything else (empty, text, more fields) raises naming the file."
+    f = path.read_text().split()
+    try:
+        if len(f) != 1: raise ValueError
+        return float(f[0])
+    except ValueError: raise ValueError(f"{path}: expected one number, found {' '.join(f)[:40]!r}") from None
 
 def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
     "CK+'s labelled sequences: peak frames (and first frames as neutral with `neutral_first`), labels in EMOTIONS8 order."
@@ -373,6 +383,8 @@ def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
         subj, seq = f.parent.parent.name, f.parent.name
         frames = sorted((root / "cohn-kanade-images" / subj / seq).glob("*.png"))
         if not frames: raise FileNotFoundError(f"{root / 'cohn-kanade-images' / subj / seq}: no frames for {f.name}")
+        peak = frames[0].parent / f.name.replace("_emotion.txt", ".png")   # the frame the label file names (the last one)
+        frames = [q for q in frames if q.name <= peak.name]; frames[-1:] = [peak]
         facs = root / "FACS" / subj / seq / f.name.replace("_emotion.txt", "_facs.txt")
         codes = sorted({int(float(line.split()[0])) for line in facs.read_text().splitlines() if line.strip()}) if facs.exists() else []
         lm = root / "Landmarks" / subj / seq / (frames[-1].stem + "_landmarks.txt")
@@ -503,39 +515,3 @@ LOADERS = {"rafdb": lambda p: [load_rafdb(p, s) for s in ("basic", "compound") i
            "csv": lambda p: [load_image_csv(p)], "ckplus": lambda p: [load_ckplus(p)], "jaffe": lambda p: [load_jaffe(p)],
            "sfew": lambda p: [load_sfew(p)], "affectnet": lambda p: [load_affectnet(p)]}
 
-def _extra_files(paths) -> list[str]:
-    "Image files in the folders of `paths` that `paths` do not name."
-    named = {Path(p).resolve() for p in paths}
-    dirs = {Path(p).parent for p in paths}
-    extra = [f for d in dirs if d.is_dir() for f in d.iterdir() if f.suffix.lower() in IMAGE_EXTS and f.resolve() not in named]
-    return sorted(str(f) for f in extra)
-
-def check_dataset(path, fmt: str, progress: bool = False, max_rows: int = 20) -> tuple[str, bool]:
-    "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `LOADERS`)."
-    if fmt not in LOADERS: raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(LOADERS)}")
-    L = [f"# data check: `{path}` as {fmt}", ""]
-    try: sets = LOADERS[fmt](path)
-    except (ValueError, FileNotFoundError) as e: return "\n".join(L + [f"**cannot load**: {e}"]), False
-    ok = True
-    for s in sets:
-        name = " ".join(str(s.info.get(k, "")) for k in ("dataset", "subset")).strip()
-        lab = s.meta.label.map(lambda k: s.classes[k] if k >= 0 else "(none)")
-        L += [f"## {name}: {len(s)} {'clips' if isinstance(s, ClipSet) else 'images'}", "",
-              pd.crosstab(lab.rename("class"), s.meta.get("split", pd.Series("all", index=s.meta.index)).rename("split"), margins=True).to_markdown(), ""]
-        if isinstance(s, ClipSet):
-            probs = []
-            for i in range(len(s)):
-                try: s.frames.frame_paths(i)
-                except (FileNotFoundError, ValueError) as e: probs.append({"index": i, "path": str(s.frames.dirs[i]), "problem": str(e).split(": ", 1)[-1]})
-            probs, extra = pd.DataFrame(probs, columns=["index", "path", "problem"]), []
-        elif isinstance(s.images, ImageFiles):
-            probs, extra = s.images.problems(progress), _extra_files(s.images.paths)
-        else: probs, extra = pd.DataFrame(columns=["index", "path", "problem"]), []
-        if len(probs):
-            ok = False
-            L += [f"**{len(probs)} unusable image files** ({probs.problem.str.split(' ').str[0].value_counts().to_dict()}):", "",
-                  probs.head(max_rows).to_markdown(index=False), ""]
-        else: L += ["Every image decodes.", ""]
-        if extra: L += [f"{len(extra)} image files no label file names (not an error), e.g. {', '.join(extra[:3])}", ""]
-    L += ["**usable**" if ok else "**not usable as it stands**: fix the files above"]
-    return "\n".join(L), ok

@@ -16,7 +16,7 @@ from .core import BASIC7
 from .faceset import ClipSet
 
 # %% auto 0
-__all__ = ['SOURCES', 'BUCKETS', 'dfew_clips', 'clip_agreement', 'length_table', 'train_video', 'continue_video',
+__all__ = ['SOURCES', 'BUCKETS', 'VIDEO_LOSSES', 'dfew_clips', 'clip_agreement', 'length_table', 'train_video', 'continue_video',
            'cross_validate', 'bench']
 
 # %% ../nbs/19_dfew.ipynb
@@ -68,6 +68,14 @@ def _clip_fingerprint(clips: ClipSet) -> str:
                       "fold": m["fold"].tolist() if "fold" in m else None, "src": clips.info.get("cache", clips.info.get("root", ""))})
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
+VIDEO_LOSSES = ("softmax", "center", "ec-stfl", "ec-stfl-l1")
+
+def _video_aux(loss: str, train: ClipSet, feat_dim: int, lam: float) -> list:
+    "`fit`'s auxiliary losses for `loss` (none for softmax); an unknown loss raises naming the valid ones."
+    from fer_nb.train import aux_losses_for
+    if loss not in VIDEO_LOSSES: raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
+    return aux_losses_for(loss, train.label, feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
+
 def _clip_recipe(recipe_name: str, iterations: int, lr: float, batch_size: int, inputs: ClipInput) -> dict:
     "`fit`'s settings for clips: the paper's SGD steps at 60 % and 90 %, or a named recipe of `fer_nb.train.recipe` with the clip inputs."
     from fer_nb.train import recipe
@@ -81,15 +89,14 @@ def train_video(train: ClipSet, test: ClipSet | None = None, arch: str = "r3d18"
     """Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson.
     `recipe_name` 'paper': SGD with step decay; 'cpu': the cpu recipe of lesson `09_train` (AdamW, one-cycle, label smoothing, weight EMA)
     at this `lr` and `batch_size`, on these clip `inputs`."""
-    from fer_nb.train import aux_losses_for, checkpoint_path, fit
+    from fer_nb.train import checkpoint_path, fit
     from fer_nb.video_models import VIDEO_MODELS, ResNet3D, make_video_model
     if arch not in VIDEO_MODELS: raise ValueError(f"unknown video model {arch!r}; valid: {', '.join(VIDEO_MODELS)}")
-    if loss not in ("softmax", "center", "ec-stfl", "ec-stfl-l1"): raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
     inputs = inputs or ClipInput()
     kw = {"blocks": blocks} if VIDEO_MODELS[arch][0] is ResNet3D else {}   # the residual nets take a depth
     torch.manual_seed(seed)
     model = make_video_model(arch, len(train.classes), weights_path=weights_path, width=width, in_size=inputs.crop, T=inputs.T, **kw)
-    aux = aux_losses_for(loss, train.label, model.feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
+    aux = _video_aux(loss, train, model.feat_dim, lam)
     ck = checkpoint_path("dfew", arch=arch, loss=loss, lam=lam if aux else 0, w=width, blocks=blocks if kw else 0, its=iterations, bs=batch_size,
                          lr=lr, seed=seed, tag=tag, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop,
                          method=inputs.method, init=str(weights_path or ""), **({"recipe": recipe_name} if recipe_name != "paper" else {}))
@@ -105,12 +112,11 @@ def continue_video(trunk, loss: str, train: ClipSet, test: ClipSet | None = None
     nothing), at learning rate `lr`: (model, history). The trunk is left untouched; the run is checkpointed under the trunk's name and its settings."""
     import copy
     from pathlib import Path
-    from fer_nb.train import aux_losses_for, checkpoint_path, fit
-    if loss not in ("softmax", "center", "ec-stfl", "ec-stfl-l1"): raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
+    from fer_nb.train import checkpoint_path, fit
     if getattr(trunk, "checkpoint", None) is None: raise ValueError("trunk has no checkpoint: make it with train_video")
     inputs = inputs or ClipInput()
     m = copy.deepcopy(trunk)
-    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
+    aux = _video_aux(loss, train, m.feat_dim, lam)
     ck = checkpoint_path("dfew-variant", trunk=Path(trunk.checkpoint).stem, loss=loss, lam=lam if aux else 0, its=iterations, lr=lr, bs=batch_size,
                          seed=seed, recipe=recipe_name, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop, method=inputs.method)
     ev = max(1, iterations // 2)

@@ -164,7 +164,7 @@ def test_data_check_cli(tmp_path, capsys):
     _img(tmp_path / "basic" / "Image" / "aligned" / "stray_aligned.jpg")
     assert run_cli(["data", "check", str(tmp_path), "--format", "rafdb"]) == 1
     out = capsys.readouterr().out
-    assert "test_0001_aligned.jpg" in out and "1 image files no label file names" in out
+    assert "test_0001_aligned.jpg" in out and "**1 unlisted** (not an error)" in out and "stray_aligned.jpg" in out
     assert run_cli(["data", "check", str(tmp_path), "--format", "nope"]) == 2
 
 
@@ -237,7 +237,7 @@ def test_rafdb_distribution_file_and_torch_view(tmp_path):
 
 def test_data_check_dfew_missing_clip(tmp_path):
     import shutil
-    from fer_nb.data import check_dataset
+    from fer_nb.datacheck import check_dataset
     dfew_tree(tmp_path)
     rep, ok = check_dataset(tmp_path, "dfew")
     assert ok, rep

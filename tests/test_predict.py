@@ -76,3 +76,26 @@ def test_predict_text_and_wrong_model(tmp_path):
     bad = tmp_path / "model.pt"; bad.write_text("nope")
     r = fer_nb("predict", str(photo), "--model", str(bad))
     assert r.returncode == 2 and "is not a fer_nb predictor file" in r.stderr
+
+
+@pytest.mark.parametrize("case, message", [("missing", "image not found"), ("truncated", "unreadable or corrupt image"),
+                                           ("non-image", "unreadable or corrupt image")])
+def test_predict_bad_photo_is_named_and_the_others_go_on(tmp_path, case, message):
+    "The bad-input corpus for `fer-nb predict`: each bad photo is reported by name; the good one is still processed; exit 1."
+    good = sorted((root / "images").glob("*.jpg"))[0]
+    bad = tmp_path / f"{case}.jpg"
+    if case == "truncated": raw = good.read_bytes(); bad.write_bytes(raw[: len(raw) // 3])
+    elif case == "non-image": bad.write_text("not an image\n")
+    r = fer_nb("predict", str(bad), str(good), "--json", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stderr
+    status = {rec["photo"]: rec["status"] for rec in json.loads(r.stdout)}
+    assert status[str(bad)].startswith("unreadable") and message in status[str(bad)] and str(bad) in status[str(bad)]
+    assert status[str(good)] == "ok"
+
+
+def test_predict_foreign_model_file(tmp_path):
+    "A torch file that is not a predictor (a plain state dict) is refused naming the file and what it should be."
+    import torch
+    f = tmp_path / "foreign.pt"; torch.save({"conv.weight": torch.zeros(3, 3)}, f)
+    r = fer_nb("predict", str(sorted((root / "images").glob("*.jpg"))[0]), "--model", str(f))
+    assert r.returncode == 2 and f"{f} is not a fer_nb predictor file" in r.stderr
