@@ -86,3 +86,23 @@ def test_killed_run_leaves_nothing_partial_and_resumes_to_the_same_weights(tmp_p
     got = json.loads((b / "results" / "interrupt" / "results.json").read_text())["metrics"]
     assert got["start"] == stopped_at                          # resumed from the last checkpoint, not from scratch
     assert got["weights"] == ref["weights"] and got["val_accuracy"] == ref["val_accuracy"]
+
+
+def test_killed_reproduce_leaves_nothing_partial_and_reruns(tmp_path):
+    "The same through `fer-nb reproduce` (its own progress bar and REPORT.md), on a smoke training experiment."
+    out = tmp_path / "smoke"
+    p = subprocess.Popen(["fer-nb", "reproduce", "--profile", "smoke", "--only", "dlp_cnn_rafdb", "--out", str(out)], cwd=ROOT,
+                         env={**os.environ, "MPLBACKEND": "Agg"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    t0 = time.time()                                           # wait for the kernel to run cells: its Run folder is staged
+    while not list(out.glob(".staging-dlp_cnn_rafdb-*")) and p.poll() is None and time.time() - t0 < 300: time.sleep(0.2)
+    time.sleep(3)
+    assert p.poll() is None, "the run ended before it could be interrupted"
+    _kill_tree(p)
+    left = [q for q in out.rglob("*") if q.name.startswith(".") or ".tmp" in q.name]
+    assert not left, f"partial files left behind: {left}"
+    assert not (out / "results" / "dlp_cnn_rafdb").exists() and not (out / "notebooks" / "dlp_cnn_rafdb.ipynb").exists()
+    r = fer_nb("reproduce", "--profile", "smoke", "--only", "dlp_cnn_rafdb", "--out", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert json.loads((out / "results" / "dlp_cnn_rafdb" / "results.json").read_text())["claims"]
+    assert (out / "REPORT.md").read_text().count("dlp_cnn_rafdb") >= 1
