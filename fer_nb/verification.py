@@ -15,9 +15,10 @@ from .core import atomic_write
 
 # %% auto 0
 __all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'read_pairs_xlfw', 'make_pairs', 'yaw_index', 'hard_pairs',
-           'attribute_features', 'attribute_tree', 'same_attribute_negatives', 'pair_scores', 'best_threshold',
-           'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors', 'DlibEmbedder', 'FaceEmbedder',
-           'expression_embedder', 'bench', 'read_human_answers', 'human_vs_machine', 'simulate_human_answers']
+           'attribute_features', 'attribute_tree', 'same_attribute_negatives', 'synthfer_photos', 'read_attributes',
+           'pair_scores', 'best_threshold', 'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors',
+           'DlibEmbedder', 'FaceEmbedder', 'expression_embedder', 'bench', 'read_human_answers', 'human_vs_machine',
+           'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -183,6 +184,42 @@ def same_attribute_negatives(pairs: pd.DataFrame, photos: pd.DataFrame, attrs: p
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
 
 # %% ../nbs/20_verification.ipynb
+def synthfer_photos(n: int = 600, n_identities: int = 60, seed: int = 0, folder=None):
+    """`n` SynthFER wild faces of `n_identities` people as PNG files `<person>_<NNNN>.png` in `folder` (default under `.cache/`).
+    Returns (folder, photos: image, identity; attrs: gender, race, age per image; yaw: {image: rendered yaw})."""
+    import io
+    from PIL import Image
+    from fer_nb.core import project_root
+    from fer_nb.synth import make_faceset
+    fs = make_faceset(n, "wild", n_identities=n_identities, seed=seed)
+    folder = Path(folder) if folder else project_root() / ".cache" / "synthfer_photos" / f"n{n}-id{n_identities}-seed{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    m = fs.meta.reset_index(drop=True)
+    person = [f"synth{int(i):03d}" for i in m.identity]
+    names = [f"{p}_{k + 1:04d}.png" for p, k in zip(person, pd.Series(person).groupby(person).cumcount())]
+    for name, im in zip(names, fs.images):
+        buf = io.BytesIO(); Image.fromarray(np.asarray(im, np.uint8)).save(buf, format="PNG")
+        f = folder / name
+        if not f.exists() or f.read_bytes() != buf.getvalue(): atomic_write(f, buf.getvalue())
+    photos = pd.DataFrame({"image": names, "identity": person})
+    attrs = m[["gender", "race", "age"]].set_index(photos.image)
+    return folder, photos, attrs, dict(zip(names, m.yaw.astype(float)))
+
+def read_attributes(path) -> pd.DataFrame:
+    "An attributes CSV (image, gender, race, age; age one of AGE_RANGES) -> DataFrame indexed by image; errors name the line."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: attributes file not found")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("image", "gender", "race", "age") if c not in df.columns]
+    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    for i, r in enumerate(df.itertuples(), start=2):
+        if r.age not in AGE_RANGES: raise ValueError(f"{path}, line {i}: age {r.age!r} is not one of {list(AGE_RANGES)}")
+        if not r.image or not r.gender or not r.race: raise ValueError(f"{path}, line {i}: empty image, gender or race")
+    dup = df.image[df.image.duplicated()]
+    if len(dup): raise ValueError(f"{path}, line {int(dup.index[0]) + 2}: image {dup.iloc[0]!r} listed twice")
+    return df.set_index("image")[["gender", "race", "age"]]
+
+# %% ../nbs/20_verification.ipynb
 def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.ndarray:
     "Score per pair from `emb` (photo name -> vector, None when no face): cosine similarity or negative Euclidean distance; -inf where a photo has no embedding."
     if metric not in ("cosine", "euclidean"): raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}")
@@ -303,7 +340,7 @@ class DlibEmbedder:
     def __call__(self, paths, progress: bool = False) -> dict:
         "{photo name: descriptor or None} for every path."
         from tqdm.auto import tqdm
-        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc="embedding", disable=not progress)}
+        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc="embedding", disable=not progress, mininterval=10)}
 
 # %% ../nbs/20_verification.ipynb
 class FaceEmbedder:
@@ -328,7 +365,7 @@ class FaceEmbedder:
 
     def __call__(self, paths, progress: bool = False) -> dict:
         from tqdm.auto import tqdm
-        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc=f"embedding ({self.name})", disable=not progress)}
+        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc=f"embedding ({self.name})", disable=not progress, mininterval=10)}
 
 def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
     "The shipped expression predictor's penultimate features as a (weak) identity embedding."
@@ -385,13 +422,17 @@ def human_vs_machine(pairs: pd.DataFrame, answers: pd.DataFrame, scores, bins=No
         m = np.abs(np.where(np.isfinite(s), s, -1e9) - t)
         bins = pd.qcut(pd.Series(m).rank(method="first"), n_bins, labels=["hard", "medium", "easy"][:n_bins] if n_bins == 3 else None).astype(str).to_numpy()
     key = {(a, b): i for i, (a, b) in enumerate(zip(pairs.a, pairs.b))}; key.update({(b, a): i for (a, b), i in list(key.items())})
+    if "same_answer" not in answers:                          # the CSV form (e.g. simulate_human_answers' output), not yet read
+        answers = answers.assign(same_answer=answers.answer.astype(str).str.strip().str.lower().isin(["same", "1", "yes"]))
     A = answers.assign(pair=[key[(a, b)] for a, b in zip(answers.a, answers.b)])
     A["right"] = A.same_answer.to_numpy() == pairs.same.to_numpy(bool)[A.pair]
     per_pair = A.groupby("pair").agg(mean_rater=("right", "mean"), majority=("same_answer", lambda x: x.mean() > 0.5))
     per_pair["majority"] = per_pair.majority.to_numpy() == pairs.same.to_numpy(bool)[per_pair.index]
     D = pd.DataFrame({"bin": bins, "machine": machine}).join(per_pair)
-    return D.groupby("bin").agg(pairs=("machine", "size"), machine=("machine", "mean"), humans_mean_rater=("mean_rater", "mean"),
-                                humans_majority=("majority", "mean")).mul([1, 100, 100, 100])
+    out = D.groupby("bin").agg(pairs=("machine", "size"), machine=("machine", "mean"), humans_mean_rater=("mean_rater", "mean"),
+                               humans_majority=("majority", "mean")).mul([1, 100, 100, 100])
+    order = [b for b in ("hard", "medium", "easy") if b in out.index]
+    return out.loc[order + [b for b in out.index if b not in order]]
 
 def simulate_human_answers(pairs: pd.DataFrame, attrs: pd.DataFrame, yaw: dict, n_raters: int = 5, seed: int = 0) -> pd.DataFrame:
     "SIMULATED human answers (GLAD raters; a pair's easiness falls with its yaw gap and, for a negative, with shared attributes); column `simulated` = True."
