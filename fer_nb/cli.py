@@ -389,6 +389,7 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
            "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
            "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
+           "screening": ("fer_nb.screening", "bench", "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
@@ -448,7 +449,7 @@ def _parser() -> argparse.ArgumentParser:
     dc = sub.add_parser("data", help="real datasets: `data check PATH --format F` validates one in its official layout")
     dsub = dc.add_subparsers(dest="data_cmd", required=True)
     ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
-    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder or csv")
+    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder, csv or screening")
     pr = sub.add_parser("predict", help="emotion percentages and expressiveness of every face in photos; writes annotated copies")
     pr.add_argument("photos", nargs="*"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
     pr.add_argument("--info", action="store_true", help="print the model's card (data, recipe, iterations, seconds, valid metrics, commit) and exit")
@@ -476,9 +477,8 @@ def run_cli(argv: list[str] | None = None) -> int:
         if args.cmd == "bench":
             print(run_bench(args.name, args.n)); return 0
         if args.cmd == "data":
-            from fer_nb.data import LOADERS
-            from fer_nb.datacheck import check_dataset
-            if args.format not in LOADERS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(LOADERS)}")
+            from fer_nb.datacheck import FORMATS, check_dataset
+            if args.format not in FORMATS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(FORMATS)}")
             rep, ok = check_dataset(args.path, args.format, progress=True)
             print(rep); return 0 if ok else 1
         if args.cmd == "predict":

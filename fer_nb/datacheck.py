@@ -15,12 +15,12 @@ from .data import FERPLUS_COLUMNS, FERPLUS_SPLITS, IMAGE_EXTS, LOADERS, ImageFil
 from .faceset import ClipSet
 
 # %% auto 0
-__all__ = ['FATAL', 'KINDS', 'FERPLUS_REQUIRED', 'REQUIRED_SPLITS', 'Findings', 'check_images', 'unlisted_images',
-           'check_ferplus', 'csv_path', 'check_generic', 'check_dataset']
+__all__ = ['FATAL', 'KINDS', 'FERPLUS_REQUIRED', 'REQUIRED_SPLITS', 'FORMATS', 'Findings', 'check_images', 'unlisted_images',
+           'check_ferplus', 'csv_path', 'check_generic', 'check_screening', 'check_dataset']
 
 # %% ../nbs/03b_datacheck.ipynb
 FATAL = ("malformed", "missing", "corrupt", "empty")
-KINDS = FATAL + ("duplicate", "unlisted", "disagree")
+KINDS = FATAL + ("duplicate", "unlisted", "disagree", "partial")
 
 class Findings:
     "What a check found: rows of (kind, file, line, name, detail); `usable` when none of the `FATAL` kinds occurred."
@@ -193,10 +193,44 @@ def check_generic(path, fmt: str, progress: bool = False) -> tuple[Findings, pd.
     return F, pd.DataFrame(counts, columns=["set", "listed", "usable"])
 
 # %% ../nbs/03b_datacheck.ipynb
+def check_screening(root, progress: bool = False) -> tuple[Findings, pd.DataFrame]:
+    """Findings for interview recordings in the screening layout (`fer_nb.screening.read_interviews`): every video (or frame folder)
+    decoded, every audio track read. A recording whose audio is absent or unreadable is `partial` (its visual features still count);
+    one whose video is missing or broken is `missing` / `corrupt`; video files that labels.csv does not name are `unlisted`."""
+    from tqdm.auto import tqdm
+    from fer_nb.screening import VIDEO_EXTS, read_audio, read_frames, read_interviews, read_video
+    F, root = Findings(), Path(root)
+    try: items = read_interviews(root)
+    except (ValueError, FileNotFoundError) as e:
+        msg = str(e); file, _, rest = msg.partition(", line ")
+        F.add("missing" if isinstance(e, FileNotFoundError) else "malformed", msg.split(": ")[0] if not rest else file,
+              int(rest.split(":")[0]) if rest[:1].isdigit() else None, detail=msg)
+        return F, pd.DataFrame(columns=["set", "listed", "usable"])
+    ok = 0
+    for r in tqdm(list(items.itertuples()), desc="decoding recordings", disable=not progress):
+        where = dict(file=root / "labels.csv", line=r.line, name=r.subject)
+        if r.video is None and r.frames is None:
+            F.add("missing", detail=f"no videos/{r.subject}.<{'|'.join(e[1:] for e in VIDEO_EXTS)}> and no frames/{r.subject}/", **where); continue
+        try: read_video(r.video) if r.video is not None else read_frames(r.frames)
+        except (ValueError, OSError) as e: F.add("corrupt", detail=str(e), **where); continue
+        ok += 1
+        if r.audio is None and r.video is None: F.add("partial", detail=f"no audio/{r.subject}.wav: speech features will be skipped", **where); continue
+        try: read_audio(r.audio if r.audio is not None else r.video)
+        except (ValueError, OSError) as e: F.add("partial", detail=f"{e}: speech features will be skipped", **where)
+    listed = set(items.subject)
+    for f in sorted((root / "videos").glob("*")) if (root / "videos").is_dir() else []:
+        if f.suffix.lower() in VIDEO_EXTS and f.stem not in listed: F.add("unlisted", f, name=f.name)
+    if ok == 0: F.add("empty", root, detail="no usable recording")
+    return F, pd.DataFrame([{"set": "screening", "listed": len(items), "usable": ok}])
+
+FORMATS = (*LOADERS, "screening")
+
+# %% ../nbs/03b_datacheck.ipynb
 def check_dataset(path, fmt: str, progress: bool = False, first: int = 5) -> tuple[str, bool]:
-    "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `LOADERS`); see the lesson."
-    if fmt not in LOADERS: raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(LOADERS)}")
-    F, counts = check_ferplus(path, progress) if fmt == "ferplus" else check_generic(path, fmt, progress)
+    "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `FORMATS`); see the lesson."
+    if fmt not in FORMATS: raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    check = {"ferplus": check_ferplus, "screening": check_screening}.get(fmt)
+    F, counts = check(path, progress) if check else check_generic(path, fmt, progress)
     L = [f"# data check: `{path}` as {fmt}", ""]
     if len(counts): L += [counts.to_markdown(index=False), ""]
     L += F.markdown(first) or ["No missing, corrupt, malformed, duplicate or unlisted entries.", ""]

@@ -21,10 +21,11 @@ __all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluat
 # %% ../nbs/03a_detect.ipynb
 @dataclass
 class Detection:
-    "One face: box (x1, y1, x2, y2), 5 alignment points (eye centres, nose tip, mouth corners) in image pixels, score."
+    "One face: box (x1, y1, x2, y2), 5 alignment points (eye centres, nose tip, mouth corners) in image pixels, score, and the 68 points when the detector gives them."
     box: np.ndarray
     landmarks5: np.ndarray
     score: float = 1.0
+    landmarks68: np.ndarray | None = None
 
     @property
     def area(self) -> float: return float(max(0, self.box[2] - self.box[0]) * max(0, self.box[3] - self.box[1]))
@@ -58,7 +59,7 @@ class DlibDetector:
         for r, score in rects:
             s = self._sp(img, r)
             p68 = np.array([[s.part(i).x, s.part(i).y] for i in range(68)], np.float32)
-            out.append(Detection(np.array([r.left(), r.top(), r.right(), r.bottom()], np.float32), landmarks5_from68(p68), score))
+            out.append(Detection(np.array([r.left(), r.top(), r.right(), r.bottom()], np.float32), landmarks5_from68(p68), score, p68))
         return out
 
 # %% ../nbs/03a_detect.ipynb
