@@ -319,21 +319,23 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     c = (p + z * z / (2 * n)) / d; h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return float(c - h), float(c + h)
 
-def _svm(C: float = 1.0, proba: bool = False):
+def _svm(C: float = 1.0):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
-    svc = SVC(C=C, kernel="rbf", class_weight="balanced", random_state=0)
-    if proba:                                                          # Platt-scaled probabilities, for late fusion
-        from sklearn.calibration import CalibratedClassifierCV
-        svc = CalibratedClassifierCV(svc, ensemble=False, cv=3)
-    return make_pipeline(StandardScaler(), svc)
+    return make_pipeline(StandardScaler(), SVC(C=C, kernel="rbf", class_weight="balanced"))
+
+def _scores(m, x, ref) -> np.ndarray:
+    "One-vs-rest decision values (N, classes) of a fitted SVM, in units of their spread on the training rows `ref` (comparable across blocks)."
+    f = lambda z: (lambda d: np.c_[-d, d] if d.ndim == 1 else d)(m.decision_function(z))
+    return f(x) / (f(ref).std() + 1e-9)
 
 def loso_predict(blocks, y, subject, flipped=None, augment: bool = False, fusion: str = "early", C: float = 1.0) -> np.ndarray:
     """Leave-one-subject-out predictions of an SVM (standardised features, RBF kernel, balanced class weights).
     `blocks`: one (N, d) array per feature set, rows = recordings; `flipped`: the mirrored copy of each row (same blocks), used to
     train (and tested too) when `augment`. `fusion`: 'early' (blocks concatenated) or 'late' (class probabilities averaged over one
-    SVM per block). Returns the predictions, (N,) or (2N,) with the mirrored rows after the originals when `augment`."""
+    SVM per block, each block's decision values scaled by their spread on the training rows: score-level fusion, which needs
+    no probability calibration and so works with classes of one or two subjects). Returns the predictions, (N,) or (2N,) with the mirrored rows after the originals when `augment`."""
     from sklearn.model_selection import LeaveOneGroupOut
     if fusion not in ("early", "late"): raise ValueError(f"fusion must be 'early' or 'late', got {fusion!r}")
     X = [np.asarray(b, float) for b in blocks]; y, subject = np.asarray(y), np.asarray(subject)
@@ -345,20 +347,22 @@ def loso_predict(blocks, y, subject, flipped=None, augment: bool = False, fusion
     for tr, te in LeaveOneGroupOut().split(X[0], y, subject):
         if fusion == "early": pred[te] = _svm(C).fit(X[0][tr], y[tr]).predict(X[0][te])
         else:
-            ms = [_svm(C, proba=True).fit(x[tr], y[tr]) for x in X]
-            P = np.mean([m.predict_proba(x[te]) for m, x in zip(ms, X)], 0)
+            ms = [_svm(C).fit(x[tr], y[tr]) for x in X]
+            P = np.mean([_scores(m, x[te], x[tr]) for m, x in zip(ms, X)], 0)
             pred[te] = ms[0].classes_[P.argmax(1)]
     return pred
 
 def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
     """Permutation test of an accuracy: labels shuffled across subjects (a subject's rows keep one label), the whole
-    leave-one-subject-out pipeline `predict(y_perm)` rerun B times; p = (1 + #{acc_perm >= acc}) / (B + 1)."""
+    leave-one-subject-out pipeline `predict(y_perm)` rerun B times; p = (1 + #{acc_perm >= acc}) / (B + 1). `predict` may return the
+    rows repeated (e.g. `loso_predict(..., augment=True)`: mirrored copies after the originals)."""
     y, subject = np.asarray(y), np.asarray(subject)
     subs, first = np.unique(subject, return_index=True)
-    acc = float((predict(y) == y).mean()); rng = np.random.default_rng(seed); hits = 0
+    acc_of = lambda yy: float((lambda p: (p == np.tile(yy, len(p) // len(yy))).mean())(np.asarray(predict(yy))))
+    acc = acc_of(y); rng = np.random.default_rng(seed); hits = 0
     for _ in range(B):
         lab = dict(zip(subs, rng.permutation(y[first])))
-        yp = np.array([lab[s] for s in subject]); hits += float((predict(yp) == yp).mean()) >= acc
+        hits += acc_of(np.array([lab[s] for s in subject])) >= acc
     return (1 + hits) / (B + 1)
 
 def score_cell(y, pred, n_subjects: int | None = None) -> dict:
