@@ -17,8 +17,8 @@ from .core import atomic_write
 __all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'read_pairs_xlfw', 'make_pairs', 'yaw_index', 'hard_pairs',
            'attribute_features', 'attribute_tree', 'same_attribute_negatives', 'synthfer_photos', 'read_attributes',
            'pair_scores', 'best_threshold', 'verify_folds', 'roc', 'tar_at_far', 'evaluate', 'errors', 'plot_errors',
-           'DlibEmbedder', 'FaceEmbedder', 'expression_embedder', 'bench', 'read_human_answers', 'human_vs_machine',
-           'simulate_human_answers']
+           'DlibEmbedder', 'FaceEmbedder', 'expression_embedder', 'SharedDetector', 'bench', 'read_human_answers',
+           'human_vs_machine', 'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
 def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
@@ -303,14 +303,14 @@ def plot_errors(err: pd.DataFrame, image_dir, k: int = 4, title: str = ""):
 class DlibEmbedder:
     "Photo paths -> dlib ResNet 128-d face descriptors (None where no face), cached per photo in `cache_dir`."
     name = "dlib ResNet (identity)"
-    def __init__(self, cache_dir=None, jitter: int = 0):
+    def __init__(self, cache_dir=None, jitter: int = 0, detector=None):
         try:
             import dlib, face_recognition_models
         except ImportError as e: raise ImportError(f"DlibEmbedder needs dlib and its models: pip install -e '.[detect]' ({e})") from None
         from fer_nb.core import project_root
         from fer_nb.detect import DlibDetector
         models = Path(face_recognition_models.__file__).parent / "models"
-        self._det = DlibDetector("hog+cnn")
+        self._det = detector or DlibDetector("hog+cnn")
         self._rec = dlib.face_recognition_model_v1(str(models / "dlib_face_recognition_resnet_model_v1.dat"))
         self._dlib, self.jitter = dlib, jitter
         self.cache = Path(cache_dir) if cache_dir else project_root() / ".cache" / "embeddings" / "dlib_resnet"
@@ -345,10 +345,10 @@ class DlibEmbedder:
 # %% ../nbs/20_verification.ipynb
 class FaceEmbedder:
     "Photo paths -> fn(aligned face) vectors (None where no face), cached per photo under `cache_dir` / `name`."
-    def __init__(self, fn, name: str, align, cache_dir=None):
+    def __init__(self, fn, name: str, align, cache_dir=None, detector=None):
         from fer_nb.core import project_root
         from fer_nb.detect import DlibDetector
-        self.fn, self.name, self.align, self._det = fn, name, align, DlibDetector("hog+cnn")
+        self.fn, self.name, self.align, self._det = fn, name, align, detector or DlibDetector("hog+cnn")
         self.cache = Path(cache_dir) if cache_dir else project_root() / ".cache" / "embeddings" / hashlib.sha1(name.encode()).hexdigest()[:12]
 
     def embed_one(self, path):
@@ -367,7 +367,7 @@ class FaceEmbedder:
         from tqdm.auto import tqdm
         return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc=f"embedding ({self.name})", disable=not progress, mininterval=10)}
 
-def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
+def expression_embedder(model_path=None, cache_dir=None, detector=None) -> FaceEmbedder:
     "The shipped expression predictor's penultimate features as a (weak) identity embedding."
     import torch
     from fer_nb.predict import Predictor
@@ -377,7 +377,19 @@ def expression_embedder(model_path=None, cache_dir=None) -> FaceEmbedder:
         with torch.no_grad():
             x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[None, None]
             return pr.model(crop_batch(x, pr.crop, False))[0].numpy()
-    return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir)
+    return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir, detector)
+
+class SharedDetector:
+    """A detector that remembers its answer per image content: the embedders, the landmark pass and the alignment of one photo set
+    then detect each photo once. `_sp` is the wrapped dlib detector's shape predictor (the ResNet embedder needs it)."""
+    def __init__(self, detector=None):
+        from fer_nb.detect import DlibDetector
+        self.detector, self.memo = detector or DlibDetector("hog+cnn"), {}
+        self._sp = getattr(self.detector, "_sp", None)
+    def detect(self, image):
+        k = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest() + str(np.shape(image))
+        if k not in self.memo: self.memo[k] = self.detector.detect(image)
+        return self.memo[k]
 
 # %% ../nbs/20_verification.ipynb
 def bench(n: int = 40) -> pd.DataFrame:
