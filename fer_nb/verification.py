@@ -205,13 +205,17 @@ def synthfer_photos(n: int = 600, n_identities: int = 60, seed: int = 0, folder=
     attrs = m[["gender", "race", "age"]].set_index(photos.image)
     return folder, photos, attrs, dict(zip(names, m.yaw.astype(float)))
 
+def _csv_with(path: Path, columns, what: str) -> pd.DataFrame:
+    "A CSV read as text that must have `columns`; errors name the file."
+    if not path.is_file(): raise FileNotFoundError(f"{path}: {what} file not found")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in df.columns]
+    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    return df
+
 def read_attributes(path) -> pd.DataFrame:
     "An attributes CSV (image, gender, race, age; age one of AGE_RANGES) -> DataFrame indexed by image; errors name the line."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: attributes file not found")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ("image", "gender", "race", "age") if c not in df.columns]
-    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    path = Path(path); df = _csv_with(path, ("image", "gender", "race", "age"), "attributes")
     for i, r in enumerate(df.itertuples(), start=2):
         if r.age not in AGE_RANGES: raise ValueError(f"{path}, line {i}: age {r.age!r} is not one of {list(AGE_RANGES)}")
         if not r.image or not r.gender or not r.race: raise ValueError(f"{path}, line {i}: empty image, gender or race")
@@ -410,11 +414,7 @@ def bench(n: int = 40) -> pd.DataFrame:
 # %% ../nbs/20_verification.ipynb
 def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
     "A human-answers CSV (a, b, rater, answer: same/different or 1/0) checked against `pairs`; adds `same_answer` (bool) and `line`."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: answers file not found")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ("a", "b", "rater", "answer") if c not in df.columns]
-    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    path = Path(path); df = _csv_with(path, ("a", "b", "rater", "answer"), "answers")
     df["line"] = np.arange(len(df)) + 2
     m = {"same": True, "1": True, "yes": True, "different": False, "0": False, "no": False}
     ans = df.answer.str.strip().str.lower().map(m)
