@@ -454,6 +454,10 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("photos", nargs="*"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
     pr.add_argument("--info", action="store_true", help="print the model's card (data, recipe, iterations, seconds, valid metrics, commit) and exit")
     pr.add_argument("--json", action="store_true", help="print JSON instead of text"); pr.add_argument("--out", type=Path, default=Path("predictions"), help="folder for annotated copies")
+    bk = sub.add_parser("book", help="the lessons and executed experiments as a static website (Sphinx + MyST-NB), built offline; opens from file://")
+    bk.add_argument("--profile", default="cpu", help="whose executed experiments to show (default cpu)"); bk.add_argument("--out", type=Path, help="site folder (default outputs/book)")
+    bk.add_argument("--run-lessons", action="store_true", help="first execute the lessons into outputs/lessons/ so their pages show outputs")
+    bk.add_argument("--check", action="store_true", help="then open every page in headless Chromium; screenshots and check.csv in outputs/book-check/; exit 1 on any problem")
     m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
     m.add_argument("--check", action="store_true")
     return p
@@ -492,6 +496,19 @@ def run_cli(argv: list[str] | None = None) -> int:
             recs = predict_photos(args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3)
             print(json.dumps(recs, indent=1) if args.json else predict_text(recs, pred))
             return 0 if all(r["status"] == "ok" for r in recs) else 1
+        if args.cmd == "book":
+            from fer_nb.book import build_book, check_site, run_lessons
+            if args.profile not in PROFILES: raise CLIError(f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES)}")
+            if args.run_lessons:
+                L = run_lessons(); print(L.to_string(index=False))
+                if L.status.str.startswith("failed").any(): return 1
+            site = build_book(args.profile, args.out)
+            if not args.check: return 0
+            shots = project_root() / "outputs" / "book-check"
+            D = check_site(site, shots=shots); shots.mkdir(parents=True, exist_ok=True); D.to_csv(shots / "check.csv", index=False)
+            bad = D[~D.ok]
+            print(f"{len(D)} pages opened in Chromium: {len(D) - len(bad)} clean" + (f"; problems:\n{bad.to_string(index=False)}" if len(bad) else "") + f"; screenshots in {shots}")
+            return 0 if bad.empty else 1
         if args.cmd == "readme":
             path, txt = project_root() / "README.md", readme_text()
             if args.check:
