@@ -211,7 +211,8 @@ def run_lessons(root=None, only=None, timeout: int = 1800, progress: bool = True
         if lesson_is_fresh(p, dst / p.name): rows.append({"lesson": p.stem, "status": "fresh", "seconds": 0.0}); continue
         nb, t = nbformat.read(str(p), as_version=4), time.time()
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}}).execute()
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}},
+                           extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()      # the kernel's TCP notice is noise
             atomic_write(dst / p.name, nbformat.writes(nb).encode()); status = "executed"
         except Exception as e: status = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
         rows.append({"lesson": p.stem, "status": status, "seconds": round(time.time() - t, 1)})
