@@ -19,7 +19,8 @@ __all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'experiment_page', 'mathjax_st
 PAPERS = {"RAF-DB (CVPR 2017 / TIP 2019)": ("rafdb_", "synthfer_", "dlp_"), "RAF-ML (IJCV 2019)": ("rafml_",),
           "DFEW (ACM MM 2020)": ("dfew_",), "SCN (CVPR 2020)": ("scn_", "ferplus_"),
           "The talks: face verification and dementia screening": ("verification_", "screening_")}
-BADGE = {"reproduced": "✅ reproduced", "contradicted": "❌ contradicted", "inconclusive": "➖ inconclusive", True: "✅ yes", False: "❌ no"}
+BADGE = {"reproduced": "✓ reproduced", "contradicted": "✗ contradicted", "inconclusive": "~ inconclusive", True: "✓ yes", False: "✗ no"}
+_PLAIN = {"✅": "✓", "❌": "✗", "➖": "~"}                               # emoji need an emoji font; these glyphs are in every text font
 
 def _slug(s: str) -> str: return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
@@ -30,12 +31,19 @@ def paper_of(experiment: str) -> str:
 def _md_cell(text: str) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": text}
 
+def _short(x) -> str:
+    "A claim's value for a table cell: numbers to 4 significant digits, dicts as 'key value; ...'."
+    if isinstance(x, float): return f"{x:.4g}"
+    if isinstance(x, dict): return "; ".join(f"{k} {_short(v)}" for k, v in x.items())
+    if isinstance(x, list): return ", ".join(_short(v) for v in x)
+    return str(x)
+
 def _claims_md(res: dict) -> str:
     "The experiment's checked claims as a table of badges, ours beside the paper's."
     rows = ["| claim | verdict | ours | paper |", "|---|---|---|---|"]
     for c in res.get("claims", []):
         v = BADGE.get(c.get("verdict"), BADGE[bool(c["reproduced"])])
-        cell = lambda x: "" if x is None else str(x).replace("|", "/").replace("\n", " ")
+        cell = lambda x: "" if x is None else _short(x).replace("|", "/").replace("\n", " ")
         rows.append(f"| {cell(c['claim'])} | {v} | {cell(c.get('ours'))} | {cell(c.get('paper'))} |")
     return "\n".join(rows) if len(rows) > 2 else "_No claim is checked in code here._"
 
@@ -50,8 +58,10 @@ def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: 
     head += [f"Source: [`{src_link}`]({src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
              f"(or `fer-nb reproduce --profile {profile} --only {name}`).", ""]
     first = nb["cells"][0] if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else None
-    if first is not None:                                               # keep the notebook's title first, then the header
-        nb["cells"].insert(1, _md_cell("\n".join(head)))
+    src = "".join(first["source"]) if first is not None else ""
+    if src.startswith("# "):                                            # the notebook's title, then the header, then its own text
+        title, _, rest = src.partition("\n")
+        nb["cells"][0] = _md_cell(title); nb["cells"][1:1] = [_md_cell("\n".join(head))] + ([_md_cell(rest.strip())] if rest.strip() else [])
     else: nb["cells"].insert(0, _md_cell(f"# {name}\n\n" + "\n".join(head)))
     return nb
 
@@ -134,6 +144,7 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
         (stage / "papers" / f"{_slug(paper)}.md").write_text("\n".join(L), encoding="utf-8")
     rep = out / "REPORT.md"
     text = rep.read_text(encoding="utf-8") if rep.exists() else f"# Report\n\nNo `{profile}` report yet: `fer-nb reproduce --profile {profile}`."
+    for e, t in _PLAIN.items(): text = text.replace(e, t)
     text = re.sub(r"\[(\w+)\]\(#\1\)", lambda m: f"[{m.group(1)}](experiments/{m.group(1)}.ipynb)" if m.group(1) in done else m.group(0), text)
     (stage / "report.md").write_text(text, encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else "# fer_nb\n"
@@ -211,7 +222,8 @@ def run_lessons(root=None, only=None, timeout: int = 1800, progress: bool = True
         if lesson_is_fresh(p, dst / p.name): rows.append({"lesson": p.stem, "status": "fresh", "seconds": 0.0}); continue
         nb, t = nbformat.read(str(p), as_version=4), time.time()
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}}).execute()
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}},
+                           extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()      # the kernel's TCP notice is noise
             atomic_write(dst / p.name, nbformat.writes(nb).encode()); status = "executed"
         except Exception as e: status = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
         rows.append({"lesson": p.stem, "status": status, "seconds": round(time.time() - t, 1)})
@@ -230,10 +242,10 @@ _PAGE_CHECK = """() => {
           unrendered_math: document.querySelectorAll('.math:not(:has(mjx-container))').length};
 }"""
 
-def check_site(site, pages=None, search: str | None = "Dawid", shots=None, browser: str | None = None) -> pd.DataFrame:
+def check_site(site, pages=None, search: str | None = "Dawid", shots=None, browser: str | None = None, shot_experiment: str | None = None) -> pd.DataFrame:
     """Open pages of a built site from file:// in headless Chromium (Playwright): per page its console errors, failed requests, broken
     images, internal links that lead nowhere, and rendered vs unrendered equations; `search` is typed into the site's search page and
-    must find something. Screenshots of the home page and the first experiment page go to `shots` (when given)."""
+    must find something. Screenshots of the home page and of one experiment page (`shot_experiment`, default the first) go to `shots`."""
     from urllib.parse import unquote, urlparse
     from playwright.sync_api import sync_playwright
     site = Path(site).resolve(); exe = browser or chromium_path()
@@ -255,7 +267,8 @@ def check_site(site, pages=None, search: str | None = "Dawid", shots=None, brows
             hits = pg.locator("#search-results li").count() if rel.startswith("search.html") else None
             rows.append({"page": rel, "console_errors": errs, "broken_images": r["broken_images"], "dead_links": dead, "math": r["math"],
                          "unrendered_math": r["unrendered_math"], "search_hits": hits})
-            if shots and (rel == "index.html" or (rel.startswith("experiments/") and not any(x["page"].startswith("experiments/") for x in rows[:-1]))):
+            first_exp = rel.startswith("experiments/") and not any(x["page"].startswith("experiments/") for x in rows[:-1])
+            if shots and (rel == "index.html" or (rel == f"experiments/{shot_experiment}.html" if shot_experiment else first_exp)):
                 Path(shots).mkdir(parents=True, exist_ok=True)
                 pg.screenshot(path=str(Path(shots) / ("home.png" if rel == "index.html" else "experiment.png")), full_page=False)
             pg.close()

@@ -505,7 +505,7 @@ def run_cli(argv: list[str] | None = None) -> int:
             site = build_book(args.profile, args.out)
             if not args.check: return 0
             shots = project_root() / "outputs" / "book-check"
-            D = check_site(site, shots=shots); shots.mkdir(parents=True, exist_ok=True); D.to_csv(shots / "check.csv", index=False)
+            D = check_site(site, shots=shots, shot_experiment="dlp_cnn_rafdb"); shots.mkdir(parents=True, exist_ok=True); D.to_csv(shots / "check.csv", index=False)
             bad = D[~D.ok]
             print(f"{len(D)} pages opened in Chromium: {len(D) - len(bad)} clean" + (f"; problems:\n{bad.to_string(index=False)}" if len(bad) else "") + f"; screenshots in {shots}")
             return 0 if bad.empty else 1
