@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 # %% auto 0
-__all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'experiment_page', 'mathjax_static', 'stage_book', 'build_book', 'demo_project',
-           'lesson_is_fresh', 'run_lessons', 'chromium_path', 'check_site']
+__all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'source_url', 'experiment_page', 'mathjax_static', 'stage_book', 'build_book',
+           'demo_project', 'lesson_is_fresh', 'run_lessons', 'chromium_path', 'check_site']
 
 # %% ../nbs/22_book.ipynb
 PAPERS = {"RAF-DB (CVPR 2017 / TIP 2019)": ("rafdb_", "synthfer_", "dlp_"), "RAF-ML (IJCV 2019)": ("rafml_",),
@@ -47,7 +47,15 @@ def _claims_md(res: dict) -> str:
         rows.append(f"| {cell(c['claim'])} | {v} | {cell(c.get('ours'))} | {cell(c.get('paper'))} |")
     return "\n".join(rows) if len(rows) > 2 else "_No claim is checked in code here._"
 
-def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: str, src_link: str) -> dict:
+def source_url(rel: str, root: Path | None = None) -> str:
+    "Where a file of the project is read online: settings.ini's `git_url` + /blob/<branch>/ + its path."
+    import configparser
+    from fer_nb.core import project_root
+    c = configparser.ConfigParser(delimiters=["="]); c.read(Path(root or project_root()) / "settings.ini", encoding="utf-8")
+    d = c["DEFAULT"] if c.has_section("DEFAULT") or c.defaults() else {}
+    return f"{d.get('git_url', 'https://github.com/fer-nb/fer_nb')}/blob/{d.get('branch', 'main')}/{rel}"
+
+def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: str, src_link: str, src_url: str | None = None) -> dict:
     "The executed notebook with a header: what it regenerates, the claims as badges, the source, and how to run it yourself."
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     name = Path(nb_path).stem
@@ -55,7 +63,7 @@ def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: 
     if res:
         head += [f"**Claims** (profile `{profile}`, commit `{str(res.get('git_commit', ''))[:12]}`, device {res.get('device', '?')}):", "", _claims_md(res), ""]
     else: head += [f"_This experiment has no `{profile}` result yet._", ""]
-    head += [f"Source: [`{src_link}`]({src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
+    head += [f"Source: [`{src_link}`]({src_url or src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
              f"(or `fer-nb reproduce --profile {profile} --only {name}`).", ""]
     first = nb["cells"][0] if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else None
     src = "".join(first["source"]) if first is not None else ""
@@ -113,7 +121,7 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
         nb = json.loads((ex if ex.exists() else p).read_text(encoding="utf-8"))
         if not ex.exists():
             nb["cells"].insert(1, _md_cell(f"_Shown as committed, without outputs: `fer-nb book --run-lessons` executes the lessons first._"))
-        nb["cells"].insert(1 if ex.exists() else 2, _md_cell(f"Source: [`nbs/{p.name}`](https://github.com/fer-nb/fer_nb/blob/main/nbs/{p.name}); "
+        nb["cells"].insert(1 if ex.exists() else 2, _md_cell(f"Source: [`nbs/{p.name}`]({source_url('nbs/' + p.name, root)}); "
                                                              f"run it yourself: `jupyter lab nbs/{p.name}`, or `nbdev_test --path nbs/{p.name}`."))
         (stage / "lessons" / p.name).write_text(json.dumps(nb), encoding="utf-8")
     exps = tomllib.loads((root / "nbs" / "experiments" / "profiles.toml").read_text(encoding="utf-8"))["experiments"]
@@ -123,7 +131,8 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
         if not nbp.exists(): missing.append(name); continue
         rp = out / "results" / name / "results.json"
         res = json.loads(rp.read_text(encoding="utf-8")) if rp.exists() else None
-        nb = experiment_page(nbp, res, meta.get("regenerates", ""), profile, f"nbs/experiments/{name}.ipynb")
+        rel = f"nbs/experiments/{name}.ipynb"
+        nb = experiment_page(nbp, res, meta.get("regenerates", ""), profile, rel, source_url(rel, root))
         (stage / "experiments" / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8"); done.append(name)
     mods = sorted(p for p in (root / "fer_nb").glob("*.py") if not p.name.startswith("_"))
     for m in mods:
@@ -148,7 +157,7 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
     text = re.sub(r"\[(\w+)\]\(#\1\)", lambda m: f"[{m.group(1)}](experiments/{m.group(1)}.ipynb)" if m.group(1) in done else m.group(0), text)
     (stage / "report.md").write_text(text, encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else "# fer_nb\n"
-    readme = re.sub(r"\]\((?!https?:|#)([^)]+)\)", lambda m: f"](https://github.com/fer-nb/fer_nb/blob/main/{m.group(1)})", readme)
+    readme = re.sub(r"\]\((?!https?:|#)([^)]+)\)", lambda m: "](report.md)" if m.group(1).endswith(f"outputs/{profile}/REPORT.md") else f"]({source_url(m.group(1), root)})", readme)
     papers = [f"papers/{_slug(p)}" for p in list(PAPERS) + ["Other experiments"] if (stage / "papers" / f"{_slug(p)}.md").exists()]
     toc = lambda cap, items: ["", "```{toctree}", f":caption: {cap}", ":maxdepth: 1", ""] + items + ["```"]
     home = [readme, "", "## Build this site", "", f"`fer-nb book --profile {profile}` writes it to `outputs/book/` (open `index.html`); "
