@@ -127,21 +127,24 @@ def continue_video(trunk, loss: str, train: ClipSet, test: ClipSet | None = None
 
 # %% ../nbs/19_dfew.ipynb
 def cross_validate(clips: ClipSet, arch: str = "r3d18", loss: str = "softmax", folds=None, progress: bool = True, variant_iterations: int = 0,
-                   variant_lr: float = 3e-4, variant_batch_size: int | None = None, seed: int = 0, **kw) -> dict:
+                   variant_lr: float = 3e-4, variant_batch_size: int | None = None, seed: int = 0, lam: float = 1.0, batch_size: int = 16,
+                   inputs: ClipInput | None = None, recipe_name: str = "paper", **kw) -> dict:
     """One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts keyed by fold, and 'summary' (fold_summary).
     With `variant_iterations` > 0 each fold's net is a softmax trunk (`train_video`, seed 0, shared by every loss and seed) continued
-    `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size` (default: the trunk's), the batches drawn by `seed` (`continue_video`)."""
+    `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size` (default: the trunk's), the batches drawn by `seed` (`continue_video`).
+    `lam`, `batch_size`, `inputs`, `recipe_name` and any other `kw` go to `train_video`."""
     from fer_nb.train import predict
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
     out = {"y_true": {}, "y_pred": {}, "features": {}, "seconds": {}}
+    kw.update(lam=lam, batch_size=batch_size, inputs=inputs, recipe_name=recipe_name)
     for f in folds:
         tr, te = fold_split(clips, f)
         if variant_iterations:
             trunk, _ = train_video(tr, None, arch, "softmax", progress=progress, seed=0, **kw)
-            model, h = continue_video(trunk, loss, tr, lam=kw.get("lam", 1.0), iterations=variant_iterations, lr=variant_lr, seed=seed,
-                                      batch_size=variant_batch_size or kw.get("batch_size", 16), inputs=kw.get("inputs"), recipe_name=kw.get("recipe_name", "paper"))
+            model, h = continue_video(trunk, loss, tr, lam=lam, iterations=variant_iterations, lr=variant_lr, seed=seed,
+                                      batch_size=variant_batch_size or batch_size, inputs=inputs, recipe_name=recipe_name)
         else: model, h = train_video(tr, None, arch, loss, progress=progress, seed=seed, **kw)
-        p = predict(model, te, inputs=kw.get("inputs") or ClipInput())
+        p = predict(model, te, inputs=inputs or ClipInput())
         out["y_true"][f], out["y_pred"][f], out["features"][f] = te.label, p["pred"], p["features"]
         out["seconds"][f] = float(h.seconds.iloc[-1])
     out["summary"] = fold_summary(out["y_true"], out["y_pred"], clips.classes)
