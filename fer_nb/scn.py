@@ -17,7 +17,7 @@ from .models import make_model
 
 # %% auto 0
 __all__ = ['SCN', 'make_scn', 'rank_loss', 'RankRegularization', 'scn_objective', 'Relabel', 'flip_labels', 'with_noisy_labels',
-           'importance', 'relabel_quality', 'train_scn', 'plot_importance']
+           'importance', 'relabel_quality', 'label_fit', 'train_scn', 'plot_importance']
 
 # %% ../nbs/13_scn.ipynb
 class SCN(nn.Module):
@@ -103,12 +103,13 @@ def with_noisy_labels(fs, p: float, seed: int = 0):
     return replace(fs, meta=fs.meta.assign(clean_label=fs.label, label=flip_labels(fs.label, p, len(fs.classes), seed)))
 
 # %% ../nbs/13_scn.ipynb
+def _alpha(model: SCN, features) -> np.ndarray:
+    with torch.no_grad(): return model.alpha(torch.as_tensor(features).to(next(model.parameters()).device)).squeeze(1).cpu().numpy()
+
 def importance(model: SCN, fs, **kw) -> np.ndarray:
     "α_i for every face of `fs` (centre crops, `fer_nb.train.predict`'s pass)."
     from fer_nb.train import predict
-    dev = next(model.parameters()).device
-    f = torch.as_tensor(predict(model, fs, **kw)["features"]).to(dev)
-    with torch.no_grad(): return model.alpha(f).squeeze(1).cpu().numpy()
+    return _alpha(model, predict(model, fs, **kw)["features"])
 
 def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
     "Per epoch: relabels, fixes (new = clean label of a flipped face), breaks (a clean label moved away), precision and recall of the relabeling."
@@ -122,6 +123,24 @@ def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
                      "recall": float((cur[flipped] == clean[flipped]).mean()) if flipped.any() else float("nan"),
                      "label_noise": float((cur != clean).mean())})
     return pd.DataFrame(rows, columns=["epoch", "relabels", "fixes", "breaks", "precision", "recall", "label_noise"])
+
+# %% ../nbs/13_scn.ipynb
+def label_fit(model: nn.Module, noisy, **kw) -> dict:
+    """How a net trained on `noisy` (from `with_noisy_labels`) treats its own training faces, in %: flipped faces predicted as their flipped
+    label ('flipped: memorised') and as their clean label ('flipped: clean predicted'), clean faces right; for an `SCN` also the AUC of α, clean vs flipped."""
+    from sklearn.metrics import roc_auc_score
+    from fer_nb.train import predict
+    if "clean_label" not in noisy.meta: raise ValueError("noisy has no meta['clean_label']: make it with with_noisy_labels")
+    clean, y = noisy.meta["clean_label"].to_numpy(), np.asarray(noisy.label)
+    flipped = y != clean
+    out = predict(model, noisy, **kw)
+    pred = out["pred"]
+    share = lambda m: float(100 * m.mean()) if m.size else float("nan")
+    r = {"flipped faces": int(flipped.sum()), "flipped: memorised": share(pred[flipped] == y[flipped]),
+         "flipped: clean predicted": share(pred[flipped] == clean[flipped]), "clean faces right": share(pred[~flipped] == clean[~flipped])}
+    if isinstance(model, SCN):
+        r["alpha AUC"] = float(roc_auc_score(~flipped, _alpha(model, out["features"]))) if 0 < flipped.sum() < len(y) else float("nan")
+    return r
 
 # %% ../nbs/13_scn.ipynb
 def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel: bool = True, gamma: float = 0.5, beta: float = 0.7,
