@@ -5,7 +5,7 @@
 # %% ../nbs/13_scn.ipynb 2
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -76,16 +76,30 @@ def scn_objective(scn: SCN, gamma: float = 0.5, beta: float = 0.7, delta1: float
 # %% ../nbs/13_scn.ipynb
 @dataclass
 class Relabel:
-    "SCN's relabeling (Eq. 4): from epoch `start_epoch` on, y ← arg-max when P_max − P_y > δ2."
+    """SCN's relabeling (Eq. 4): from epoch `start_epoch` on, y ← arg-max when P_max − P_y > δ2. `group="all"` looks at every face of the
+    batch (the official code); `group="low"` only at the batch's low-importance group, the faces below its top ⌊βN⌋ α in `scn`'s last pass
+    (the paper's text: uncertain faces "fall into the low importance group, and finally may be corrected")."""
     delta2: float = 0.2
     start_epoch: int = 10
+    group: str = "all"
+    beta: float = 0.7
+    scn: nn.Module | None = field(default=None, repr=False)
     def __post_init__(self):
         if not 0 <= self.delta2 < 1: raise ValueError(f"delta2 must be in [0, 1), got {self.delta2}")
+        if self.group not in ("all", "low"): raise ValueError(f"group must be 'all' or 'low', got {self.group!r}")
+        if self.group == "low" and self.scn is None: raise ValueError("group='low' needs the SCN whose α ranks the batch (scn=...)")
+        if not 0 < self.beta < 1: raise ValueError(f"beta must be in (0, 1), got {self.beta}")
     def __call__(self, epoch: int, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         if epoch < self.start_epoch: return y
         p = logits.softmax(1)
         pmax, lmax = p.max(1)
-        return torch.where(pmax - p.gather(1, y[:, None]).squeeze(1) > self.delta2, lmax, y)
+        change = pmax - p.gather(1, y[:, None]).squeeze(1) > self.delta2
+        if self.group == "low":                              # only below the batch's top ⌊βN⌋ α (the rank term's split, Eq. 3)
+            a = self.scn.last_alpha
+            if a is None or len(a) != len(y): raise RuntimeError("Relabel(group='low') needs the SCN's forward pass on this batch first")
+            low = torch.ones_like(change); low[a.detach().argsort(descending=True)[:int(self.beta * len(a))]] = False
+            change &= low
+        return torch.where(change, lmax, y)
 
 # %% ../nbs/13_scn.ipynb
 def flip_labels(y, p: float, n_classes: int, seed: int = 0) -> np.ndarray:
@@ -144,10 +158,10 @@ def label_fit(model: nn.Module, noisy, **kw) -> dict:
 
 # %% ../nbs/13_scn.ipynb
 def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel: bool = True, gamma: float = 0.5, beta: float = 0.7,
-              delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, combine: str = "paper", backbone: str = "resnet18",
+              delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, relabel_group: str = "all", combine: str = "paper", backbone: str = "resnet18",
               width: float = 1.0, crop: int = 90, weights_path=None, pretrained: nn.Module | None = None, seed: int = 0, **fit_kw) -> dict:
     """Train one SCN variant (all modules off = the plain baseline) with `fit`, from scratch or from a copy of `pretrained` (fresh class
-    layer); score it on `test`'s labels (accuracy, mean diagonal, %)."""
+    layer); score it on `test`'s labels (accuracy, mean diagonal, %). `relabel_group`: `Relabel`'s `group` ("all": official code, "low": the paper's text)."""
     import copy
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
@@ -158,7 +172,7 @@ def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel
         model = SCN(net, weighting)
     else: model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
     obj = scn_objective(model, gamma, beta, delta1, rank, combine) if (weighting or rank) else {"ce_weight": 1.0, "aux_losses": []}
-    hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch) if relabel else None, **obj, **fit_kw)
+    hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch, relabel_group, beta, model) if relabel else None, **obj, **fit_kw)
     p = predict(model, test, crop=crop, inputs=fit_kw.get("inputs"))["pred"]
     return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": float(hist.seconds.iloc[-1]),
             "accuracy": 100 * accuracy(test.label, p), "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes))}
