@@ -165,6 +165,8 @@ def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel
     import copy
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
+    if relabel and relabel_group == "low" and not (weighting or rank):        # α is trained only through Eq. 2 or Eq. 3: else no low group to find
+        raise ValueError("relabel_group='low' ranks the batch by α and needs weighting=True or rank=True (α is untrained otherwise)")
     torch.manual_seed(seed)
     if pretrained is not None:
         net = copy.deepcopy(pretrained)
