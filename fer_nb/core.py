@@ -20,9 +20,10 @@ from typing import Iterable, Sequence
 import numpy as np
 
 # %% auto 0
-__all__ = ['BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC', 'FERPLUS',
-           'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root', 'find_dataset',
-           'seed_everything', 'get_device', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit',
+__all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC',
+           'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
+           'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
+           'native_bf16', 'machine', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit',
            'loaded_sources', 'note_sources', 'Run']
 
 # %% ../nbs/00_core.ipynb
@@ -80,6 +81,46 @@ def get_device(prefer=None):
     if torch.cuda.is_available(): return torch.device("cuda")
     if prefer == "cuda": raise RuntimeError("device='cuda' was asked for but torch sees no CUDA GPU")
     return torch.device("cpu")
+
+# %% ../nbs/00_core.ipynb
+PRECISIONS = ("float32", "bfloat16")
+_PRECISION = ["float32"]                                     # the process's training arithmetic; Run sets it from the profile
+
+def check_precision(precision: str, where: str = "precision") -> str:
+    "`precision` if it is one of `PRECISIONS`, else a ValueError naming `where` and the valid values."
+    if precision not in PRECISIONS: raise ValueError(f"{where} must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+    return precision
+
+def set_precision(precision: str) -> str:
+    "Make `precision` this process's training arithmetic (every later `fit` and checkpoint key uses it); returns it."
+    _PRECISION[0] = check_precision(precision)
+    return precision
+
+def get_precision() -> str:
+    "This process's training arithmetic: 'float32' unless `set_precision` (or a `Run`) said otherwise."
+    return _PRECISION[0]
+
+def _cpu_info() -> tuple[str, set[str]]:
+    "(CPU model name, flag set) from /proc/cpuinfo; ('unknown', {}) where there is none."
+    try: text = Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError: return platform.processor() or "unknown", set()
+    model = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("model name")), platform.processor() or "unknown")
+    flags = next((l.split(":", 1)[1].split() for l in text.splitlines() if l.startswith(("flags", "Features"))), [])
+    return model, set(flags)
+
+def native_bf16() -> bool:
+    "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16); elsewhere bfloat16 is emulated, about 10x slower."
+    return bool({"avx512_bf16", "amx_bf16"} & _cpu_info()[1])
+
+def machine() -> dict:
+    "Where a result was computed: CPU model and the flags that matter, cores, torch threads, GPU, library versions."
+    import torch
+    model, flags = _cpu_info()
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
+    return {"cpu": model, "bf16_native": native_bf16(), "avx512": "avx512f" in flags, "amx": "amx_tile" in flags,
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "torch_threads": torch.get_num_threads(), "gpu": gpu, "platform": platform.platform(terse=True),
+            "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}}
 
 # %% ../nbs/00_core.ipynb
 BASIC7 = ("surprise", "fear", "disgust", "happiness", "sadness", "anger", "neutral")
@@ -237,9 +278,10 @@ def note_sources(paths) -> None:
 class Run:
     "Collects one experiment's figures, tables, metrics and checked claims; `finish()` writes them atomically."
     def __init__(self, experiment: str, profile: str = "adhoc", out_root: str | Path = "",
-                 params: dict | None = None, data: str = "synthfer"):
+                 params: dict | None = None, data: str = "synthfer", precision: str | None = None):
         import time
         if not experiment or any(c in experiment for c in "/\\ "): raise ValueError(f"bad experiment name {experiment!r}")
+        if precision is not None: set_precision(check_precision(precision, f"{experiment}: parameter precision"))
         self.experiment, self.profile, self.data = experiment, profile, data
         self.out_root = Path(out_root) if out_root else project_root() / "outputs" / profile
         self.params = dict(params or {})
@@ -306,9 +348,9 @@ class Run:
             "experiment": self.experiment, "profile": self.profile, "data": self.data, "params": self.params,
             "metrics": self.metrics, "paper": self.paper, "claims": self.claims, "skipped": self.skipped,
             "wall_time_s": round(time.time() - self._t0, 2), "git_commit": git_commit(), "device": str(get_device()),
+            "precision": get_precision(), "machine": (m := machine()), "versions": m["versions"],
             "sources": [f"nbs/experiments/{self.experiment}.ipynb"] + loaded_sources(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "versions": {"python": platform.python_version(), "torch": __import__("torch").__version__},
         })
 
     def finish(self) -> dict:

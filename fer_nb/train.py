@@ -18,14 +18,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import atomic_write, get_device
+from .core import atomic_write, check_precision, get_device, get_precision, native_bf16
 from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
 __all__ = ['RECIPES', 'LOSSES', 'crop_batch', 'FaceInput', 'WeightEMA', 'logit_adjust', 'predict', 'distributed', 'fit',
-           'FaceAugment', 'default_threads', 'cpu_bf16', 'recipe', 'bench_train', 'extract_features', 'bench',
-           'aux_losses_for', 'checkpoint_path', 'new_net', 'train_trunk', 'continue_variant']
+           'FaceAugment', 'default_threads', 'recipe', 'bench_train', 'extract_features', 'bench', 'aux_losses_for',
+           'checkpoint_path', 'new_net', 'train_trunk', 'continue_variant']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -140,10 +140,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         batch_size: int = 64, optimizer: str = "sgd", lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
         weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
         checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
-        amp: bool = True, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
+        precision: str | None = None, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
         relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=(), inputs=None,
         aux_warmup: int = 0, schedule: str = "step", warmup_frac: float = 0.15, label_smoothing: float = 0.0, ema: float = 0.0,
-        bf16: bool = False, threads: int | None = None) -> pd.DataFrame:
+        threads: int | None = None) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
@@ -184,13 +184,13 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
     sched = (torch.optim.lr_scheduler.MultiStepLR(opt, milestones=list(milestones), gamma=gamma) if schedule == "step" else
              torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iterations, pct_start=warmup_frac))
     avg = WeightEMA(model, ema) if ema else None             # weight EMA; batch-norm statistics averaged too
-    use_bf16 = bf16 and dev.type == "cpu"                   # bfloat16 autocast on the CPU; CUDA has `amp`
+    precision = check_precision(precision or get_precision(), "fit: precision")   # the profile's arithmetic, never the CPU's
+    use_bf16 = precision == "bfloat16"                      # autocast: convolutions and products in bfloat16, the rest float32
+    emulated = use_bf16 and dev.type == "cpu" and not native_bf16()
     signature = json.loads(json.dumps({"model": type(model).__name__, "shapes": [list(v.shape) for v in model.state_dict().values()], "optimizer": optimizer,
                  "schedule": schedule, "lr": lr, "iterations": iterations if schedule == "onecycle" else None, "batch_size": batch_size, "label_smoothing": label_smoothing,
-                 "ema": ema, "targets": targets, "inputs": repr(inputs)}))   # as a checkpoint stores it: JSON types
+                 "ema": ema, "targets": targets, "inputs": repr(inputs), "precision": precision}))   # as a checkpoint stores it: JSON types
     gen = torch.Generator().manual_seed(seed)
-    use_amp = amp and dev.type == "cuda"
-    scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
     it, history, order, pos, elapsed = 0, [], torch.randperm(len(train), generator=gen), 0, 0.0
     y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy (pandas 3 hands out read-only arrays); relabeling edits it
     relabels = torch.zeros(0, 5, dtype=torch.int64)           # (iteration, epoch, sample, old, new) per changed label
@@ -211,7 +211,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         elapsed = float(st.get("elapsed", 0.0))
         if "torch_rng" in st: torch.set_rng_state(st["torch_rng"])   # dropout draws from torch's global generator
     p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
-    bar = tqdm(total=iterations, initial=it, desc="fit", disable=not progress or rank > 0, leave=False,
+    bar = tqdm(total=iterations, initial=it, desc="fit (bfloat16 emulated: no native support, ~10x slower)" if emulated else "fit", disable=not progress or rank > 0, leave=False,
                mininterval=10)                               # at most one update per 10 s: a papermill run keeps every text update
     t0 = time.time() - elapsed                               # training seconds count on across resumes
     while it < iterations and (stop_at is None or it < stop_at):
@@ -224,7 +224,7 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
             xt = inputs.train_batch(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy(), gen)[rank::world]
             x = torch.cat([x, xt.to(dev)])
         net.train()
-        with torch.autocast(dev.type, enabled=use_amp or use_bf16, dtype=torch.bfloat16 if use_bf16 else None):
+        with torch.autocast(dev.type, enabled=use_bf16, dtype=torch.bfloat16):
             feats, logits = net(x)
             if target is not None: (feats, feats_t), (logits, logits_t) = feats.split([len(y), len(x) - len(y)]), logits.split([len(y), len(x) - len(y)])
             loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev), label_smoothing=label_smoothing)  # soft: -sum p log q
@@ -234,10 +234,10 @@ def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_los
         if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
             relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
         opt.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        if clip_grad is not None:                            # the gradient norm of all trained parameters, capped (unscaled first under AMP)
-            scaler.unscale_(opt); nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip_grad)
-        scaler.step(opt); scaler.update(); sched.step()
+        loss.backward()                                      # bfloat16 keeps float32's range: no loss scaling
+        if clip_grad is not None:                            # the gradient norm of all trained parameters, capped
+            nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip_grad)
+        opt.step(); sched.step()
         if avg is not None: avg.update(model)
         it += 1; bar.update(1)
         if not torch.isfinite(loss): raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
@@ -302,7 +302,7 @@ class FaceAugment:
 RECIPES = {
     "paper": {},                                            # fit's defaults: TIP 2019 §V-B
     "cpu": dict(optimizer="adamw", lr=3e-3, weight_decay=0.05, head_weight_decay=None, schedule="onecycle", warmup_frac=0.15,
-                label_smoothing=0.1, ema=0.998, batch_size=128),     # + bf16=cpu_bf16()
+                label_smoothing=0.1, ema=0.998, batch_size=128),
 }
 
 def default_threads() -> int:
@@ -311,20 +311,13 @@ def default_threads() -> int:
     if env.isdigit() and int(env) > 0: return int(env)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
-def cpu_bf16() -> bool:
-    "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16): elsewhere bf16 autocast is emulated, >10x slower."
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="ignore").split()
-    except OSError: return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
 def recipe(name: str, size: int | None = None, **override) -> dict:
     """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
-    label smoothing, weight EMA, bfloat16 where `cpu_bf16()`, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
+    label smoothing, weight EMA, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
     takes `FaceInput(size)` crops. `override` replaces any of them."""
     if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
     kw = dict(RECIPES[name])
-    if name == "cpu": kw.update(bf16=cpu_bf16(), inputs=FaceAugment(size or 48), threads=default_threads())
+    if name == "cpu": kw.update(inputs=FaceAugment(size or 48), threads=default_threads())
     elif size: kw.update(inputs=FaceInput(size))
     return {**kw, **override}
 
@@ -339,7 +332,7 @@ def _bench_arms(n_classes: int, side: int = 48) -> dict:
     plain_aug = FaceAugment(48, rotate=0, scale=0, shift=0.09, erase=0)        # shift + flip only: close to the old random crops
     return {"old: baseDCNN x0.25, 90 % crops, SGD step (paper recipe)": (lambda: BaseDCNN(n_classes, width=0.25, in_size=crop), old),
             "cpu recipe: FERCNN x0.5, 48 px": (new, base),
-            "  - bfloat16 (float32)": (new, {**base, "bf16": False}),
+            "  + bfloat16 autocast (float32)": (new, {**base, "precision": "bfloat16"}),
             "  - weight EMA": (new, {**base, "ema": 0.0}),
             "  - label smoothing": (new, {**base, "label_smoothing": 0.0}),
             "  - rotation, scale, erasing (shift + flip only)": (new, {**base, "inputs": plain_aug}),
@@ -438,10 +431,11 @@ def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float 
     return [(lam, LPLoss(k, bank))]
 
 def checkpoint_path(experiment: str, **key) -> Path:
-    "A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)."
+    """A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)
+    and of the process's precision (`get_precision()`): a float32 run and a bfloat16 run never share a file."""
     import hashlib, json
     from fer_nb.core import project_root
-    h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    h = hashlib.sha1(json.dumps({**key, "precision": get_precision()}, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return project_root() / ".cache" / "checkpoints" / f"{experiment}-{h}.pt"
 
 # %% ../nbs/09_train.ipynb

@@ -7,19 +7,32 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from .models import FERNet, ResNet18, load_weights, msra_init
 
 # %% auto 0
-__all__ = ['INCEPTION_V1', 'VIDEO_MODELS', 'PAPER_NAMES', 'VideoNet', 'C3D', 'Block3D', 'P3DBlock', 'ResNet3D', 'Inception3D',
-           'I3D', 'CNNLSTM', 'make_video_model']
+__all__ = ['INCEPTION_V1', 'VIDEO_MODELS', 'PAPER_NAMES', 'Conv3d', 'VideoNet', 'C3D', 'Block3D', 'P3DBlock', 'ResNet3D',
+           'Inception3D', 'I3D', 'CNNLSTM', 'make_video_model']
 
 # %% ../nbs/18_video_models.ipynb
+class Conv3d(nn.Conv3d):
+    """`nn.Conv3d` that zero-pads the time axis itself when the temporal kernel is longer than the clip (k_T > T, e.g. a 3 x 3 x 3
+    conv on 2 frames deep in C3D): the same numbers in float32, but it keeps bfloat16 training off a wrong kernel. On AVX-512 CPUs
+    (torch 2.13, oneDNN) the bfloat16 weight gradient of such a conv came out wrong by up to 1e36 or crashed (the C3D NaN);
+    with the padding explicit it matches float32 to bfloat16's precision (lesson `18_video_models`, measured on every k_T, T <= 8)."""
+    def forward(self, x):
+        pt = self.padding[0]
+        if pt and x.shape[2] < self.kernel_size[0]:
+            x = F.pad(x, (0, 0, 0, 0, pt, pt))
+            return F.conv3d(x, self.weight, self.bias, self.stride, (0, *self.padding[1:]), self.dilation, self.groups)
+        return super().forward(x)
+
 def _bn3(cin, cout, k, stride=1, padding=None):
     "Conv3d + BatchNorm3d + ReLU; `k`, `stride`, `padding` as int or (t, h, w)."
     k3 = (k,) * 3 if isinstance(k, int) else tuple(k)
     pad = tuple(v // 2 for v in k3) if padding is None else padding
-    return [nn.Conv3d(cin, cout, k3, stride, pad, bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True)]
+    return [Conv3d(cin, cout, k3, stride, pad, bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True)]
 
 class VideoNet(FERNet):
     "Shared by the clip models: (B, 1, T, in_size, in_size) -> (features (B, feat_dim), logits (B, n_classes))."
@@ -59,9 +72,9 @@ class Block3D(nn.Module):
     "Residual block of two 3x3x3 convs with batch norm; 1x1x1 projection shortcut when the shape changes."
     def __init__(self, cin: int, cout: int, stride: int = 1):
         super().__init__()
-        self.c1, self.b1 = nn.Conv3d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm3d(cout)
-        self.c2, self.last_bn = nn.Conv3d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm3d(cout)
-        self.short = (nn.Sequential(nn.Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
+        self.c1, self.b1 = Conv3d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm3d(cout)
+        self.c2, self.last_bn = Conv3d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm3d(cout)
+        self.short = (nn.Sequential(Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
                       if stride != 1 or cin != cout else nn.Identity())
     def forward(self, x): return torch.relu(self.last_bn(self.c2(torch.relu(self.b1(self.c1(x))))) + self.short(x))
 
@@ -71,13 +84,13 @@ class P3DBlock(nn.Module):
         super().__init__()
         if kind not in "ABC" or len(kind) != 1: raise ValueError(f"kind must be 'A', 'B' or 'C', got {kind!r}")
         self.kind = kind
-        self.s = nn.Sequential(nn.Conv3d(cin, cout, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
+        self.s = nn.Sequential(Conv3d(cin, cout, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
         tin, ts = (cin, stride) if kind == "B" else (cout, 1)            # B: T runs beside S, on the block's input
-        self.t = nn.Sequential(nn.Conv3d(tin, cout, (3, 1, 1), (ts, 1, 1) if kind != "B" else (stride, stride, stride), (1, 0, 0), bias=False),
+        self.t = nn.Sequential(Conv3d(tin, cout, (3, 1, 1), (ts, 1, 1) if kind != "B" else (stride, stride, stride), (1, 0, 0), bias=False),
                                nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
         self.tstride = nn.MaxPool3d((stride, 1, 1), ceil_mode=True) if stride > 1 else nn.Identity()   # S strides in space only: time halves here
-        self.mix, self.last_bn = nn.Conv3d(cout, cout, 1, bias=False), nn.BatchNorm3d(cout)
-        self.short = (nn.Sequential(nn.Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
+        self.mix, self.last_bn = Conv3d(cout, cout, 1, bias=False), nn.BatchNorm3d(cout)
+        self.short = (nn.Sequential(Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
                       if stride != 1 or cin != cout else nn.Identity())
     def forward(self, x):
         s = self.s(x)

@@ -24,7 +24,7 @@ tr, te = fs.where(split="train"), fs.where(split="test")
 ck = Path(out_root) / "checkpoints" / "run.pt"; ck.parent.mkdir(parents=True, exist_ok=True)
 start = int(torch.load(ck, weights_only=True)["iteration"]) if ck.exists() else 0
 torch.manual_seed(0); model = new_net("fercnn", len(tr.classes), width=0.125, size=32)
-kw = {**recipe("cpu", size=32, batch_size=32, threads=1), "bf16": False, "progress": False}
+kw = {**recipe("cpu", size=32, batch_size=32, threads=1), "progress": False}
 h = fit(model, tr, te, **kw, iterations=iterations, seed=0, eval_every=iterations, checkpoint=ck, checkpoint_every=10)
 w = hashlib.sha1(b"".join(v.numpy().tobytes() for v in model.state_dict().values())).hexdigest()
 run.log(start=start, weights=w, val_accuracy=float(h.val_accuracy.iloc[-1]))
