@@ -61,7 +61,9 @@ def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: 
     name = Path(nb_path).stem
     head = [f"> **Regenerates:** {regenerates}", ""]
     if res:
-        head += [f"**Claims** (profile `{profile}`, commit `{str(res.get('git_commit', ''))[:12]}`, device {res.get('device', '?')}):", "", _claims_md(res), ""]
+        from fer_nb.core import how_made
+        head += [f"**Claims** (profile `{profile}`, commit `{str(res.get('git_commit', ''))[:12]}`, device {res.get('device', '?')}; made with {how_made(res)}):",
+                 "", _claims_md(res), ""]
     else: head += [f"_This experiment has no `{profile}` result yet._", ""]
     head += [f"Source: [`{src_link}`]({src_url or src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
              f"(or `fer-nb reproduce --profile {profile} --only {name}`).", ""]

@@ -19,18 +19,19 @@ import tomllib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from .core import atomic_write, git_commit, project_root
+from .compare import _flat, _fmt, load_dir
+from .core import PRECISIONS, atomic_write, git_commit, how_made, native_bf16, project_root
 
 # %% auto 0
-__all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'experiment_names',
-           'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params', 'profile_params', 'Terminated',
-           'execute', 'plan', 'claims_line', 'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since',
-           'code_changed_since', 'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench',
-           'run_bench', 'predict_text', 'run_cli', 'main']
+__all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
+           'experiment_names', 'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params',
+           'profile_params', 'Terminated', 'execute', 'plan', 'claims_line', 'reproduce', 'load_results',
+           'experiment_sources', 'profile_changed_since', 'code_changed_since', 'report', 'list_experiments',
+           'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench', 'predict_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
-RESERVED = ("profile", "out_root")  # injected into every experiment notebook
+RESERVED = ("profile", "out_root", "precision")  # injected into every experiment notebook
 
 class CLIError(Exception):
     "A user error: printed as one line, exit status 2."
@@ -44,6 +45,15 @@ def load_profiles(path: Path | None = None) -> dict:
     try: return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError: raise CLIError(f"profiles file {path} not found") from None
     except tomllib.TOMLDecodeError as e: raise CLIError(f"{path}: {e}") from None
+
+def profile_precision(profile: str, profiles: dict, override: str | None = None) -> str:
+    "The arithmetic `profile` names in profiles.toml's `[precision]` table, or `override` (`--precision`); errors name the file and the valid values."
+    if override is not None:
+        if override not in PRECISIONS: raise CLIError(f"--precision must be one of {', '.join(PRECISIONS)}; got {override!r}")
+        return override
+    p = profiles.get("precision", {}).get(profile)
+    if p not in PRECISIONS: raise CLIError(f"profiles.toml [precision] {profile} must be one of {', '.join(PRECISIONS)}; got {p!r}")
+    return p
 
 def experiment_names(root: Path | None = None) -> list[str]:
     "Every experiment notebook (by stem), sorted."
@@ -142,11 +152,13 @@ def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False)
             "notebook": str(final if not error else failed)}
 
 # %% ../nbs/11_cli.ipynb
-def plan(profile: str, only: list[str] | None = None, root: Path | None = None) -> list[tuple[Path, dict]]:
-    "The (notebook, parameters) pairs `reproduce` would run; validates everything first."
+def plan(profile: str, only: list[str] | None = None, root: Path | None = None, precision: str | None = None) -> list[tuple[Path, dict]]:
+    """The (notebook, parameters) pairs `reproduce` would run, `precision` included (the profile's, or the `precision` override);
+    validates everything first."""
     profiles = load_profiles(experiments_dir(root) / "profiles.toml")
     names = experiment_names(root)
     if profile not in PROFILES: raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
+    arith = profile_precision(profile, profiles, precision)
     for n in only or []:
         if n.removesuffix(".ipynb") not in names: raise CLIError(f"unknown notebook {n!r}; experiments are: {', '.join(names)}")
     chosen = [n.removesuffix(".ipynb") for n in only] if only else names
@@ -155,7 +167,10 @@ def plan(profile: str, only: list[str] | None = None, root: Path | None = None) 
         nb = experiments_dir(root) / f"{n}.ipynb"
         params = check_params(nb, profile_params(profile, n, profiles), where=f"profiles.toml [{profile}.{n}]: ")
         missing = [r for r in RESERVED if r not in notebook_parameters(nb)]
-        if missing: raise CLIError(f"{nb.name}: parameters cell lacks {missing} (every experiment takes profile and out_root)")
+        if missing: raise CLIError(f"{nb.name}: parameters cell lacks {missing} (every experiment takes {', '.join(RESERVED)})")
+        if precision is not None or "precision" not in params: params["precision"] = arith   # [profile.name] may name its own
+        if params["precision"] not in PRECISIONS:
+            raise CLIError(f"profiles.toml [{profile}.{n}]: precision must be one of {', '.join(PRECISIONS)}; got {params['precision']!r}")
         out.append((nb, params))
     return out
 
@@ -168,19 +183,27 @@ def claims_line(out_root: Path, name: str) -> str:
     other = collections.Counter(c["verdict"] for c in cl if c.get("verdict") in ("inconclusive", "contradicted"))
     return f": {sum(c['reproduced'] for c in cl)}/{len(cl)} claims reproduced" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(other.items()))})" if other else "")
 
-def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int = 1, keep_going: bool = False,
-              out_root: Path | None = None, root: Path | None = None) -> int:
-    "Execute the experiments of `profile`; returns the number of failed notebooks."
+def _arith_note(precisions) -> str:
+    "'float32', or 'bfloat16, emulated: no native bfloat16 on this CPU, ~10x slower' (said once, in the progress line)."
+    ps = sorted(set(precisions))
+    slow = "bfloat16" in ps and not native_bf16()
+    return ", ".join(ps) + (" (emulated: this CPU has no native bfloat16, ~10x slower)" if slow else "")
+
+def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int = 1, fail_fast: bool = False,
+              out_root: Path | None = None, root: Path | None = None, precision: str | None = None) -> int:
+    """Execute the experiments of `profile` (in its precision, or `precision`); every one runs even when another fails, unless
+    `fail_fast`. Ends with each failure's cell and error; returns the number of failed (and, after a fail-fast stop, unrun) notebooks."""
     from tqdm.auto import tqdm
     if jobs < 1: raise CLIError(f"--jobs must be >= 1, got {jobs}")
-    todo = plan(profile, only, root)
+    todo = plan(profile, only, root, precision)
     out_root = Path(out_root or (root or project_root()) / "outputs" / profile).resolve()
     results, failed = [], []
-    bar = tqdm(total=len(todo), desc=f"fer-nb reproduce --profile {profile}", unit="nb", file=sys.stdout)
+    bar = tqdm(total=len(todo), desc=f"fer-nb reproduce --profile {profile} [{_arith_note(p['precision'] for _, p in todo)}]",
+               unit="nb", file=sys.stdout)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         queue, running = list(todo), {}
         while queue or running:
-            while queue and len(running) < jobs and (keep_going or not failed):
+            while queue and len(running) < jobs and not (fail_fast and failed):
                 nb, params = queue.pop(0)
                 running[pool.submit(execute, nb, out_root, {**params, "profile": profile, "out_root": str(out_root)})] = nb
                 bar.set_postfix_str(", ".join(sorted(p.stem for p in running.values())))
@@ -195,30 +218,17 @@ def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int =
     bar.close()
     skipped = len(todo) - len(results)
     report_path = report(profile, out_root)
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed" + (f", {skipped} not run" if skipped else "")
+    if failed:
+        print(f"{len(failed)} notebook(s) failed:" + "".join(f"\n  {r['name']}: {r['error']}\n    see {r['notebook']}" for r in failed))
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed" + (f", {skipped} not run (--fail-fast)" if skipped else "")
           + f"\noutputs: {out_root}\nreport:  {report_path}")
     return len(failed) + (skipped if failed else 0)
 
 # %% ../nbs/11_cli.ipynb
-def _flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in (d or {}).items():
-        if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
-        else: out[f"{prefix}{k}"] = v
-    return out
-
-def _fmt(v) -> str:
-    if isinstance(v, float): return f"{v:.4g}"
-    if isinstance(v, dict): return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items())
-    if isinstance(v, list): return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    return "" if v is None else str(v).replace("|", "\\|")
-
 def load_results(out_root: Path) -> list[dict]:
-    res = []
-    for p in sorted(Path(out_root).glob("results/*/results.json")):
-        try: res.append(json.loads(p.read_text(encoding="utf-8")))
-        except json.JSONDecodeError as e: raise CLIError(f"{p}: malformed results.json ({e})") from None
-    return res
+    "Every results.json under `out_root`/results (`fer_nb.compare.load_dir`); a malformed one is a user error naming the file."
+    try: return list(load_dir(out_root).values())
+    except ValueError as e: raise CLIError(str(e)) from None
 
 def experiment_sources(name: str, root: Path | None = None, recorded: list[str] | None = None) -> list[str]:
     """Files an experiment's results depend on. A result that `recorded` its sources (`Run` writes what its process and its sweep
@@ -238,7 +248,7 @@ def experiment_sources(name: str, root: Path | None = None, recorded: list[str] 
             + [f"fer_nb/{m}.py" for m in sorted(seen)])
 
 def profile_changed_since(commit: str, profile: str, name: str, root: Path | None = None) -> bool:
-    """True when the experiment's parameters in profiles.toml (`[profile.name]`) or the pinned runtime `requirements` of
+    """True when the experiment's parameters in profiles.toml (`[profile.name]`), the profile's `[precision]`, or the pinned runtime `requirements` of
     settings.ini differ from `commit`'s (descriptions, other experiments and optional extras do not count)."""
     import configparser, subprocess
     root = Path(root or project_root())
@@ -247,7 +257,7 @@ def profile_changed_since(commit: str, profile: str, name: str, root: Path | Non
         return None if r.returncode else r.stdout
     old_p, old_s = at("nbs/experiments/profiles.toml"), at("settings.ini")
     if old_p is None or old_s is None: return True
-    mine = lambda P: P.get(profile, {}).get(name)
+    mine = lambda P: (P.get(profile, {}).get(name), P.get("precision", {}).get(profile))   # its parameters and its arithmetic
     def reqs(text):
         c = configparser.ConfigParser(delimiters=["="]); c.read_string(text); return c["DEFAULT"].get("requirements", "").split()
     return (mine(tomllib.loads(old_p)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
@@ -269,7 +279,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     head = git_commit().replace("+dirty", "")
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     L = [f"# fer_nb report — profile `{profile}`", "",
-         f"Written {now} at commit `{head}`. Each experiment below names the commit and device its numbers came from; "
+         f"Written {now} at commit `{head}`. Each experiment below names the commit, precision and machine its numbers came from; "
          "a result is marked stale when its notebook, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
          f"`fer-nb reproduce --profile {profile}`.", ""]
     if not results: L += ["No results yet."]
@@ -285,13 +295,15 @@ def report(profile: str, out_root: Path | None = None) -> Path:
           f"({', '.join(f'{k} {v}' for k, v in sorted(verdicts.items()))}); {sum(stale.values())} stale. "
           f"Total wall time of these runs: {wall:,.0f} s ({wall / 3600:.2f} h; a run that read a cached checkpoint counts the time it took, not the training behind the checkpoint)."
           + (f" Never run in this profile: {', '.join(missing)}." if missing else ""), "",
-          "| experiment | data | claims reproduced | wall time (s) | commit | device | skipped parts |", "|---|---|---|---|---|---|---|"]
+          "| experiment | data | claims reproduced | wall time (s) | commit | precision | machine | skipped parts |", "|---|---|---|---|---|---|---|---|"]
     for r in results:
         cl = r.get("claims", []); commit = r.get("git_commit", "?")
         L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
-                 f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('device', '')} | {len(r.get('skipped', {}))} |")
+                 f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('precision') or 'unknown'} | "
+                 f"{_fmt(how_made(r).split(' · ', 1)[1])} | {len(r.get('skipped', {}))} |")
     for r in results:
-        L += ["", f"## {r['experiment']}", "", f"Data: {r.get('data', '')}. Parameters: {_fmt(r.get('params', {}))}.", ""]
+        L += ["", f"## {r['experiment']}", "", f"Data: {r.get('data', '')}. Made with: {_fmt(how_made(r))} ({r.get('device', '?')}). "
+              f"Parameters: {_fmt(r.get('params', {}))}.", ""]
         paper = r.get("paper") or {}
         ours, theirs = _flat(r.get("metrics", {})), _flat(paper.get("values", {}))
         if ours or theirs:
@@ -326,10 +338,16 @@ def list_experiments(root: Path | None = None) -> str:
                     f"{' / '.join(str(mins.get(p, '?')) for p in PROFILES)} | {t} |")
     return "\n".join(rows)
 
-def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root: Path | None = None) -> dict:
-    "`fer-nb run`: one notebook with any parameters, into `outputs/adhoc/`."
+def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root: Path | None = None, precision: str | None = None) -> dict:
+    "`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else the notebook's default), into `outputs/adhoc/`."
     nb = resolve_notebook(notebook, root)
+    if precision is not None:
+        if precision not in PRECISIONS: raise CLIError(f"--precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+        if params.get("precision", precision) != precision: raise CLIError(f"-p precision {params['precision']} contradicts --precision {precision}")
+        params = {**params, "precision": precision}
     params = check_params(nb, params)
+    if params.get("precision", "float32") not in PRECISIONS:
+        raise CLIError(f"parameter precision must be one of {', '.join(PRECISIONS)}; got {params['precision']!r}")
     out_root = Path(out_root or (root or project_root()) / "outputs" / "adhoc").resolve()
     defaults = notebook_parameters(nb)
     extra = {k: v for k, v in (("profile", "adhoc"), ("out_root", str(out_root))) if k in defaults and k not in params}
@@ -342,10 +360,11 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
     With `jobs` > 1 each kernel gets cores / `jobs` threads (OMP_NUM_THREADS, unless already set).
     A failed point raises CLIError naming it, after the others finished."""
     from concurrent.futures import ThreadPoolExecutor
-    from fer_nb.core import note_sources
+    from fer_nb.core import get_precision, note_sources
     from fer_nb.train import default_threads
     nb = resolve_notebook(str(notebook), root)
-    common = dict(common or {})
+    arith = {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}   # the kernels compute as this process does
+    common = {**arith, **(common or {})}
     def one(i_p):
         i, p = i_p
         params = check_params(nb, {**common, **p})
@@ -355,7 +374,7 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
         if res.exists():
             old = json.loads(res.read_text(encoding="utf-8"))
             fresh = not code_changed_since(old.get("git_commit", ""), root, paths=experiment_sources(nb.stem, root, recorded=old.get("sources")))
-            if fresh and all(old.get("params", {}).get(k) == v for k, v in p.items()): return old
+            if fresh and all(old.get("params", {}).get(k) == v for k, v in p.items()) and old.get("precision") == params.get("precision", old.get("precision")): return old
         r = execute(nb, d, {**params, "out_root": str(d)})
         if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
         return json.loads(res.read_text(encoding="utf-8"))
@@ -437,11 +456,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", default="smoke", help=f"one of {', '.join(PROFILES)} (default smoke)")
     r.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel")
-    r.add_argument("--keep-going", action="store_true", help="run the others when one fails")
+    r.add_argument("--fail-fast", action="store_true", help="stop at the first failed notebook (default: run every one, then list the failures)")
+    r.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)   # the default now; accepted for old scripts
+    r.add_argument("--precision", help=f"override the profile's arithmetic: {' or '.join(PRECISIONS)}")
     r.add_argument("--out", type=Path, help="output folder (default outputs/<profile>)")
     o = sub.add_parser("run", help="one notebook with any parameters, into outputs/adhoc/")
     o.add_argument("notebook"); o.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    o.add_argument("--out", type=Path)
+    o.add_argument("--out", type=Path); o.add_argument("--precision", help=f"the arithmetic: {' or '.join(PRECISIONS)} (default: the notebook's)")
+    c = sub.add_parser("compare", help="check a run's results against a reference (default: the committed outputs/<profile>/): metrics within seed noise, verdicts equal")
+    c.add_argument("run", type=Path, help="a run's output folder (holding results/<experiment>/results.json)")
+    c.add_argument("reference", type=Path, nargs="?", help="the reference folder (default: outputs/<the run's profile>/ of this checkout)")
+    c.add_argument("--markdown", type=Path, help="also write the comparison as markdown to this file")
     g = sub.add_parser("report", help="gather results.json files into REPORT.md")
     g.add_argument("--profile", default="smoke"); g.add_argument("--out", type=Path)
     b = sub.add_parser("bench", help="speed benchmarks: ratios to their targets, measured in one run")
@@ -470,11 +495,18 @@ def run_cli(argv: list[str] | None = None) -> int:
     try:
         if args.cmd == "list": print(list_experiments()); return 0
         if args.cmd == "reproduce":
-            return 1 if reproduce(args.profile, args.only, args.jobs, args.keep_going, args.out) else 0
+            return 1 if reproduce(args.profile, args.only, args.jobs, args.fail_fast, args.out, precision=args.precision) else 0
         if args.cmd == "run":
-            r = run_notebook(args.notebook, {k: parse_value(v) for k, v in args.param}, args.out)
+            r = run_notebook(args.notebook, {k: parse_value(v) for k, v in args.param}, args.out, precision=args.precision)
             print(("ok" if r["ok"] else f"FAILED: {r['error']}") + f" ({r['wall_s']} s) -> {r['notebook']}")
             return 0 if r["ok"] else 1
+        if args.cmd == "compare":
+            from fer_nb.compare import compare_runs
+            try: text, ok = compare_runs(args.run, args.reference)
+            except ValueError as e: raise CLIError(str(e)) from None
+            print(text)
+            if args.markdown: atomic_write(args.markdown, text + "\n")
+            return 0 if ok else 1
         if args.cmd == "report":
             if args.profile not in PROFILES + ("adhoc",): raise CLIError(f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES + ('adhoc',))}")
             print(report(args.profile, args.out)); return 0

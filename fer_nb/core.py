@@ -23,7 +23,7 @@ import numpy as np
 __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC',
            'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
            'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
-           'native_bf16', 'machine', 'canonical', 'compound_name', 'Vocab', 'atomic_write', 'git_commit',
+           'native_bf16', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made', 'atomic_write', 'git_commit',
            'loaded_sources', 'note_sources', 'Run']
 
 # %% ../nbs/00_core.ipynb
@@ -217,6 +217,16 @@ DFEW_COUNTS = {  # emotion -> clips lasting 0-2 s, 2-5 s, 5 s+
     "surprise": (691, 648, 159), "disgust": (71, 58, 17), "fear": (408, 435, 138),
 }
 DFEW_LENGTH_BUCKETS = ((0.0, 2.0), (2.0, 5.0), (5.0, 8.0))  # seconds; the open 5 s+ bucket is capped at 8 s here
+
+# %% ../nbs/00_core.ipynb
+def how_made(res: dict) -> str:
+    "One line on how a result was made: precision, CPU (native bfloat16 or not), torch threads, torch; older results say 'precision unknown'."
+    m = res.get("machine") or {}
+    cpu = m.get("cpu")
+    where = (f"{cpu}{' (bf16 native)' if m.get('bf16_native') else ''}, {m.get('torch_threads', '?')} threads" if cpu else "machine unknown")
+    if m.get("gpu"): where = f"{m['gpu']}; {where}"
+    torch_v = (m.get("versions") or res.get("versions") or {}).get("torch")
+    return f"{res.get('precision') or 'precision unknown'} · {where}" + (f" · torch {torch_v}" if torch_v else "")
 
 # %% ../nbs/00_core.ipynb
 def atomic_write(path: str | Path, data: str | bytes) -> Path:

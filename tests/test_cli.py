@@ -22,7 +22,7 @@ def test_unknown_notebook_lists_experiments():
 def test_unknown_parameter_lists_valid_ones(tmp_path):
     r = fer_nb("run", "rafdb_naive_detector", "-p", "n_repeat", "3", "--out", str(tmp_path))
     assert r.returncode == 2
-    assert "unknown parameter 'n_repeat' for rafdb_naive_detector; valid: n_repeats, out_root, profile, seed" in r.stderr
+    assert "unknown parameter 'n_repeat' for rafdb_naive_detector; valid: n_repeats, out_root, precision, profile, seed" in r.stderr
     assert not any(tmp_path.iterdir()), "nothing may be written for a rejected call"
 
 
@@ -85,29 +85,78 @@ def _mini_project(tmp_path):
     exp.mkdir(parents=True)
     ok_body = ("from fer_nb.core import Run\nrun = Run('a_ok', profile, out_root)\n"
                "run.claim('one is one', 1 == 1)\nrun.finish()")
-    write_notebook(exp / "a_ok.ipynb", "profile = 'adhoc'\nout_root = ''\nn = 1", ok_body)
-    write_notebook(exp / "b_fail.ipynb", "profile = 'adhoc'\nout_root = ''", "raise RuntimeError('boom')")
+    write_notebook(exp / "a_ok.ipynb", "profile = 'adhoc'\nout_root = ''\nprecision = 'float32'\nn = 1", ok_body)
+    write_notebook(exp / "b_fail.ipynb", "profile = 'adhoc'\nout_root = ''\nprecision = 'float32'", "raise RuntimeError('boom')")
     (exp / "profiles.toml").write_text(
+        '[precision]\nsmoke = "float32"\ncpu = "float32"\npaper = "bfloat16"\n'
         '[experiments.a_ok]\nregenerates = "x"\nminutes = {smoke = 0.1, cpu = 0.1, paper = 0.1}\n'
         '[experiments.b_fail]\nregenerates = "y"\nminutes = {smoke = 0.1, cpu = 0.1, paper = 0.1}\n'
         '[smoke.a_ok]\nn = 2\n')
     return tmp_path / "proj"
 
 
-def test_jobs_and_keep_going(tmp_path):
+def test_jobs_and_keep_going(tmp_path, capsys):
     from fer_nb.cli import reproduce
     root = _mini_project(tmp_path)
     out = tmp_path / "out"
-    # in parallel, keep going: both run, one failure counted, the good one's results and the report exist
-    assert reproduce("smoke", jobs=2, keep_going=True, out_root=out, root=root) == 1
+    # by default a failure does not stop the others: both run (in parallel here), the failure is listed with its cell and error
+    assert reproduce("smoke", jobs=2, out_root=out, root=root) == 1
     res = json.loads((out / "results" / "a_ok" / "results.json").read_text())
-    assert res["claims"][0]["reproduced"] is True
+    assert res["claims"][0]["reproduced"] is True and res["precision"] == "float32"
     assert (out / "notebooks" / "a_ok.ipynb").exists() and (out / "notebooks" / "b_fail.FAILED.ipynb").exists()
     assert "a_ok" in (out / "REPORT.md").read_text()
-    # without --keep-going, nothing after the failure runs (b_fail runs first when ordered first)
+    printed = capsys.readouterr().out
+    assert "1 notebook(s) failed:\n  b_fail: cell 3: RuntimeError: boom" in printed and "1 passed, 1 failed" in printed
+    # in order, one at a time, the failure first: the other still runs
+    out1 = tmp_path / "out1"
+    assert reproduce("smoke", only=["b_fail", "a_ok"], jobs=1, out_root=out1, root=root) == 1
+    assert (out1 / "notebooks" / "a_ok.ipynb").exists()
+    # --fail-fast: nothing after the failure runs
     out2 = tmp_path / "out2"
-    assert reproduce("smoke", only=["b_fail", "a_ok"], jobs=1, out_root=out2, root=root) == 2
+    assert reproduce("smoke", only=["b_fail", "a_ok"], jobs=1, fail_fast=True, out_root=out2, root=root) == 2
     assert not (out2 / "notebooks" / "a_ok.ipynb").exists()
+
+
+def test_the_profile_decides_the_precision_and_the_result_records_it(tmp_path):
+    r = fer_nb("reproduce", "--profile", "smoke", "--only", "rafdb_naive_detector", "--precision", "bfloat16", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[bfloat16" in r.stdout                                   # the progress line names the arithmetic
+    res = json.loads((tmp_path / "results" / "rafdb_naive_detector" / "results.json").read_text())
+    assert res["precision"] == "bfloat16" and res["params"]["n_repeats"] == 50
+    assert {"cpu", "bf16_native", "avx512", "amx", "torch_threads"} <= set(res["machine"]) and {"torch", "numpy"} <= set(res["versions"])
+    assert "| bfloat16 |" in (tmp_path / "REPORT.md").read_text()
+    for args in (("reproduce", "--precision", "fp16"), ("run", "rafdb_naive_detector", "--precision", "half"),
+                 ("run", "rafdb_naive_detector", "-p", "precision", "float16")):
+        r = fer_nb(*args, "--out", str(tmp_path / "no"))
+        assert r.returncode == 2 and "must be one of float32, bfloat16" in r.stderr, (args, r.stderr)
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_path_parameter_is_used_or_refused(tmp_path):
+    r = fer_nb("run", "verification_lfw", "-p", "data_root", str(tmp_path), "-p", "n_faces", "60", "--out", str(tmp_path / "o"))
+    assert r.returncode == 1 and "ValueError: parameter data_root=" in r.stdout and "dataset is 'synthfer'" in r.stdout, r.stdout
+
+
+def test_compare_passes_identical_runs_and_names_what_differs(tmp_path):
+    def put(folder, res):
+        d = tmp_path / folder / "results" / res["experiment"]; d.mkdir(parents=True); (d / "results.json").write_text(json.dumps(res))
+    ref = {"experiment": "e", "profile": "smoke", "metrics": {"uar": 50.0, "n": 10},
+           "claims": [{"claim": "a beats b", "reproduced": True, "verdict": "reproduced",
+                       "ours": {"a": {"mean": 50.0, "std": 1.0, "seeds": [49.0, 50.0, 51.0]}}}]}
+    put("ref", ref); put("same", ref)
+    put("moved", {**ref, "metrics": {"uar": 53.0, "n": 10}})                       # 3 sqrt(2/3) * 1.0 = 2.45 allowed
+    put("flipped", {**ref, "claims": [{**ref["claims"][0], "reproduced": False, "verdict": "inconclusive"}]})
+    put("cpu", {**ref, "profile": "cpu"})
+    r = fer_nb("compare", str(tmp_path / "same"), str(tmp_path / "ref"))
+    assert r.returncode == 0 and r.stdout.strip().splitlines()[-1].startswith("reproduced within noise"), r.stdout
+    r = fer_nb("compare", str(tmp_path / "moved"), str(tmp_path / "ref"))
+    assert r.returncode == 1 and r.stdout.strip().splitlines()[-1] == "differs: e (uar outside tolerance)", r.stdout
+    r = fer_nb("compare", str(tmp_path / "flipped"), str(tmp_path / "ref"), "--markdown", str(tmp_path / "cmp.md"))
+    assert r.returncode == 1 and "claim 'a beats b' reproduced -> inconclusive" in r.stdout and (tmp_path / "cmp.md").exists()
+    for args, msg in (((tmp_path / "cpu", tmp_path / "ref"), "is profile 'cpu' but reference"), ((tmp_path / "nope",), "does not exist"),
+                      ((tmp_path / "ref" / "results",), "holds no results")):
+        r = fer_nb("compare", *map(str, args))
+        assert r.returncode == 2 and msg in r.stderr, r.stderr
 
 
 def test_staleness_follows_the_modules_an_experiment_imports():

@@ -64,3 +64,23 @@ def test_every_experiment_is_described():
     for name in experiment_names():
         assert name in meta and meta[name]["regenerates"], f"describe {name} in profiles.toml"
         assert set(meta[name]["minutes"]) == set(PROFILES)
+
+
+def test_notebooks_are_valid_as_they_are():
+    "papermill gets each notebook as it is: nbformat must find nothing to warn about (a missing cell id printed MissingIDFieldWarning)."
+    import warnings
+    import nbformat
+    for p in sorted((ROOT / "nbs").rglob("*.ipynb")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")                    # MissingIDFieldWarning and friends become failures naming the file
+            nb = nbformat.read(str(p), as_version=4)
+        nbformat.validate(nb)
+        assert all("id" in c for c in nb.cells), p
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_profile_names_its_precision(profile):
+    "The profile, not the CPU, decides the arithmetic: every notebook of every profile gets a valid precision."
+    from fer_nb.core import PRECISIONS
+    assert load_profiles()["precision"][profile] in PRECISIONS
+    assert all(params["precision"] in PRECISIONS for _, params in plan(profile))
