@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .compare import _flat, _fmt, load_dir
-from .core import PRECISIONS, atomic_write, git_commit, how_made, native_bf16, project_root
+from .core import PRECISIONS, atomic_write, check_precision, git_commit, how_made, native_bf16, project_root
 
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
@@ -48,12 +48,13 @@ def load_profiles(path: Path | None = None) -> dict:
 
 def profile_precision(profile: str, profiles: dict, override: str | None = None) -> str:
     "The arithmetic `profile` names in profiles.toml's `[precision]` table, or `override` (`--precision`); errors name the file and the valid values."
-    if override is not None:
-        if override not in PRECISIONS: raise CLIError(f"--precision must be one of {', '.join(PRECISIONS)}; got {override!r}")
-        return override
-    p = profiles.get("precision", {}).get(profile)
-    if p not in PRECISIONS: raise CLIError(f"profiles.toml [precision] {profile} must be one of {', '.join(PRECISIONS)}; got {p!r}")
-    return p
+    if override is not None: return _precision(override, "--precision")
+    return _precision(profiles.get("precision", {}).get(profile), f"profiles.toml [precision] {profile}")
+
+def _precision(value, where: str) -> str:
+    "`fer_nb.core.check_precision` as a user error (exit 2) naming `where`."
+    try: return check_precision(value, where)
+    except ValueError as e: raise CLIError(str(e)) from None
 
 def experiment_names(root: Path | None = None) -> list[str]:
     "Every experiment notebook (by stem), sorted."
@@ -169,8 +170,7 @@ def plan(profile: str, only: list[str] | None = None, root: Path | None = None, 
         missing = [r for r in RESERVED if r not in notebook_parameters(nb)]
         if missing: raise CLIError(f"{nb.name}: parameters cell lacks {missing} (every experiment takes {', '.join(RESERVED)})")
         if precision is not None or "precision" not in params: params["precision"] = arith   # [profile.name] may name its own
-        if params["precision"] not in PRECISIONS:
-            raise CLIError(f"profiles.toml [{profile}.{n}]: precision must be one of {', '.join(PRECISIONS)}; got {params['precision']!r}")
+        _precision(params["precision"], f"profiles.toml [{profile}.{n}]: precision")
         out.append((nb, params))
     return out
 
@@ -342,12 +342,11 @@ def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root
     "`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else the notebook's default), into `outputs/adhoc/`."
     nb = resolve_notebook(notebook, root)
     if precision is not None:
-        if precision not in PRECISIONS: raise CLIError(f"--precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+        _precision(precision, "--precision")
         if params.get("precision", precision) != precision: raise CLIError(f"-p precision {params['precision']} contradicts --precision {precision}")
         params = {**params, "precision": precision}
     params = check_params(nb, params)
-    if params.get("precision", "float32") not in PRECISIONS:
-        raise CLIError(f"parameter precision must be one of {', '.join(PRECISIONS)}; got {params['precision']!r}")
+    if "precision" in params: _precision(params["precision"], "parameter precision")
     out_root = Path(out_root or (root or project_root()) / "outputs" / "adhoc").resolve()
     defaults = notebook_parameters(nb)
     extra = {k: v for k, v in (("profile", "adhoc"), ("out_root", str(out_root))) if k in defaults and k not in params}
@@ -374,7 +373,8 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
         if res.exists():
             old = json.loads(res.read_text(encoding="utf-8"))
             fresh = not code_changed_since(old.get("git_commit", ""), root, paths=experiment_sources(nb.stem, root, recorded=old.get("sources")))
-            if fresh and all(old.get("params", {}).get(k) == v for k, v in p.items()) and old.get("precision") == params.get("precision", old.get("precision")): return old
+            same = all(old.get("params", {}).get(k) == v for k, v in p.items()) and old.get("precision") == params.get("precision", old.get("precision"))
+            if fresh and same: return old
         r = execute(nb, d, {**params, "out_root": str(d)})
         if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
         return json.loads(res.read_text(encoding="utf-8"))
