@@ -21,13 +21,22 @@ __all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'seed_spreads', 'tol
 
 # %% ../nbs/11a_compare.ipynb
 DEFAULT_REL, DEFAULT_ABS, K_SE = 0.05, 1e-6, 3.0
-MACHINE = re.compile(r"(second|_s$|time|memory|gib|mib|per_s|rate|speed|fps|throughput)", re.I)   # machine-dependent metrics
+MACHINE = re.compile(r"seconds|_per_s\b|time_ms|time_ratio|memory_gib", re.I)   # machine-dependent metrics: how fast, how big
 
 def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
     for k, v in (d or {}).items():
         if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
         else: out[f"{prefix}{k}"] = v
+    return out
+
+def _leaves(x, prefix: str = "") -> dict:
+    "Every number and string inside metrics, dicts and lists alike, by path ('table[2].accuracy'): a logged table is compared cell by cell."
+    if isinstance(x, dict): items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in x.items()]
+    elif isinstance(x, list): items = [(f"{prefix}[{i}]", v) for i, v in enumerate(x)]
+    else: return {prefix: x}
+    out = {}
+    for k, v in items: out.update(_leaves(v, k))
     return out
 
 def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
@@ -66,7 +75,7 @@ def _outcome(c: dict) -> str:
 def compare_results(run: dict, ref: dict) -> dict:
     "{'metrics': DataFrame, 'claims': DataFrame, 'ok': bool} for one experiment's run against its reference."
     spreads = seed_spreads(ref) or seed_spreads(run)
-    mine, theirs = _flat(run.get("metrics", {})), _flat(ref.get("metrics", {}))
+    mine, theirs = _leaves(run.get("metrics", {})), _leaves(ref.get("metrics", {}))
     rows = []
     for k in [k for k in theirs if k in mine] + [k for k in mine if k not in theirs] + [k for k in theirs if k not in mine]:
         a, b = mine.get(k), theirs.get(k)
@@ -158,6 +167,8 @@ def compare_runs(run_dir, reference_dir=None) -> tuple[str, bool]:
         L += [f"| {_fmt(x.metric)} | {_fmt(x.run)} | {_fmt(x.reference)} | {_fmt(x.difference)} | {_fmt(x.tolerance)} | {x.status} | {x.why} |" for x in M.itertuples()]
         if len(C): L += ["", "| claim | run | reference | status |", "|---|---|---|---|"] + [f"| {_fmt(x.claim)} | {_fmt(x.run)} | {_fmt(x.reference)} | {x.status} |" for x in C.itertuples()]
         L.append("")
-        if not r["ok"]: bad.append(f"{e} (" + "; ".join([f"{m} outside tolerance" for m in out] + [f"claim '{c}' {a} -> {b}" for c, b, a in zip(flips.claim, flips.run, flips.reference)]) + ")")
+        if not r["ok"]:
+            parts = [f"{m} outside tolerance" for m in out[:3]] + ([f"{len(out) - 3} more metrics"] if len(out) > 3 else [])
+            bad.append(f"{e} (" + "; ".join(parts + [f"claim '{c}' {a} -> {b}" for c, b, a in zip(flips.claim, flips.run, flips.reference)]) + ")")
     L.append(f"reproduced within noise: {len(both)} experiments, {n_metrics} metrics, {n_claims} verdicts" if not bad else "differs: " + "; ".join(bad))
     return "\n".join(L), not bad

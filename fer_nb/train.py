@@ -332,7 +332,7 @@ def _bench_arms(n_classes: int, side: int = 48) -> dict:
     plain_aug = FaceAugment(48, rotate=0, scale=0, shift=0.09, erase=0)        # shift + flip only: close to the old random crops
     return {"old: baseDCNN x0.25, 90 % crops, SGD step (paper recipe)": (lambda: BaseDCNN(n_classes, width=0.25, in_size=crop), old),
             "cpu recipe: FERCNN x0.5, 48 px": (new, base),
-            "  + bfloat16 autocast (float32)": (new, {**base, "precision": "bfloat16"}),
+            "  + bfloat16 autocast (instead of float32)": (new, {**base, "precision": "bfloat16"}),
             "  - weight EMA": (new, {**base, "ema": 0.0}),
             "  - label smoothing": (new, {**base, "label_smoothing": 0.0}),
             "  - rotation, scale, erasing (shift + flip only)": (new, {**base, "inputs": plain_aug}),
