@@ -57,7 +57,7 @@ def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
 def tolerance(name: str, value, spreads) -> tuple[float | None, str]:
     """(tolerance, where it comes from) for metric `name` with reference `value`: None for machine-dependent metrics, 0 for counts
     and yes/no values, 3·sqrt(2/n)·sd for an arm's mean over n seeds, else the experiment's largest relative spread, else 5 %."""
-    if isinstance(value, bool) or isinstance(value, int): return 0.0, "exact (a count or yes/no)"
+    if isinstance(value, int): return 0.0, "exact (a count or yes/no)"                 # bool is an int too
     if MACHINE.search(name): return None, "machine-dependent: not judged"
     for m, s, n in spreads:
         if abs(m - value) <= 1e-9 * max(1.0, abs(value)):
@@ -69,6 +69,8 @@ def tolerance(name: str, value, spreads) -> tuple[float | None, str]:
     return max(DEFAULT_REL * abs(value), DEFAULT_ABS), "default: 5 % (no seeds)"
 
 # %% ../nbs/11a_compare.ipynb
+def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
 def _outcome(c: dict) -> str:
     return c.get("verdict") or ("yes" if c.get("reproduced") else "no")
 
@@ -79,12 +81,11 @@ def compare_results(run: dict, ref: dict) -> dict:
     rows = []
     for k in [k for k in theirs if k in mine] + [k for k in mine if k not in theirs] + [k for k in theirs if k not in mine]:
         a, b = mine.get(k), theirs.get(k)
-        num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v is not None
         if k not in mine or k not in theirs:
             rows.append({"metric": k, "run": a, "reference": b, "difference": None, "tolerance": None,
                          "status": "only in the run" if k in mine else "only in the reference", "why": ""}); continue
-        tol, why = tolerance(k, b, spreads) if (num(b) or isinstance(b, bool)) else (0.0, "exact")
-        diff = a - b if num(a) and num(b) else None
+        tol, why = tolerance(k, b, spreads) if (_num(b) or isinstance(b, bool)) else (0.0, "exact")
+        diff = a - b if _num(a) and _num(b) else None
         if tol is None: status = "not judged"
         elif diff is None: status = "ok" if a == b else "DIFFERS"
         else: status = "ok" if abs(diff) <= tol + 1e-12 * max(1.0, abs(b)) else "OUTSIDE"

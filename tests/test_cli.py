@@ -169,3 +169,11 @@ def test_staleness_follows_the_modules_an_experiment_imports():
     from fer_nb.cli import profile_changed_since
     assert not profile_changed_since("HEAD", "cpu", "rafdb_naive_detector")
     assert profile_changed_since("no-such-commit", "cpu", "rafdb_naive_detector")
+
+
+def test_compare_defaults_to_what_git_committed_in_the_profile_folder():
+    "A reader's `fer-nb reproduce --profile cpu` writes into outputs/cpu/: `fer-nb compare outputs/cpu` reads the reference from git (HEAD)."
+    r = fer_nb("compare", "outputs/cpu")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
+    assert "outputs/cpu (as committed at HEAD)" in r.stdout
+    assert r.stdout.strip().splitlines()[-1].startswith("reproduced within noise: 27 experiments")
