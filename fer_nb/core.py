@@ -91,9 +91,9 @@ def check_precision(precision: str, where: str = "precision") -> str:
     if precision not in PRECISIONS: raise ValueError(f"{where} must be one of {', '.join(PRECISIONS)}; got {precision!r}")
     return precision
 
-def set_precision(precision: str) -> str:
-    "Make `precision` this process's training arithmetic (every later `fit` and checkpoint key uses it); returns it."
-    _PRECISION[0] = check_precision(precision)
+def set_precision(precision: str, where: str = "precision") -> str:
+    "Make `precision` this process's training arithmetic (every later `fit` and checkpoint key uses it); returns it. Errors name `where`."
+    _PRECISION[0] = check_precision(precision, where)
     return precision
 
 def get_precision() -> str:
@@ -108,16 +108,18 @@ def _cpu_info() -> tuple[str, set[str]]:
     flags = next((l.split(":", 1)[1].split() for l in text.splitlines() if l.startswith(("flags", "Features"))), [])
     return model, set(flags)
 
+_BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
+
 def native_bf16() -> bool:
     "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16); elsewhere bfloat16 is emulated, about 10x slower."
-    return bool({"avx512_bf16", "amx_bf16"} & _cpu_info()[1])
+    return bool(_BF16_FLAGS & _cpu_info()[1])
 
 def machine() -> dict:
     "Where a result was computed: CPU model and the flags that matter, cores, torch threads, GPU, library versions."
     import torch
     model, flags = _cpu_info()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
-    return {"cpu": model, "bf16_native": native_bf16(), "avx512": "avx512f" in flags, "amx": "amx_tile" in flags,
+    return {"cpu": model, "bf16_native": bool(_BF16_FLAGS & flags), "avx512": "avx512f" in flags, "amx": "amx_tile" in flags,
             "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
             "torch_threads": torch.get_num_threads(), "gpu": gpu, "platform": platform.platform(terse=True),
             "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}}
@@ -291,7 +293,7 @@ class Run:
                  params: dict | None = None, data: str = "synthfer", precision: str | None = None):
         import time
         if not experiment or any(c in experiment for c in "/\\ "): raise ValueError(f"bad experiment name {experiment!r}")
-        if precision is not None: set_precision(check_precision(precision, f"{experiment}: parameter precision"))
+        if precision is not None: set_precision(precision, f"{experiment}: parameter precision")
         self.experiment, self.profile, self.data = experiment, profile, data
         self.out_root = Path(out_root) if out_root else project_root() / "outputs" / profile
         self.params = dict(params or {})
