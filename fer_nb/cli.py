@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .compare import _flat, _fmt, load_dir
-from .core import PRECISIONS, atomic_write, check_precision, git_commit, how_made, native_bf16, project_root
+from .core import PRECISIONS, atomic_write, check_precision, default_threads, git_commit, how_made, native_bf16, project_root
 
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
@@ -360,7 +360,6 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
     A failed point raises CLIError naming it, after the others finished."""
     from concurrent.futures import ThreadPoolExecutor
     from fer_nb.core import get_precision, note_sources
-    from fer_nb.train import default_threads
     nb = resolve_notebook(str(notebook), root)
     arith = {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}   # the kernels compute as this process does
     common = {**arith, **(common or {})}
@@ -409,7 +408,8 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
            "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
            "screening": ("fer_nb.screening", "bench", "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS"),
-           "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)")}
+           "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)"),
+           "multilabel": ("fer_nb.multilabel", "bench", "Table 3 cells (5 classifiers x 2 synthetic feature sets of --n faces, default 4,800, 256-d) the old way (one process, 200 MB SVM cache, two scoring passes) and now (one pass, 1 GB cache, one worker per core): speed-up and the largest difference in any criterion (must be 0)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
     "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/cpu/bench/train.csv."

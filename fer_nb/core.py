@@ -23,8 +23,8 @@ import numpy as np
 __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC',
            'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
            'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
-           'native_bf16', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made', 'atomic_write', 'git_commit',
-           'loaded_sources', 'note_sources', 'Run']
+           'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made',
+           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -114,13 +114,23 @@ def native_bf16() -> bool:
     "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16); elsewhere bfloat16 is emulated, about 10x slower."
     return bool(_BF16_FLAGS & _cpu_info()[1])
 
+def cores() -> int:
+    "The cores this process may use (its CPU affinity)."
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+def default_threads() -> int:
+    "Threads (torch) or worker processes (classifier fits): OMP_NUM_THREADS when set (1 each for two jobs side by side), else `cores()`."
+    env = os.environ.get("OMP_NUM_THREADS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else cores()
+
 def machine() -> dict:
+
     "Where a result was computed: CPU model and the flags that matter, cores, torch threads, GPU, library versions."
     import torch
     model, flags = _cpu_info()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
     return {"cpu": model, "bf16_native": bool(_BF16_FLAGS & flags), "avx512": "avx512f" in flags, "amx": "amx_tile" in flags,
-            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cores": cores(),
             "torch_threads": torch.get_num_threads(), "gpu": gpu, "platform": platform.platform(terse=True),
             "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}}
 

@@ -18,14 +18,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import atomic_write, check_precision, get_device, get_precision, native_bf16
+from .core import atomic_write, check_precision, default_threads, get_device, get_precision, native_bf16
 from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
 # %% auto 0
 __all__ = ['RECIPES', 'LOSSES', 'crop_batch', 'FaceInput', 'WeightEMA', 'logit_adjust', 'predict', 'distributed', 'fit',
-           'FaceAugment', 'default_threads', 'recipe', 'bench_train', 'extract_features', 'bench', 'aux_losses_for',
-           'checkpoint_path', 'new_net', 'train_trunk', 'continue_variant']
+           'FaceAugment', 'recipe', 'bench_train', 'extract_features', 'bench', 'aux_losses_for', 'checkpoint_path',
+           'new_net', 'train_trunk', 'continue_variant']
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
@@ -304,12 +304,6 @@ RECIPES = {
     "cpu": dict(optimizer="adamw", lr=3e-3, weight_decay=0.05, head_weight_decay=None, schedule="onecycle", warmup_frac=0.15,
                 label_smoothing=0.1, ema=0.998, batch_size=128),
 }
-
-def default_threads() -> int:
-    "Threads for torch: OMP_NUM_THREADS when set (e.g. 1 each for two jobs side by side), else the cores this process may use."
-    env = os.environ.get("OMP_NUM_THREADS", "")
-    if env.isdigit() and int(env) > 0: return int(env)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 def recipe(name: str, size: int | None = None, **override) -> dict:
     """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
