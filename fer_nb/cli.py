@@ -20,14 +20,16 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .compare import _flat, _fmt, load_dir
-from .core import PRECISIONS, atomic_write, check_precision, default_threads, git_commit, how_made, native_bf16, project_root
+from .core import (PRECISIONS, atomic_write, check_precision, default_threads, git_commit, how_made, machine, native_bf16,
+                         project_root)
 
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
            'experiment_names', 'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params',
            'profile_params', 'Terminated', 'execute', 'plan', 'claims_line', 'reproduce', 'load_results',
-           'experiment_sources', 'profile_changed_since', 'code_changed_since', 'report', 'list_experiments',
-           'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench', 'predict_text', 'run_cli', 'main']
+           'experiment_sources', 'profile_changed_since', 'code_changed_since', 'cost_split', 'report',
+           'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench', 'predict_text',
+           'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
@@ -198,6 +200,9 @@ def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int =
     todo = plan(profile, only, root, precision)
     out_root = Path(out_root or (root or project_root()) / "outputs" / profile).resolve()
     results, failed = [], []
+    cache = [p for p in ((root or project_root()) / ".cache").rglob("*") if p.is_file()]
+    session = {"started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(root),
+               "cache_empty": not cache, "cache_files": len(cache), "machine": machine(), "t0": time.time()}
     bar = tqdm(total=len(todo), desc=f"fer-nb reproduce --profile {profile} [{_arith_note(p['precision'] for _, p in todo)}]",
                unit="nb", file=sys.stdout)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -217,6 +222,7 @@ def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int =
                     bar.write(f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}")
     bar.close()
     skipped = len(todo) - len(results)
+    _record_session(out_root, session, results)
     report_path = report(profile, out_root)
     if failed:
         print(f"{len(failed)} notebook(s) failed:" + "".join(f"\n  {r['name']}: {r['error']}\n    see {r['notebook']}" for r in failed))
@@ -225,6 +231,16 @@ def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int =
     return len(failed) + (skipped if failed else 0)
 
 # %% ../nbs/11_cli.ipynb
+def _record_session(out_root: Path, session: dict, results: list[dict]):
+    "Append this `reproduce` session (start, commit, whether the cache was empty, what ran and failed, wall time) to suite.json."
+    p = out_root / "suite.json"
+    runs = json.loads(p.read_text(encoding="utf-8")).get("runs", []) if p.exists() else []
+    s = {k: v for k, v in session.items() if k != "t0"}
+    s.update(wall_s=round(time.time() - session["t0"], 1), ran=[r["name"] for r in results if r["ok"]],
+             failed=[r["name"] for r in results if not r["ok"]])
+    out_root.mkdir(parents=True, exist_ok=True)
+    atomic_write(p, json.dumps({"runs": runs + [s]}, indent=1) + "\n")
+
 def load_results(out_root: Path) -> list[dict]:
     "Every results.json under `out_root`/results (`fer_nb.compare.load_dir`); a malformed one is a user error naming the file."
     try: return list(load_dir(out_root).values())
@@ -272,6 +288,29 @@ def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> b
                        capture_output=True, timeout=30)
     return r.returncode != 0
 
+def cost_split(r: dict) -> dict:
+    "Where a result's wall time went, from the costs its run recorded (`note_cost`): nets trained and read, classifiers, sweeps, the rest."
+    c = r.get("costs") or []
+    nets = [x for x in c if x["stage"] == "net"]
+    trained = [x for x in nets if x.get("iterations", 0) > 0]
+    spent = {k: sum(x["seconds"] for x in c if x["stage"] == k) for k in ("net", "classifiers", "sweep")}
+    return {"nets trained": len(trained), "training (s)": round(spent["net"]), "nets from cache": len(nets) - len(trained),
+            "classifiers (s)": round(spent["classifiers"]), "sweeps (s)": round(spent["sweep"]),
+            "rest (s)": round(float(r.get("wall_time_s") or 0) - sum(spent.values()))}
+
+def _suite_lines(out_root: Path) -> list[str]:
+    "REPORT.md's account of the `reproduce` sessions that made these results (outputs/<profile>/suite.json)."
+    p = out_root / "suite.json"
+    if not p.exists(): return []
+    runs = json.loads(p.read_text(encoding="utf-8")).get("runs", [])
+    L = ["| session started | commit | cache at the start | experiments | wall time | machine |", "|---|---|---|---|---|---|"]
+    for s in runs:
+        L.append(f"| {s['started']} | `{s['commit']}` | {'empty' if s['cache_empty'] else str(s['cache_files']) + ' files'} | "
+                 f"{len(s['ran'])} ran, {len(s['failed'])} failed | {s['wall_s']:,.0f} s ({s['wall_s'] / 3600:.2f} h) | "
+                 f"{_fmt(s['machine'].get('cpu'))}, {s['machine'].get('cores')} cores |")
+    tot = sum(s["wall_s"] for s in runs)
+    return ["", f"`fer-nb reproduce` sessions that made these results: {len(runs)}, {tot:,.0f} s ({tot / 3600:.2f} h) in all.", ""] + L
+
 def report(profile: str, out_root: Path | None = None) -> Path:
     "Write `outputs/<profile>/REPORT.md` from the profile's results; returns its path."
     out_root = Path(out_root or project_root() / "outputs" / profile)
@@ -301,6 +340,16 @@ def report(profile: str, out_root: Path | None = None) -> Path:
         L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
                  f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('precision') or 'unknown'} | "
                  f"{_fmt(how_made(r).split(' · ', 1)[1])} | {len(r.get('skipped', {}))} |")
+    L += _suite_lines(out_root)
+    costed = [r for r in results if r.get("costs") is not None]
+    commits = collections.Counter(r.get("git_commit", "?") for r in results)
+    L += ["", f"Results made at {len(commits)} commit{'s' if len(commits) > 1 else ''}: " + ", ".join(f"`{c}` ({n})" for c, n in commits.most_common()) + "."]
+    if costed:
+        import pandas as pd
+        S = pd.DataFrame({r["experiment"]: cost_split(r) for r in costed}).T
+        L += ["", "### Where the time went", "", "Per experiment, from the stages its run recorded: nets trained here (a net read from the "
+              "checkpoint cache costs nothing), the multi-label classifier fits, sweeps (their kernels), and the rest (data, "
+              "features, evaluation, figures).", "", S.to_markdown(), "", f"Sum: {S.sum().astype(int).to_dict()}."]
     for r in results:
         L += ["", f"## {r['experiment']}", "", f"Data: {r.get('data', '')}. Made with: {_fmt(how_made(r))} ({r.get('device', '?')}). "
               f"Parameters: {_fmt(r.get('params', {}))}.", ""]
@@ -359,7 +408,7 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
     With `jobs` > 1 each kernel gets cores / `jobs` threads (OMP_NUM_THREADS, unless already set).
     A failed point raises CLIError naming it, after the others finished."""
     from concurrent.futures import ThreadPoolExecutor
-    from fer_nb.core import get_precision, note_sources
+    from fer_nb.core import get_precision, note_cost, note_sources
     nb = resolve_notebook(str(notebook), root)
     arith = {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}   # the kernels compute as this process does
     common = {**arith, **(common or {})}
@@ -377,7 +426,7 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
         r = execute(nb, d, {**params, "out_root": str(d)})
         if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
         return json.loads(res.read_text(encoding="utf-8"))
-    old = os.environ.get("OMP_NUM_THREADS")
+    old, t0 = os.environ.get("OMP_NUM_THREADS"), time.time()
     if jobs > 1 and old is None:                              # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
         os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
     try:
@@ -388,6 +437,7 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
     if bad: raise CLIError(f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad))
     for r in out:                                             # the caller's results depend on what ran in the kernels too
         note_sources(experiment_sources(nb.stem, root, recorded=r.get("sources")))
+    note_cost("sweep", time.time() - t0, notebook=nb.stem, points=len(points))
     return out
 
 def readme_text(root: Path | None = None) -> str:
@@ -409,6 +459,7 @@ BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1
            "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
            "screening": ("fer_nb.screening", "bench", "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS"),
            "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)"),
+           "steps": ("fer_nb.train", "bench_steps", "training steps of the cpu profile's nets, old memory layout vs channels-last (what fit now uses): ms per step, speed-up, and the relative difference of the loss after --n steps (default 10)"),
            "multilabel": ("fer_nb.multilabel", "bench", "Table 3 cells (5 classifiers x 2 synthetic feature sets of --n faces, default 4,800, 256-d) the old way (one process, 200 MB SVM cache, two scoring passes) and now (one pass, 1 GB cache, one worker per core): speed-up and the largest difference in any criterion (must be 0)")}
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:

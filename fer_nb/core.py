@@ -24,7 +24,7 @@ __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COM
            'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
            'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
            'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made',
-           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'Run']
+           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'note_cost', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -297,6 +297,12 @@ def note_sources(paths) -> None:
     "Record files that ran elsewhere on this run's behalf (a sweep's child notebooks and the modules they imported)."
     _EXTRA_SOURCES.update(paths)
 
+_ACTIVE: list = []                                           # the Run of this process, if any (for `note_cost`)
+
+def note_cost(stage: str, seconds: float, **info):
+    "Add a stage's cost (a net trained, the classifier fits, a sweep) to this process's `Run`, which records it; else nothing."
+    if _ACTIVE: _ACTIVE[-1].costs.append(_jsonable({"stage": stage, "seconds": round(float(seconds), 1), **info}))
+
 class Run:
     "Collects one experiment's figures, tables, metrics and checked claims; `finish()` writes them atomically."
     def __init__(self, experiment: str, profile: str = "adhoc", out_root: str | Path = "",
@@ -308,7 +314,8 @@ class Run:
         self.out_root = Path(out_root) if out_root else project_root() / "outputs" / profile
         self.params = dict(params or {})
         self.metrics, self.paper, self.claims, self.skipped = {}, {}, [], {}
-        self._t0 = time.time()
+        self._t0, self.commit, self.costs = time.time(), git_commit(), []     # the commit the run starts at
+        _ACTIVE[:] = [self]
         self._stage = Path(tempfile.mkdtemp(prefix=f".staging-{experiment}-", dir=self._mk(self.out_root)))
         self.finished = False
 
@@ -369,7 +376,7 @@ class Run:
         return _jsonable({
             "experiment": self.experiment, "profile": self.profile, "data": self.data, "params": self.params,
             "metrics": self.metrics, "paper": self.paper, "claims": self.claims, "skipped": self.skipped,
-            "wall_time_s": round(time.time() - self._t0, 2), "git_commit": git_commit(), "device": str(get_device()),
+            "wall_time_s": round(time.time() - self._t0, 2), "git_commit": self.commit, "costs": self.costs, "device": str(get_device()),
             "precision": get_precision(), "machine": (m := machine()), "versions": m["versions"],
             "sources": [f"nbs/experiments/{self.experiment}.ipynb"] + loaded_sources(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -317,7 +317,8 @@ def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_na
     deterministic, so the table is the same for any `n_jobs`."""
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
-    from fer_nb.core import default_threads
+    import time
+    from fer_nb.core import default_threads, note_cost
     names = list(CLASSIFIERS) if classifiers is None else list(classifiers)
     bad = [c for c in names if c not in CLASSIFIERS]
     if bad: raise ValueError(f"unknown classifiers {bad}; valid: {', '.join(CLASSIFIERS)}")
@@ -325,8 +326,10 @@ def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_na
     cells = [(c, f) for f in data for c in names]
     jobs = Parallel(n_jobs=n_jobs or default_threads(), return_as="generator")(
         delayed(_cell)(c, data[f][0], Y_train, data[f][1], Y_test, label_names) for c, f in cells)
+    t = time.time()
     rows = [{"classifier": c, "feature": f, **r, "seconds": s}
             for (c, f), (r, s) in zip(cells, tqdm(jobs, total=len(cells), desc="classifiers", disable=not progress))]
+    note_cost("classifiers", time.time() - t, cells=len(cells))
     return pd.DataFrame(rows).set_index(["classifier", "feature"])
 
 # %% ../nbs/15_multilabel.ipynb
