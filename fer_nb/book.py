@@ -16,67 +16,128 @@ __all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'source_url', 'experiment_page
            'demo_project', 'lesson_is_fresh', 'run_lessons', 'chromium_path', 'check_site']
 
 # %% ../nbs/22_book.ipynb
-PAPERS = {"RAF-DB (CVPR 2017 / TIP 2019)": ("rafdb_", "synthfer_", "dlp_"), "RAF-ML (IJCV 2019)": ("rafml_",),
-          "DFEW (ACM MM 2020)": ("dfew_",), "SCN (CVPR 2020)": ("scn_", "ferplus_"),
-          "The talks: face verification and dementia screening": ("verification_", "screening_")}
-BADGE = {"reproduced": "✓ reproduced", "contradicted": "✗ contradicted", "inconclusive": "~ inconclusive", True: "✓ yes", False: "✗ no"}
-_PLAIN = {"✅": "✓", "❌": "✗", "➖": "~"}                               # emoji need an emoji font; these glyphs are in every text font
+PAPERS = {
+    "RAF-DB (CVPR 2017 / TIP 2019)": ("rafdb_", "synthfer_", "dlp_"),
+    "RAF-ML (IJCV 2019)": ("rafml_",),
+    "DFEW (ACM MM 2020)": ("dfew_",),
+    "SCN (CVPR 2020)": ("scn_", "ferplus_"),
+    "The talks: face verification and dementia screening": (
+        "verification_",
+        "screening_",
+    ),
+}
+BADGE = {
+    "reproduced": "✓ reproduced",
+    "contradicted": "✗ contradicted",
+    "inconclusive": "~ inconclusive",
+    True: "✓ yes",
+    False: "✗ no",
+}
+_PLAIN = {
+    "✅": "✓",
+    "❌": "✗",
+    "➖": "~",
+}  # emoji need an emoji font; these glyphs are in every text font
 
-def _slug(s: str) -> str: return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
 
 def paper_of(experiment: str) -> str:
     "The paper an experiment belongs to (by its name's prefix)."
-    return next((p for p, pre in PAPERS.items() if experiment.startswith(pre)), "Other experiments")
+    return next(
+        (p for p, pre in PAPERS.items() if experiment.startswith(pre)),
+        "Other experiments",
+    )
+
 
 def _md_cell(text: str) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": text}
 
+
 def _short(x) -> str:
     "A claim's value for a table cell: numbers to 4 significant digits, dicts as 'key value; ...'."
-    if isinstance(x, float): return f"{x:.4g}"
-    if isinstance(x, dict): return "; ".join(f"{k} {_short(v)}" for k, v in x.items())
-    if isinstance(x, list): return ", ".join(_short(v) for v in x)
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    if isinstance(x, dict):
+        return "; ".join(f"{k} {_short(v)}" for k, v in x.items())
+    if isinstance(x, list):
+        return ", ".join(_short(v) for v in x)
     return str(x)
+
 
 def _claims_md(res: dict) -> str:
     "The experiment's checked claims as a table of badges, ours beside the paper's."
     rows = ["| claim | verdict | ours | paper |", "|---|---|---|---|"]
     for c in res.get("claims", []):
         v = BADGE.get(c.get("verdict"), BADGE[bool(c["reproduced"])])
-        cell = lambda x: "" if x is None else _short(x).replace("|", "/").replace("\n", " ")
-        rows.append(f"| {cell(c['claim'])} | {v} | {cell(c.get('ours'))} | {cell(c.get('paper'))} |")
+        cell = lambda x: (
+            "" if x is None else _short(x).replace("|", "/").replace("\n", " ")
+        )
+        rows.append(
+            f"| {cell(c['claim'])} | {v} | {cell(c.get('ours'))} | {cell(c.get('paper'))} |"
+        )
     return "\n".join(rows) if len(rows) > 2 else "_No claim is checked in code here._"
+
 
 def source_url(rel: str, root: Path | None = None) -> str:
     "Where a file of the project is read online: settings.ini's `git_url` + /blob/<branch>/ + its path."
     import configparser
     from fer_nb.core import project_root
-    c = configparser.ConfigParser(delimiters=["="]); c.read(Path(root or project_root()) / "settings.ini", encoding="utf-8")
+
+    c = configparser.ConfigParser(delimiters=["="])
+    c.read(Path(root or project_root()) / "settings.ini", encoding="utf-8")
     d = c["DEFAULT"] if c.has_section("DEFAULT") or c.defaults() else {}
     return f"{d.get('git_url', 'https://github.com/fer-nb/fer_nb')}/blob/{d.get('branch', 'main')}/{rel}"
 
-def experiment_page(nb_path: Path, res: dict | None, regenerates: str, profile: str, src_link: str, src_url: str | None = None) -> dict:
+
+def experiment_page(
+    nb_path: Path,
+    res: dict | None,
+    regenerates: str,
+    profile: str,
+    src_link: str,
+    src_url: str | None = None,
+) -> dict:
     "The executed notebook with a header: what it regenerates, the claims as badges, the source, and how to run it yourself."
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     name = Path(nb_path).stem
     head = [f"> **Regenerates:** {regenerates}", ""]
     if res:
         from fer_nb.core import how_made
-        head += [f"**Claims** (profile `{profile}`, commit `{str(res.get('git_commit', ''))[:12]}`, device {res.get('device', '?')}; made with {how_made(res)}):",
-                 "", _claims_md(res), ""]
-    else: head += [f"_This experiment has no `{profile}` result yet._", ""]
-    head += [f"Source: [`{src_link}`]({src_url or src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
-             f"(or `fer-nb reproduce --profile {profile} --only {name}`).", ""]
-    first = nb["cells"][0] if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else None
+
+        head += [
+            f"**Claims** (profile `{profile}`, commit `{str(res.get('git_commit', ''))[:12]}`, device {res.get('device', '?')}; made with {how_made(res)}):",
+            "",
+            _claims_md(res),
+            "",
+        ]
+    else:
+        head += [f"_This experiment has no `{profile}` result yet._", ""]
+    head += [
+        f"Source: [`{src_link}`]({src_url or src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
+        f"(or `fer-nb reproduce --profile {profile} --only {name}`).",
+        "",
+    ]
+    first = (
+        nb["cells"][0]
+        if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown"
+        else None
+    )
     src = "".join(first["source"]) if first is not None else ""
-    if src.startswith("# "):                                            # the notebook's title, then the header, then its own text
+    if src.startswith("# "):  # the notebook's title, then the header, then its own text
         title, _, rest = src.partition("\n")
-        nb["cells"][0] = _md_cell(title); nb["cells"][1:1] = [_md_cell("\n".join(head))] + ([_md_cell(rest.strip())] if rest.strip() else [])
-    else: nb["cells"].insert(0, _md_cell(f"# {name}\n\n" + "\n".join(head)))
+        nb["cells"][0] = _md_cell(title)
+        nb["cells"][1:1] = [_md_cell("\n".join(head))] + (
+            [_md_cell(rest.strip())] if rest.strip() else []
+        )
+    else:
+        nb["cells"].insert(0, _md_cell(f"# {name}\n\n" + "\n".join(head)))
     return nb
 
 # %% ../nbs/22_book.ipynb
-CONF = '''# generated by fer_nb.book: the site's Sphinx configuration (MyST-NB, no notebook executed, MathJax shipped with the site)
+CONF = """# generated by fer_nb.book: the site's Sphinx configuration (MyST-NB, no notebook executed, MathJax shipped with the site)
 project = "fer_nb"
 html_title = "fer_nb"
 extensions = ["myst_nb", "sphinx.ext.autodoc"]
@@ -94,19 +155,29 @@ html_show_sourcelink = False
 html_show_search_summary = False                 # a summary fetches each hit page: refused from file://
 autodoc_member_order = "bysource"
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header", "myst.xref_missing", "docutils", "autodoc", "toc.not_included", "misc.highlighting_failure"]
-'''
+"""
+
 
 def mathjax_static() -> Path:
     "The folder holding `mathjax/` (MathJax 3, shipped by the sphinx-mathjax-offline wheel): copied into every site, so no CDN is needed."
     import importlib.util
+
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
-    if spec is None or not spec.submodule_search_locations: raise ImportError("the book needs MathJax from the sphinx-mathjax-offline wheel: pip install -e '.[book]'")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "the book needs MathJax from the sphinx-mathjax-offline wheel: pip install -e '.[book]'"
+        )
     return Path(list(spec.submodule_search_locations)[0]) / "static"
+
 
 def _lesson_of(module_file: Path) -> str | None:
     "The lesson a library module is exported from (its 'File to edit' line)."
-    m = re.search(r"File to edit: \.\./nbs/(\S+)\.ipynb", Path(module_file).read_text(encoding="utf-8")[:600])
+    m = re.search(
+        r"File to edit: \.\./nbs/(\S+)\.ipynb",
+        Path(module_file).read_text(encoding="utf-8")[:600],
+    )
     return m.group(1) if m else None
+
 
 def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> dict:
     """Lay out the site's sources in `stage`: home page, one page per lesson (its executed copy under outputs/lessons/ when present),
@@ -114,76 +185,205 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
     Returns what was laid out: {'lessons', 'experiments', 'modules', 'missing'}."""
     import tomllib
     from fer_nb.core import project_root
-    root = Path(root or project_root()); stage = Path(stage); out = root / "outputs" / profile
-    for d in ("lessons", "experiments", "papers", "api"): (stage / d).mkdir(parents=True, exist_ok=True)
-    (stage / "conf.py").write_text(CONF.format(static=str(mathjax_static())), encoding="utf-8")
+
+    root = Path(root or project_root())
+    stage = Path(stage)
+    out = root / "outputs" / profile
+    for d in ("lessons", "experiments", "papers", "api"):
+        (stage / d).mkdir(parents=True, exist_ok=True)
+    (stage / "conf.py").write_text(
+        CONF.format(static=str(mathjax_static())), encoding="utf-8"
+    )
     lessons = sorted(p for p in (root / "nbs").glob("*.ipynb") if p.stem != "index")
     for p in lessons:
         ex = root / "outputs" / "lessons" / p.name
         nb = json.loads((ex if ex.exists() else p).read_text(encoding="utf-8"))
         if not ex.exists():
-            nb["cells"].insert(1, _md_cell(f"_Shown as committed, without outputs: `fer-nb book --run-lessons` executes the lessons first._"))
-        nb["cells"].insert(1 if ex.exists() else 2, _md_cell(f"Source: [`nbs/{p.name}`]({source_url('nbs/' + p.name, root)}); "
-                                                             f"run it yourself: `jupyter lab nbs/{p.name}`, or `nbdev_test --path nbs/{p.name}`."))
+            nb["cells"].insert(
+                1,
+                _md_cell(
+                    f"_Shown as committed, without outputs: `fer-nb book --run-lessons` executes the lessons first._"
+                ),
+            )
+        nb["cells"].insert(
+            1 if ex.exists() else 2,
+            _md_cell(
+                f"Source: [`nbs/{p.name}`]({source_url('nbs/' + p.name, root)}); "
+                f"run it yourself: `jupyter lab nbs/{p.name}`, or `nbdev_test --path nbs/{p.name}`."
+            ),
+        )
         (stage / "lessons" / p.name).write_text(json.dumps(nb), encoding="utf-8")
-    exps = tomllib.loads((root / "nbs" / "experiments" / "profiles.toml").read_text(encoding="utf-8"))["experiments"]
+    exps = tomllib.loads(
+        (root / "nbs" / "experiments" / "profiles.toml").read_text(encoding="utf-8")
+    )["experiments"]
     done, missing = [], []
     for name, meta in exps.items():
         nbp = out / "notebooks" / f"{name}.ipynb"
-        if not nbp.exists(): missing.append(name); continue
+        if not nbp.exists():
+            missing.append(name)
+            continue
         rp = out / "results" / name / "results.json"
         res = json.loads(rp.read_text(encoding="utf-8")) if rp.exists() else None
         rel = f"nbs/experiments/{name}.ipynb"
-        nb = experiment_page(nbp, res, meta.get("regenerates", ""), profile, rel, source_url(rel, root))
-        (stage / "experiments" / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8"); done.append(name)
-    mods = sorted(p for p in (root / "fer_nb").glob("*.py") if not p.name.startswith("_"))
+        nb = experiment_page(
+            nbp, res, meta.get("regenerates", ""), profile, rel, source_url(rel, root)
+        )
+        (stage / "experiments" / f"{name}.ipynb").write_text(
+            json.dumps(nb), encoding="utf-8"
+        )
+        done.append(name)
+    mods = sorted(
+        p for p in (root / "fer_nb").glob("*.py") if not p.name.startswith("_")
+    )
     for m in mods:
         lesson = _lesson_of(m)
-        link = f"Exported from the lesson [`{lesson}`](../lessons/{lesson}.ipynb).\n\n" if lesson and (stage / "lessons" / f"{lesson}.ipynb").exists() else ""
-        (stage / "api" / f"{m.stem}.md").write_text(f"# `fer_nb.{m.stem}`\n\n{link}```{{automodule}} fer_nb.{m.stem}\n:members:\n```\n", encoding="utf-8")
-    (stage / "api" / "index.md").write_text("# API reference\n\nEvery module of `fer_nb`, from its docstrings.\n\n```{toctree}\n:maxdepth: 1\n\n"
-                                            + "\n".join(m.stem for m in mods) + "\n```\n", encoding="utf-8")
+        link = (
+            f"Exported from the lesson [`{lesson}`](../lessons/{lesson}.ipynb).\n\n"
+            if lesson and (stage / "lessons" / f"{lesson}.ipynb").exists()
+            else ""
+        )
+        (stage / "api" / f"{m.stem}.md").write_text(
+            f"# `fer_nb.{m.stem}`\n\n{link}```{{automodule}} fer_nb.{m.stem}\n:members:\n```\n",
+            encoding="utf-8",
+        )
+    (stage / "api" / "index.md").write_text(
+        "# API reference\n\nEvery module of `fer_nb`, from its docstrings.\n\n```{toctree}\n:maxdepth: 1\n\n"
+        + "\n".join(m.stem for m in mods)
+        + "\n```\n",
+        encoding="utf-8",
+    )
     for paper in list(PAPERS) + ["Other experiments"]:
         names = [n for n in done if paper_of(n) == paper]
-        if not names: continue
+        if not names:
+            continue
         L = [f"# {paper}", "", "| experiment | regenerates | claims |", "|---|---|---|"]
         for n in names:
-            rp = out / "results" / n / "results.json"; res = json.loads(rp.read_text(encoding="utf-8")) if rp.exists() else {"claims": []}
-            cl = res.get("claims", []); ok = sum(bool(c["reproduced"]) for c in cl)
-            L.append(f"| [{n}](../experiments/{n}.ipynb) | {exps[n].get('regenerates', '')} | {ok}/{len(cl)} reproduced |")
-        L += ["", "```{toctree}", ":hidden:", ""] + [f"../experiments/{n}" for n in names] + ["```", ""]
-        (stage / "papers" / f"{_slug(paper)}.md").write_text("\n".join(L), encoding="utf-8")
+            rp = out / "results" / n / "results.json"
+            res = (
+                json.loads(rp.read_text(encoding="utf-8"))
+                if rp.exists()
+                else {"claims": []}
+            )
+            cl = res.get("claims", [])
+            ok = sum(bool(c["reproduced"]) for c in cl)
+            L.append(
+                f"| [{n}](../experiments/{n}.ipynb) | {exps[n].get('regenerates', '')} | {ok}/{len(cl)} reproduced |"
+            )
+        L += (
+            ["", "```{toctree}", ":hidden:", ""]
+            + [f"../experiments/{n}" for n in names]
+            + ["```", ""]
+        )
+        (stage / "papers" / f"{_slug(paper)}.md").write_text(
+            "\n".join(L), encoding="utf-8"
+        )
     rep = out / "REPORT.md"
-    text = rep.read_text(encoding="utf-8") if rep.exists() else f"# Report\n\nNo `{profile}` report yet: `fer-nb reproduce --profile {profile}`."
-    for e, t in _PLAIN.items(): text = text.replace(e, t)
-    text = re.sub(r"\[(\w+)\]\(#\1\)", lambda m: f"[{m.group(1)}](experiments/{m.group(1)}.ipynb)" if m.group(1) in done else m.group(0), text)
+    text = (
+        rep.read_text(encoding="utf-8")
+        if rep.exists()
+        else f"# Report\n\nNo `{profile}` report yet: `fer-nb reproduce --profile {profile}`."
+    )
+    for e, t in _PLAIN.items():
+        text = text.replace(e, t)
+    text = re.sub(
+        r"\[(\w+)\]\(#\1\)",
+        lambda m: (
+            f"[{m.group(1)}](experiments/{m.group(1)}.ipynb)"
+            if m.group(1) in done
+            else m.group(0)
+        ),
+        text,
+    )
     (stage / "report.md").write_text(text, encoding="utf-8")
-    readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else "# fer_nb\n"
-    readme = re.sub(r"\]\((?!https?:|#)([^)]+)\)", lambda m: "](report.md)" if m.group(1).endswith(f"outputs/{profile}/REPORT.md") else f"]({source_url(m.group(1), root)})", readme)
-    papers = [f"papers/{_slug(p)}" for p in list(PAPERS) + ["Other experiments"] if (stage / "papers" / f"{_slug(p)}.md").exists()]
-    toc = lambda cap, items: ["", "```{toctree}", f":caption: {cap}", ":maxdepth: 1", ""] + items + ["```"]
-    home = [readme, "", "## Build this site", "", f"`fer-nb book --profile {profile}` writes it to `outputs/book/` (open `index.html`); "
-            "it runs no notebook, needs no network, and opens from the file system or any static host."]
-    home += toc("Lessons", [f"lessons/{p.stem}" for p in lessons]) + toc("Papers and experiments", papers + ["report"]) + toc("Reference", ["api/index"])
+    readme = (
+        (root / "README.md").read_text(encoding="utf-8")
+        if (root / "README.md").exists()
+        else "# fer_nb\n"
+    )
+    readme = re.sub(
+        r"\]\((?!https?:|#)([^)]+)\)",
+        lambda m: (
+            "](report.md)"
+            if m.group(1).endswith(f"outputs/{profile}/REPORT.md")
+            else f"]({source_url(m.group(1), root)})"
+        ),
+        readme,
+    )
+    papers = [
+        f"papers/{_slug(p)}"
+        for p in list(PAPERS) + ["Other experiments"]
+        if (stage / "papers" / f"{_slug(p)}.md").exists()
+    ]
+    toc = lambda cap, items: (
+        ["", "```{toctree}", f":caption: {cap}", ":maxdepth: 1", ""] + items + ["```"]
+    )
+    home = [
+        readme,
+        "",
+        "## Build this site",
+        "",
+        f"`fer-nb book --profile {profile}` writes it to `outputs/book/` (open `index.html`); "
+        "it runs no notebook, needs no network, and opens from the file system or any static host.",
+    ]
+    home += (
+        toc("Lessons", [f"lessons/{p.stem}" for p in lessons])
+        + toc("Papers and experiments", papers + ["report"])
+        + toc("Reference", ["api/index"])
+    )
     (stage / "index.md").write_text("\n".join(home) + "\n", encoding="utf-8")
-    return {"lessons": [p.stem for p in lessons], "experiments": done, "modules": [m.stem for m in mods], "missing": missing}
+    return {
+        "lessons": [p.stem for p in lessons],
+        "experiments": done,
+        "modules": [m.stem for m in mods],
+        "missing": missing,
+    }
+
 
 def build_book(profile: str = "cpu", out=None, root=None, quiet: bool = True) -> Path:
     "Stage the sources and run Sphinx (HTML, MyST-NB; no notebook executed). Returns the site folder (its index.html opens from file://)."
     import shutil, subprocess, sys, tempfile
     from fer_nb.core import project_root
-    root = Path(root or project_root()); out = Path(out or root / "outputs" / "book")
+
+    root = Path(root or project_root())
+    out = Path(out or root / "outputs" / "book")
     with tempfile.TemporaryDirectory() as d:
         info = stage_book(Path(d) / "src", profile, root)
         tmp = Path(d) / "html"
-        r = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-j", "1", *(["-q"] if quiet else []), str(Path(d) / "src"), str(tmp)],
-                           capture_output=True, text=True, cwd=root)
-        if r.returncode != 0: raise RuntimeError(f"sphinx failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
-        if out.exists(): shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True); shutil.move(str(tmp), str(out))
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-b",
+                "html",
+                "-j",
+                "1",
+                *(["-q"] if quiet else []),
+                str(Path(d) / "src"),
+                str(tmp),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+        )
+        if r.returncode != 0:
+            raise RuntimeError(
+                f"sphinx failed (exit {r.returncode}):\n{r.stderr[-3000:]}"
+            )
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp), str(out))
     (out / ".nojekyll").write_text("")
-    print(f"book: {len(info['lessons'])} lessons, {len(info['experiments'])} experiments ({profile}), {len(info['modules'])} API pages"
-          + (f"; no {profile} result yet for {', '.join(info['missing'])}" if info["missing"] else "") + f" -> {out / 'index.html'}")
+    print(
+        f"book: {len(info['lessons'])} lessons, {len(info['experiments'])} experiments ({profile}), {len(info['modules'])} API pages"
+        + (
+            f"; no {profile} result yet for {', '.join(info['missing'])}"
+            if info["missing"]
+            else ""
+        )
+        + f" -> {out / 'index.html'}"
+    )
     return out
 
 # %% ../nbs/22_book.ipynb
@@ -191,35 +391,78 @@ def demo_project(root) -> Path:
     "A tiny project to try the book on (the tests use it): two lessons, one executed experiment with its results, a profile file, a README, one library module."
     import shutil
     from fer_nb.core import project_root
+
     root = Path(root)
-    (root / "nbs" / "experiments").mkdir(parents=True); (root / "fer_nb").mkdir()
-    for name in ("00_core", "05_metrics"): shutil.copy(project_root() / "nbs" / f"{name}.ipynb", root / "nbs")
+    (root / "nbs" / "experiments").mkdir(parents=True)
+    (root / "fer_nb").mkdir()
+    for name in ("00_core", "05_metrics"):
+        shutil.copy(project_root() / "nbs" / f"{name}.ipynb", root / "nbs")
     shutil.copy(project_root() / "fer_nb" / "metrics.py", root / "fer_nb")
-    (root / "nbs" / "experiments" / "profiles.toml").write_text('[experiments.demo_exp]\nregenerates = "a demo table"\n')
-    out = root / "outputs" / "cpu"; (out / "notebooks").mkdir(parents=True); (out / "results" / "demo_exp").mkdir(parents=True)
-    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Demo experiment\n\nThe loss $L = L_s + \\lambda L_{lp}$."},
-                    {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(1 + 1)",
-                     "outputs": [{"output_type": "stream", "name": "stdout", "text": "2\n"}]}],
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    (root / "nbs" / "experiments" / "profiles.toml").write_text(
+        '[experiments.demo_exp]\nregenerates = "a demo table"\n'
+    )
+    out = root / "outputs" / "cpu"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "results" / "demo_exp").mkdir(parents=True)
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": "# Demo experiment\n\nThe loss $L = L_s + \\lambda L_{lp}$.",
+            },
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": "print(1 + 1)",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "2\n"}],
+            },
+        ],
+        "metadata": {
+            "kernelspec": {
+                "name": "python3",
+                "display_name": "python3",
+                "language": "python",
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (out / "notebooks" / "demo_exp.ipynb").write_text(json.dumps(nb))
-    (out / "results" / "demo_exp" / "results.json").write_text(json.dumps({"git_commit": "0123456789ab", "device": "cpu", "claims": [
-        {"claim": "two plus two", "reproduced": True, "ours": 4, "paper": 4}]}))
-    (out / "REPORT.md").write_text("# fer_nb report\n\n| experiment |\n|---|\n| [demo_exp](#demo_exp) |\n")
+    (out / "results" / "demo_exp" / "results.json").write_text(
+        json.dumps(
+            {
+                "git_commit": "0123456789ab",
+                "device": "cpu",
+                "claims": [
+                    {"claim": "two plus two", "reproduced": True, "ours": 4, "paper": 4}
+                ],
+            }
+        )
+    )
+    (out / "REPORT.md").write_text(
+        "# fer_nb report\n\n| experiment |\n|---|\n| [demo_exp](#demo_exp) |\n"
+    )
     (root / "README.md").write_text("# fer_nb\n\nA [report](outputs/cpu/REPORT.md).\n")
     return root
-
 
 # %% ../nbs/22_book.ipynb
 def _code_sources(nb: dict) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
+
 def lesson_is_fresh(lesson: Path, executed: Path) -> bool:
     "True when `executed` is an executed copy of `lesson` as it stands (same code cells)."
-    if not executed.exists(): return False
+    if not executed.exists():
+        return False
     a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (lesson, executed))
     return _code_sources(a) == _code_sources(b)
 
-def run_lessons(root=None, only=None, timeout: int = 1800, progress: bool = True) -> pd.DataFrame:
+
+def run_lessons(
+    root=None, only=None, timeout: int = 1800, progress: bool = True
+) -> pd.DataFrame:
     """Execute the lessons (nbclient, in nbs/) into executed copies under outputs/lessons/, so that the book shows their outputs;
     a lesson whose copy is fresh is skipped. Returns name, status, seconds."""
     import time
@@ -227,24 +470,58 @@ def run_lessons(root=None, only=None, timeout: int = 1800, progress: bool = True
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
     from fer_nb.core import atomic_write, project_root
-    root = Path(root or project_root()); dst = root / "outputs" / "lessons"; dst.mkdir(parents=True, exist_ok=True)
+
+    root = Path(root or project_root())
+    dst = root / "outputs" / "lessons"
+    dst.mkdir(parents=True, exist_ok=True)
     rows = []
-    for p in tqdm([p for p in sorted((root / "nbs").glob("*.ipynb")) if p.stem != "index" and (not only or p.stem in only)], desc="lessons", disable=not progress):
-        if lesson_is_fresh(p, dst / p.name): rows.append({"lesson": p.stem, "status": "fresh", "seconds": 0.0}); continue
+    for p in tqdm(
+        [
+            p
+            for p in sorted((root / "nbs").glob("*.ipynb"))
+            if p.stem != "index" and (not only or p.stem in only)
+        ],
+        desc="lessons",
+        disable=not progress,
+    ):
+        if lesson_is_fresh(p, dst / p.name):
+            rows.append({"lesson": p.stem, "status": "fresh", "seconds": 0.0})
+            continue
         nb, t = nbformat.read(str(p), as_version=4), time.time()
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(p.parent)}},
-                           extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()      # the kernel's TCP notice is noise
-            atomic_write(dst / p.name, nbformat.writes(nb).encode()); status = "executed"
-        except Exception as e: status = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
-        rows.append({"lesson": p.stem, "status": status, "seconds": round(time.time() - t, 1)})
+            NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(p.parent)}},
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            ).execute()  # the kernel's TCP notice is noise
+            atomic_write(dst / p.name, nbformat.writes(nb).encode())
+            status = "executed"
+        except Exception as e:
+            status = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+        rows.append(
+            {"lesson": p.stem, "status": status, "seconds": round(time.time() - t, 1)}
+        )
     return pd.DataFrame(rows)
 
 # %% ../nbs/22_book.ipynb
 def chromium_path() -> str | None:
     "A Chromium (or Chrome) executable on this machine, or None (Debian: `apt-get install chromium`)."
     import shutil
-    return next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")) if p), None)
+
+    return next(
+        (
+            p
+            for p in (
+                shutil.which(n)
+                for n in ("chromium", "chromium-browser", "google-chrome", "chrome")
+            )
+            if p
+        ),
+        None,
+    )
+
 
 _PAGE_CHECK = """() => {
   const bad = Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'));
@@ -253,38 +530,99 @@ _PAGE_CHECK = """() => {
           unrendered_math: document.querySelectorAll('.math:not(:has(mjx-container))').length};
 }"""
 
-def check_site(site, pages=None, search: str | None = "Dawid", shots=None, browser: str | None = None, shot_experiment: str | None = None) -> pd.DataFrame:
+
+def check_site(
+    site,
+    pages=None,
+    search: str | None = "Dawid",
+    shots=None,
+    browser: str | None = None,
+    shot_experiment: str | None = None,
+) -> pd.DataFrame:
     """Open pages of a built site from file:// in headless Chromium (Playwright): per page its console errors, failed requests, broken
     images, internal links that lead nowhere, and rendered vs unrendered equations; `search` is typed into the site's search page and
     must find something. Screenshots of the home page and of one experiment page (`shot_experiment`, default the first) go to `shots`."""
     from urllib.parse import unquote, urlparse
     from playwright.sync_api import sync_playwright
-    site = Path(site).resolve(); exe = browser or chromium_path()
-    if exe is None: raise FileNotFoundError("no Chromium found: install Debian's chromium package (apt-get install chromium)")
-    pages = pages or sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if not p.name.startswith(("genindex", "py-modindex", "search")) and "_static" not in p.parts)
+
+    site = Path(site).resolve()
+    exe = browser or chromium_path()
+    if exe is None:
+        raise FileNotFoundError(
+            "no Chromium found: install Debian's chromium package (apt-get install chromium)"
+        )
+    pages = pages or sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if not p.name.startswith(("genindex", "py-modindex", "search"))
+        and "_static" not in p.parts
+    )
     rows = []
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])
         for rel in pages + ([f"search.html?q={search}"] if search else []):
-            pg = b.new_page(viewport={"width": 1280, "height": 900}); errs = []
-            pg.on("console", lambda m: errs.append(m.text) if m.type == "error" else None)
+            pg = b.new_page(viewport={"width": 1280, "height": 900})
+            errs = []
+            pg.on(
+                "console", lambda m: errs.append(m.text) if m.type == "error" else None
+            )
             pg.on("pageerror", lambda e: errs.append(str(e)))
             pg.on("requestfailed", lambda r: errs.append(f"failed: {r.url}"))
-            pg.goto(site.as_uri() + "/" + rel); pg.wait_for_load_state("load")
-            if pg.locator(".math").count(): pg.wait_for_selector("mjx-container", timeout=15000)
-            if rel.startswith("search.html"): pg.wait_for_selector("#search-results li, #search-results p", timeout=15000)
+            pg.goto(site.as_uri() + "/" + rel)
+            pg.wait_for_load_state("load")
+            if pg.locator(".math").count():
+                pg.wait_for_selector("mjx-container", timeout=15000)
+            if rel.startswith("search.html"):
+                pg.wait_for_selector(
+                    "#search-results li, #search-results p", timeout=15000
+                )
             r = pg.evaluate(_PAGE_CHECK)
-            dead = sorted({h for h in r["links"] if not Path(unquote(urlparse(h).path)).exists()})
-            hits = pg.locator("#search-results li").count() if rel.startswith("search.html") else None
-            rows.append({"page": rel, "console_errors": errs, "broken_images": r["broken_images"], "dead_links": dead, "math": r["math"],
-                         "unrendered_math": r["unrendered_math"], "search_hits": hits})
-            first_exp = rel.startswith("experiments/") and not any(x["page"].startswith("experiments/") for x in rows[:-1])
-            if shots and (rel == "index.html" or (rel == f"experiments/{shot_experiment}.html" if shot_experiment else first_exp)):
+            dead = sorted(
+                {h for h in r["links"] if not Path(unquote(urlparse(h).path)).exists()}
+            )
+            hits = (
+                pg.locator("#search-results li").count()
+                if rel.startswith("search.html")
+                else None
+            )
+            rows.append(
+                {
+                    "page": rel,
+                    "console_errors": errs,
+                    "broken_images": r["broken_images"],
+                    "dead_links": dead,
+                    "math": r["math"],
+                    "unrendered_math": r["unrendered_math"],
+                    "search_hits": hits,
+                }
+            )
+            first_exp = rel.startswith("experiments/") and not any(
+                x["page"].startswith("experiments/") for x in rows[:-1]
+            )
+            if shots and (
+                rel == "index.html"
+                or (
+                    rel == f"experiments/{shot_experiment}.html"
+                    if shot_experiment
+                    else first_exp
+                )
+            ):
                 Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / ("home.png" if rel == "index.html" else "experiment.png")), full_page=False)
+                pg.screenshot(
+                    path=str(
+                        Path(shots)
+                        / ("home.png" if rel == "index.html" else "experiment.png")
+                    ),
+                    full_page=False,
+                )
             pg.close()
         b.close()
     D = pd.DataFrame(rows)
-    D["ok"] = D.console_errors.map(len).eq(0) & D.broken_images.map(len).eq(0) & D.dead_links.map(len).eq(0) & D.unrendered_math.eq(0) \
+    D["ok"] = (
+        D.console_errors.map(len).eq(0)
+        & D.broken_images.map(len).eq(0)
+        & D.dead_links.map(len).eq(0)
+        & D.unrendered_math.eq(0)
         & D.search_hits.map(lambda h: pd.isna(h) or h > 0)
+    )
     return D

@@ -20,8 +20,17 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from .compare import _flat, _fmt, load_dir
-from .core import (PRECISIONS, atomic_write, check_precision, default_threads, git_commit, how_made, machine, native_bf16,
-                         project_root)
+from fer_nb.core import (
+    PRECISIONS,
+    atomic_write,
+    check_precision,
+    default_threads,
+    git_commit,
+    how_made,
+    machine,
+    native_bf16,
+    project_root,
+)
 
 # %% auto 0
 __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
@@ -33,67 +42,119 @@ __all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'lo
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper")
-RESERVED = ("profile", "out_root", "precision")  # injected into every experiment notebook
+RESERVED = (
+    "profile",
+    "out_root",
+    "precision",
+)  # injected into every experiment notebook
+
 
 class CLIError(Exception):
     "A user error: printed as one line, exit status 2."
 
+
 def experiments_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "nbs" / "experiments"
+
 
 def load_profiles(path: Path | None = None) -> dict:
     "Parse `profiles.toml`; its file name and line appear in any syntax error."
     path = path or experiments_dir() / "profiles.toml"
-    try: return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError: raise CLIError(f"profiles file {path} not found") from None
-    except tomllib.TOMLDecodeError as e: raise CLIError(f"{path}: {e}") from None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CLIError(f"profiles file {path} not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise CLIError(f"{path}: {e}") from None
+
 
 def profile_precision(profile: str, profiles: dict, override: str | None = None) -> str:
     "The arithmetic `profile` names in profiles.toml's `[precision]` table, or `override` (`--precision`); errors name the file and the valid values."
-    if override is not None: return _precision(override, "--precision")
-    return _precision(profiles.get("precision", {}).get(profile), f"profiles.toml [precision] {profile}")
+    if override is not None:
+        return _precision(override, "--precision")
+    return _precision(
+        profiles.get("precision", {}).get(profile),
+        f"profiles.toml [precision] {profile}",
+    )
+
 
 def _precision(value, where: str) -> str:
     "`fer_nb.core.check_precision` as a user error (exit 2) naming `where`."
-    try: return check_precision(value, where)
-    except ValueError as e: raise CLIError(str(e)) from None
+    try:
+        return check_precision(value, where)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+
 
 def experiment_names(root: Path | None = None) -> list[str]:
     "Every experiment notebook (by stem), sorted."
-    return sorted(p.stem for p in experiments_dir(root).glob("*.ipynb") if not p.name.startswith((".", "_")))
+    return sorted(
+        p.stem
+        for p in experiments_dir(root).glob("*.ipynb")
+        if not p.name.startswith((".", "_"))
+    )
+
 
 def resolve_notebook(name: str, root: Path | None = None) -> Path:
     "An experiment name, `name.ipynb`, or a path to any notebook."
     p = Path(name)
-    if p.suffix == ".ipynb" and p.exists(): return p.resolve()
+    if p.suffix == ".ipynb" and p.exists():
+        return p.resolve()
     stem = p.stem if p.suffix == ".ipynb" else p.name
     cand = experiments_dir(root) / f"{stem}.ipynb"
-    if cand.exists(): return cand
-    raise CLIError(f"unknown notebook {name!r}; experiments are: {', '.join(experiment_names(root))}")
+    if cand.exists():
+        return cand
+    raise CLIError(
+        f"unknown notebook {name!r}; experiments are: {', '.join(experiment_names(root))}"
+    )
 
 # %% ../nbs/11_cli.ipynb
 def notebook_parameters(nb_path: Path) -> dict:
     "Name -> default value of the notebook's `parameters` cell."
     import nbformat
-    try: nb = nbformat.read(str(nb_path), as_version=4)
-    except Exception as e: raise CLIError(f"{nb_path}: not a readable notebook ({e})") from None
-    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells: raise CLIError(f"{nb_path.name} has no cell tagged 'parameters' (papermill needs one)")
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception as e:
+        raise CLIError(f"{nb_path}: not a readable notebook ({e})") from None
+    cells = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if not cells:
+        raise CLIError(
+            f"{nb_path.name} has no cell tagged 'parameters' (papermill needs one)"
+        )
     out = {}
-    try: tree = ast.parse(cells[0].source)
-    except SyntaxError as e: raise CLIError(f"{nb_path.name}: parameters cell line {e.lineno}: {e.msg}") from None
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as e:
+        raise CLIError(
+            f"{nb_path.name}: parameters cell line {e.lineno}: {e.msg}"
+        ) from None
     for node in tree.body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-            if not isinstance(target, ast.Name): continue
-            try: out[target.id] = ast.literal_eval(node.value)
-            except ValueError: raise CLIError(f"{nb_path.name}: parameter {target.id!r} (line {node.lineno}) is not a plain literal") from None
+            if not isinstance(target, ast.Name):
+                continue
+            try:
+                out[target.id] = ast.literal_eval(node.value)
+            except ValueError:
+                raise CLIError(
+                    f"{nb_path.name}: parameter {target.id!r} (line {node.lineno}) is not a plain literal"
+                ) from None
     return out
+
 
 def parse_value(s: str):
     "A command-line value as a Python literal when it is one ('3', '0.1', 'True', '[1, 2]'), else the string."
-    try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s
+    try:
+        return ast.literal_eval(s)
+    except (ValueError, SyntaxError):
+        return s
+
 
 def check_params(nb_path: Path, params: dict, where: str = "") -> dict:
     "Validate `params` against the notebook's defaults: names must exist, types must match; returns coerced values."
@@ -101,215 +162,406 @@ def check_params(nb_path: Path, params: dict, where: str = "") -> dict:
     out = {}
     for k, v in params.items():
         if k not in defaults:
-            raise CLIError(f"{where}unknown parameter {k!r} for {nb_path.stem}; valid: {', '.join(sorted(defaults))}")
+            raise CLIError(
+                f"{where}unknown parameter {k!r} for {nb_path.stem}; valid: {', '.join(sorted(defaults))}"
+            )
         d = defaults[k]
-        if d is None or v is None: out[k] = v; continue
-        if isinstance(d, bool) != isinstance(v, bool) or not isinstance(v, (float, int) if isinstance(d, float) else type(d)):
+        if d is None or v is None:
+            out[k] = v
+            continue
+        if isinstance(d, bool) != isinstance(v, bool) or not isinstance(
+            v, (float, int) if isinstance(d, float) else type(d)
+        ):
             if not (isinstance(d, (list, tuple)) and isinstance(v, (list, tuple))):
-                raise CLIError(f"{where}parameter {k!r} of {nb_path.stem} must be {type(d).__name__} (default {d!r}), got {v!r}")
+                raise CLIError(
+                    f"{where}parameter {k!r} of {nb_path.stem} must be {type(d).__name__} (default {d!r}), got {v!r}"
+                )
         out[k] = float(v) if isinstance(d, float) and not isinstance(v, bool) else v
     return out
 
+
 def profile_params(profile: str, name: str, profiles: dict) -> dict:
     "The parameters `profile` sets for experiment `name` (unknown profile: error listing the valid ones)."
-    if profile not in PROFILES: raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
+    if profile not in PROFILES:
+        raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
     return dict(profiles.get(profile, {}).get(name, {}))
 
 # %% ../nbs/11_cli.ipynb
 def _cleanup_staging(out_root: Path, name: str):
     "Remove what a run of `name` stages under `out_root` (its `Run` folder, its half-executed notebook): after a failure, or left by a killed run."
-    for p in Path(out_root).glob(f".staging-{name}-*"): shutil.rmtree(p, ignore_errors=True)
-    for p in (Path(out_root) / "notebooks").glob(f".{name}.*.tmp.ipynb"): p.unlink(missing_ok=True)
+    for p in Path(out_root).glob(f".staging-{name}-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in (Path(out_root) / "notebooks").glob(f".{name}.*.tmp.ipynb"):
+        p.unlink(missing_ok=True)
+
 
 class Terminated(BaseException):
     "SIGTERM, raised in the main thread so that a run cleans up what it staged before the process ends."
 
-def _on_sigterm(signum, frame): raise Terminated()
 
-def execute(nb_path: Path, out_root: Path, params: dict, progress: bool = False) -> dict:
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def execute(
+    nb_path: Path, out_root: Path, params: dict, progress: bool = False
+) -> dict:
     "Run `nb_path` with papermill; returns {'name', 'ok', 'error', 'wall_s', 'notebook'}."
     import papermill as pm
+
     name = nb_path.stem
-    nb_dir = Path(out_root) / "notebooks"; nb_dir.mkdir(parents=True, exist_ok=True)
+    nb_dir = Path(out_root) / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
     final, failed = nb_dir / f"{name}.ipynb", nb_dir / f"{name}.FAILED.ipynb"
     tmp = nb_dir / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp.ipynb"
     t0, error = time.time(), ""
-    _cleanup_staging(out_root, name)                           # what a killed earlier run may have left
-    if "IProgress" not in os.environ.get("PYTHONWARNINGS", ""):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
-        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
+    _cleanup_staging(out_root, name)  # what a killed earlier run may have left
+    if "IProgress" not in os.environ.get(
+        "PYTHONWARNINGS", ""
+    ):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
+        os.environ["PYTHONWARNINGS"] = ",".join(
+            filter(
+                None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]
+            )
+        )
     try:
-        pm.execute_notebook(str(nb_path), str(tmp), parameters=params, cwd=str(nb_path.parent),
-                            progress_bar=progress, log_output=False, request_save_on_cell_execute=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])   # the kernel app's TCP notice is noise; cells' warnings still show
-        os.replace(tmp, final); failed.unlink(missing_ok=True)
+        pm.execute_notebook(
+            str(nb_path),
+            str(tmp),
+            parameters=params,
+            cwd=str(nb_path.parent),
+            progress_bar=progress,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )  # the kernel app's TCP notice is noise; cells' warnings still show
+        os.replace(tmp, final)
+        failed.unlink(missing_ok=True)
     except pm.PapermillExecutionError as e:
         error = f"cell {e.exec_count or e.cell_index}: {e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
-        if tmp.exists(): os.replace(tmp, failed)
+        if tmp.exists():
+            os.replace(tmp, failed)
     except Exception as e:  # kernel died, bad notebook, ...
         error = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
         tmp.unlink(missing_ok=True)
-    except BaseException:                                      # interrupted (Ctrl-C, SIGTERM): nothing half-written stays
-        tmp.unlink(missing_ok=True); _cleanup_staging(out_root, name); raise
-    if error: _cleanup_staging(out_root, name)
-    return {"name": name, "ok": not error, "error": error, "wall_s": round(time.time() - t0, 1),
-            "notebook": str(final if not error else failed)}
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): nothing half-written stays
+        tmp.unlink(missing_ok=True)
+        _cleanup_staging(out_root, name)
+        raise
+    if error:
+        _cleanup_staging(out_root, name)
+    return {
+        "name": name,
+        "ok": not error,
+        "error": error,
+        "wall_s": round(time.time() - t0, 1),
+        "notebook": str(final if not error else failed),
+    }
 
 # %% ../nbs/11_cli.ipynb
-def plan(profile: str, only: list[str] | None = None, root: Path | None = None, precision: str | None = None) -> list[tuple[Path, dict]]:
+def plan(
+    profile: str,
+    only: list[str] | None = None,
+    root: Path | None = None,
+    precision: str | None = None,
+) -> list[tuple[Path, dict]]:
     """The (notebook, parameters) pairs `reproduce` would run, `precision` included (the profile's, or the `precision` override);
     validates everything first."""
     profiles = load_profiles(experiments_dir(root) / "profiles.toml")
     names = experiment_names(root)
-    if profile not in PROFILES: raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
+    if profile not in PROFILES:
+        raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
     arith = profile_precision(profile, profiles, precision)
     for n in only or []:
-        if n.removesuffix(".ipynb") not in names: raise CLIError(f"unknown notebook {n!r}; experiments are: {', '.join(names)}")
+        if n.removesuffix(".ipynb") not in names:
+            raise CLIError(
+                f"unknown notebook {n!r}; experiments are: {', '.join(names)}"
+            )
     chosen = [n.removesuffix(".ipynb") for n in only] if only else names
     out = []
     for n in chosen:
         nb = experiments_dir(root) / f"{n}.ipynb"
-        params = check_params(nb, profile_params(profile, n, profiles), where=f"profiles.toml [{profile}.{n}]: ")
+        params = check_params(
+            nb,
+            profile_params(profile, n, profiles),
+            where=f"profiles.toml [{profile}.{n}]: ",
+        )
         missing = [r for r in RESERVED if r not in notebook_parameters(nb)]
-        if missing: raise CLIError(f"{nb.name}: parameters cell lacks {missing} (every experiment takes {', '.join(RESERVED)})")
-        if precision is not None or "precision" not in params: params["precision"] = arith   # [profile.name] may name its own
+        if missing:
+            raise CLIError(
+                f"{nb.name}: parameters cell lacks {missing} (every experiment takes {', '.join(RESERVED)})"
+            )
+        if precision is not None or "precision" not in params:
+            params["precision"] = arith  # [profile.name] may name its own
         _precision(params["precision"], f"profiles.toml [{profile}.{n}]: precision")
         out.append((nb, params))
     return out
 
+
 def claims_line(out_root: Path, name: str) -> str:
     "': 3/5 claims reproduced (2 inconclusive)' from an experiment's results.json, or '' when it has none."
     p = Path(out_root) / "results" / name / "results.json"
-    try: cl = json.loads(p.read_text(encoding="utf-8")).get("claims", [])
-    except (OSError, json.JSONDecodeError): return ""
-    if not cl: return ""
-    other = collections.Counter(c["verdict"] for c in cl if c.get("verdict") in ("inconclusive", "contradicted"))
-    return f": {sum(c['reproduced'] for c in cl)}/{len(cl)} claims reproduced" + (f" ({', '.join(f'{v} {k}' for k, v in sorted(other.items()))})" if other else "")
+    try:
+        cl = json.loads(p.read_text(encoding="utf-8")).get("claims", [])
+    except (OSError, json.JSONDecodeError):
+        return ""
+    if not cl:
+        return ""
+    other = collections.Counter(
+        c["verdict"] for c in cl if c.get("verdict") in ("inconclusive", "contradicted")
+    )
+    return f": {sum(c['reproduced'] for c in cl)}/{len(cl)} claims reproduced" + (
+        f" ({', '.join(f'{v} {k}' for k, v in sorted(other.items()))})" if other else ""
+    )
+
 
 def _arith_note(precisions) -> str:
     "'float32', or 'bfloat16, emulated: no native bfloat16 on this CPU, ~10x slower' (said once, in the progress line)."
     ps = sorted(set(precisions))
     slow = "bfloat16" in ps and not native_bf16()
-    return ", ".join(ps) + (" (emulated: this CPU has no native bfloat16, ~10x slower)" if slow else "")
+    return ", ".join(ps) + (
+        " (emulated: this CPU has no native bfloat16, ~10x slower)" if slow else ""
+    )
 
-def reproduce(profile: str = "smoke", only: list[str] | None = None, jobs: int = 1, fail_fast: bool = False,
-              out_root: Path | None = None, root: Path | None = None, precision: str | None = None) -> int:
+
+def reproduce(
+    profile: str = "smoke",
+    only: list[str] | None = None,
+    jobs: int = 1,
+    fail_fast: bool = False,
+    out_root: Path | None = None,
+    root: Path | None = None,
+    precision: str | None = None,
+) -> int:
     """Execute the experiments of `profile` (in its precision, or `precision`); every one runs even when another fails, unless
     `fail_fast`. Ends with each failure's cell and error; returns the number of failed (and, after a fail-fast stop, unrun) notebooks."""
     from tqdm.auto import tqdm
-    if jobs < 1: raise CLIError(f"--jobs must be >= 1, got {jobs}")
+
+    if jobs < 1:
+        raise CLIError(f"--jobs must be >= 1, got {jobs}")
     todo = plan(profile, only, root, precision)
-    out_root = Path(out_root or (root or project_root()) / "outputs" / profile).resolve()
+    out_root = Path(
+        out_root or (root or project_root()) / "outputs" / profile
+    ).resolve()
     results, failed = [], []
     cache = [p for p in ((root or project_root()) / ".cache").rglob("*") if p.is_file()]
-    session = {"started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(root),
-               "cache_empty": not cache, "cache_files": len(cache), "machine": machine(), "t0": time.time()}
-    bar = tqdm(total=len(todo), desc=f"fer-nb reproduce --profile {profile} [{_arith_note(p['precision'] for _, p in todo)}]",
-               unit="nb", file=sys.stdout)
+    session = {
+        "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": git_commit(root),
+        "cache_empty": not cache,
+        "cache_files": len(cache),
+        "machine": machine(),
+        "t0": time.time(),
+    }
+    bar = tqdm(
+        total=len(todo),
+        desc=f"fer-nb reproduce --profile {profile} [{_arith_note(p['precision'] for _, p in todo)}]",
+        unit="nb",
+        file=sys.stdout,
+    )
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         queue, running = list(todo), {}
         while queue or running:
             while queue and len(running) < jobs and not (fail_fast and failed):
                 nb, params = queue.pop(0)
-                running[pool.submit(execute, nb, out_root, {**params, "profile": profile, "out_root": str(out_root)})] = nb
+                running[
+                    pool.submit(
+                        execute,
+                        nb,
+                        out_root,
+                        {**params, "profile": profile, "out_root": str(out_root)},
+                    )
+                ] = nb
                 bar.set_postfix_str(", ".join(sorted(p.stem for p in running.values())))
-            if not running: break
+            if not running:
+                break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in done:
-                running.pop(f); r = f.result(); results.append(r); bar.update(1)
-                if r["ok"]: bar.write(f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}")
+                running.pop(f)
+                r = f.result()
+                results.append(r)
+                bar.update(1)
+                if r["ok"]:
+                    bar.write(
+                        f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}"
+                    )
                 else:
                     failed.append(r)
-                    bar.write(f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}")
+                    bar.write(
+                        f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}"
+                    )
     bar.close()
     skipped = len(todo) - len(results)
     _record_session(out_root, session, results)
     report_path = report(profile, out_root)
     if failed:
-        print(f"{len(failed)} notebook(s) failed:" + "".join(f"\n  {r['name']}: {r['error']}\n    see {r['notebook']}" for r in failed))
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed" + (f", {skipped} not run (--fail-fast)" if skipped else "")
-          + f"\noutputs: {out_root}\nreport:  {report_path}")
+        print(
+            f"{len(failed)} notebook(s) failed:"
+            + "".join(
+                f"\n  {r['name']}: {r['error']}\n    see {r['notebook']}"
+                for r in failed
+            )
+        )
+    print(
+        f"{len(results) - len(failed)} passed, {len(failed)} failed"
+        + (f", {skipped} not run (--fail-fast)" if skipped else "")
+        + f"\noutputs: {out_root}\nreport:  {report_path}"
+    )
     return len(failed) + (skipped if failed else 0)
 
 # %% ../nbs/11_cli.ipynb
 def _record_session(out_root: Path, session: dict, results: list[dict]):
     "Append this `reproduce` session (start, commit, whether the cache was empty, what ran and failed, wall time) to suite.json."
     p = out_root / "suite.json"
-    runs = json.loads(p.read_text(encoding="utf-8")).get("runs", []) if p.exists() else []
+    runs = (
+        json.loads(p.read_text(encoding="utf-8")).get("runs", []) if p.exists() else []
+    )
     s = {k: v for k, v in session.items() if k != "t0"}
-    s.update(wall_s=round(time.time() - session["t0"], 1), ran=[r["name"] for r in results if r["ok"]],
-             failed=[r["name"] for r in results if not r["ok"]])
+    s.update(
+        wall_s=round(time.time() - session["t0"], 1),
+        ran=[r["name"] for r in results if r["ok"]],
+        failed=[r["name"] for r in results if not r["ok"]],
+    )
     out_root.mkdir(parents=True, exist_ok=True)
     atomic_write(p, json.dumps({"runs": runs + [s]}, indent=1) + "\n")
 
+
 def load_results(out_root: Path) -> list[dict]:
     "Every results.json under `out_root`/results (`fer_nb.compare.load_dir`); a malformed one is a user error naming the file."
-    try: return list(load_dir(out_root).values())
-    except ValueError as e: raise CLIError(str(e)) from None
+    try:
+        return list(load_dir(out_root).values())
+    except ValueError as e:
+        raise CLIError(str(e)) from None
 
-def experiment_sources(name: str, root: Path | None = None, recorded: list[str] | None = None) -> list[str]:
+
+def experiment_sources(
+    name: str, root: Path | None = None, recorded: list[str] | None = None
+) -> list[str]:
     """Files an experiment's results depend on. A result that `recorded` its sources (`Run` writes what its process and its sweep
     kernels imported) depends on those; an older one on its notebook and the `fer_nb` modules the notebook imports,
     followed through the modules' own imports (lazy ones included: an over-estimate)."""
     import re
-    root = Path(root or project_root())
-    if recorded: return sorted(set(recorded) | {f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"})
-    nb = root / "nbs" / "experiments" / f"{name}.ipynb"
-    pat = re.compile(r"(?:fer_nb|from )\.(\w+)")                # fer_nb.x, and nbdev's relative `from .x import`
-    todo, seen = set(pat.findall(nb.read_text(encoding="utf-8"))) if nb.exists() else set(), set()
-    while todo:
-        m = todo.pop(); f = root / "fer_nb" / f"{m}.py"
-        if m in seen or not f.exists(): continue
-        seen.add(m); todo |= set(pat.findall(f.read_text(encoding="utf-8"))) - seen
-    return ([f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"]
-            + [f"fer_nb/{m}.py" for m in sorted(seen)])
 
-def profile_changed_since(commit: str, profile: str, name: str, root: Path | None = None) -> bool:
+    root = Path(root or project_root())
+    if recorded:
+        return sorted(
+            set(recorded) | {f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"}
+        )
+    nb = root / "nbs" / "experiments" / f"{name}.ipynb"
+    pat = re.compile(
+        r"(?:fer_nb|from )\.(\w+)"
+    )  # fer_nb.x, and nbdev's relative `from .x import`
+    todo, seen = (
+        set(pat.findall(nb.read_text(encoding="utf-8"))) if nb.exists() else set(),
+        set(),
+    )
+    while todo:
+        m = todo.pop()
+        f = root / "fer_nb" / f"{m}.py"
+        if m in seen or not f.exists():
+            continue
+        seen.add(m)
+        todo |= set(pat.findall(f.read_text(encoding="utf-8"))) - seen
+    return [f"nbs/experiments/{name}.ipynb", "fer_nb/__init__.py"] + [
+        f"fer_nb/{m}.py" for m in sorted(seen)
+    ]
+
+
+def profile_changed_since(
+    commit: str, profile: str, name: str, root: Path | None = None
+) -> bool:
     """True when the experiment's parameters in profiles.toml (`[profile.name]`), the profile's `[precision]`, or the pinned runtime `requirements` of
     settings.ini differ from `commit`'s (descriptions, other experiments and optional extras do not count)."""
     import configparser, subprocess
+
     root = Path(root or project_root())
+
     def at(path):
-        r = subprocess.run(["git", "show", f"{commit.replace('+dirty', '')}:{path}"], cwd=root, capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            ["git", "show", f"{commit.replace('+dirty', '')}:{path}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         return None if r.returncode else r.stdout
+
     old_p, old_s = at("nbs/experiments/profiles.toml"), at("settings.ini")
-    if old_p is None or old_s is None: return True
-    mine = lambda P: (P.get(profile, {}).get(name), P.get("precision", {}).get(profile))   # its parameters and its arithmetic
+    if old_p is None or old_s is None:
+        return True
+    mine = lambda P: (
+        P.get(profile, {}).get(name),
+        P.get("precision", {}).get(profile),
+    )  # its parameters and its arithmetic
+
     def reqs(text):
-        c = configparser.ConfigParser(delimiters=["="]); c.read_string(text); return c["DEFAULT"].get("requirements", "").split()
-    return (mine(tomllib.loads(old_p)) != mine(load_profiles(experiments_dir(root) / "profiles.toml"))
-            or reqs(old_s) != reqs((root / "settings.ini").read_text(encoding="utf-8")))
+        c = configparser.ConfigParser(delimiters=["="])
+        c.read_string(text)
+        return c["DEFAULT"].get("requirements", "").split()
+
+    return mine(tomllib.loads(old_p)) != mine(
+        load_profiles(experiments_dir(root) / "profiles.toml")
+    ) or reqs(old_s) != reqs((root / "settings.ini").read_text(encoding="utf-8"))
+
 
 def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> bool:
     "True when `paths` (default: everything outside `outputs/`) differ between `commit` and the working tree (unknown commit: True)."
     import subprocess
+
     c = commit.replace("+dirty", "")
-    if not c or c == "unknown" or commit.endswith("+dirty"): return True
-    r = subprocess.run(["git", "diff", "--quiet", c, "--", *paths, ":(exclude)outputs"], cwd=root or project_root(),
-                       capture_output=True, timeout=30)
+    if not c or c == "unknown" or commit.endswith("+dirty"):
+        return True
+    r = subprocess.run(
+        ["git", "diff", "--quiet", c, "--", *paths, ":(exclude)outputs"],
+        cwd=root or project_root(),
+        capture_output=True,
+        timeout=30,
+    )
     return r.returncode != 0
+
 
 def cost_split(r: dict) -> dict:
     "Where a result's wall time went, from the costs its run recorded (`note_cost`): nets trained and read, classifiers, sweeps, the rest."
     c = r.get("costs") or []
     nets = [x for x in c if x["stage"] == "net"]
     trained = [x for x in nets if x.get("iterations", 0) > 0]
-    spent = {k: sum(x["seconds"] for x in c if x["stage"] == k) for k in ("net", "classifiers", "sweep")}
-    return {"nets trained": len(trained), "training (s)": round(spent["net"]), "nets from cache": len(nets) - len(trained),
-            "classifiers (s)": round(spent["classifiers"]), "sweeps (s)": round(spent["sweep"]),
-            "rest (s)": round(float(r.get("wall_time_s") or 0) - sum(spent.values()))}
+    spent = {
+        k: sum(x["seconds"] for x in c if x["stage"] == k)
+        for k in ("net", "classifiers", "sweep")
+    }
+    return {
+        "nets trained": len(trained),
+        "training (s)": round(spent["net"]),
+        "nets from cache": len(nets) - len(trained),
+        "classifiers (s)": round(spent["classifiers"]),
+        "sweeps (s)": round(spent["sweep"]),
+        "rest (s)": round(float(r.get("wall_time_s") or 0) - sum(spent.values())),
+    }
+
 
 def _suite_lines(out_root: Path) -> list[str]:
     "REPORT.md's account of the `reproduce` sessions that made these results (outputs/<profile>/suite.json)."
     p = out_root / "suite.json"
-    if not p.exists(): return []
+    if not p.exists():
+        return []
     runs = json.loads(p.read_text(encoding="utf-8")).get("runs", [])
-    L = ["| session started | commit | cache at the start | experiments | wall time | machine |", "|---|---|---|---|---|---|"]
+    L = [
+        "| session started | commit | cache at the start | experiments | wall time | machine |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in runs:
-        L.append(f"| {s['started']} | `{s['commit']}` | {'empty' if s['cache_empty'] else str(s['cache_files']) + ' files'} | "
-                 f"{len(s['ran'])} ran, {len(s['failed'])} failed | {s['wall_s']:,.0f} s ({s['wall_s'] / 3600:.2f} h) | "
-                 f"{_fmt(s['machine'].get('cpu'))}, {s['machine'].get('cores')} cores |")
+        L.append(
+            f"| {s['started']} | `{s['commit']}` | {'empty' if s['cache_empty'] else str(s['cache_files']) + ' files'} | "
+            f"{len(s['ran'])} ran, {len(s['failed'])} failed | {s['wall_s']:,.0f} s ({s['wall_s'] / 3600:.2f} h) | "
+            f"{_fmt(s['machine'].get('cpu'))}, {s['machine'].get('cores')} cores |"
+        )
     tot = sum(s["wall_s"] for s in runs)
-    return ["", f"`fer-nb reproduce` sessions that made these results: {len(runs)}, {tot:,.0f} s ({tot / 3600:.2f} h) in all.", ""] + L
+    return [
+        "",
+        f"`fer-nb reproduce` sessions that made these results: {len(runs)}, {tot:,.0f} s ({tot / 3600:.2f} h) in all.",
+        "",
+    ] + L
+
 
 def report(profile: str, out_root: Path | None = None) -> Path:
     "Write `outputs/<profile>/REPORT.md` from the profile's results; returns its path."
@@ -317,56 +569,113 @@ def report(profile: str, out_root: Path | None = None) -> Path:
     results = load_results(out_root)
     head = git_commit().replace("+dirty", "")
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    L = [f"# fer_nb report — profile `{profile}`", "",
-         f"Written {now} at commit `{head}`. Each experiment below names the commit, precision and machine its numbers came from; "
-         "a result is marked stale when its notebook, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
-         f"`fer-nb reproduce --profile {profile}`.", ""]
-    if not results: L += ["No results yet."]
+    L = [
+        f"# fer_nb report — profile `{profile}`",
+        "",
+        f"Written {now} at commit `{head}`. Each experiment below names the commit, precision and machine its numbers came from; "
+        "a result is marked stale when its notebook, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
+        f"`fer-nb reproduce --profile {profile}`.",
+        "",
+    ]
+    if not results:
+        L += ["No results yet."]
     n_claims = sum(len(r.get("claims", [])) for r in results)
     n_ok = sum(c["reproduced"] for r in results for c in r.get("claims", []))
-    stale = {r["experiment"]: code_changed_since(r.get("git_commit", "?"), paths=experiment_sources(r["experiment"], recorded=r.get("sources")))
-                              or profile_changed_since(r.get("git_commit", "?"), profile, r["experiment"]) for r in results}
-    verdicts = collections.Counter(c.get("verdict") or ("single run: yes" if c["reproduced"] else "single run: no")
-                                   for r in results for c in r.get("claims", []))
+    stale = {
+        r["experiment"]: code_changed_since(
+            r.get("git_commit", "?"),
+            paths=experiment_sources(r["experiment"], recorded=r.get("sources")),
+        )
+        or profile_changed_since(r.get("git_commit", "?"), profile, r["experiment"])
+        for r in results
+    }
+    verdicts = collections.Counter(
+        c.get("verdict") or ("single run: yes" if c["reproduced"] else "single run: no")
+        for r in results
+        for c in r.get("claims", [])
+    )
     wall = sum(float(r.get("wall_time_s") or 0) for r in results)
     missing = [n for n in experiment_names() if n not in stale]
-    L += [f"**{len(results)} experiments, {n_ok} of {n_claims} checked claims reproduced** "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(verdicts.items()))}); {sum(stale.values())} stale. "
-          f"Total wall time of these runs: {wall:,.0f} s ({wall / 3600:.2f} h; a run that read a cached checkpoint counts the time it took, not the training behind the checkpoint)."
-          + (f" Never run in this profile: {', '.join(missing)}." if missing else ""), "",
-          "| experiment | data | claims reproduced | wall time (s) | commit | precision | machine | skipped parts |", "|---|---|---|---|---|---|---|---|"]
+    L += [
+        f"**{len(results)} experiments, {n_ok} of {n_claims} checked claims reproduced** "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(verdicts.items()))}); {sum(stale.values())} stale. "
+        f"Total wall time of these runs: {wall:,.0f} s ({wall / 3600:.2f} h; a run that read a cached checkpoint counts the time it took, not the training behind the checkpoint)."
+        + (f" Never run in this profile: {', '.join(missing)}." if missing else ""),
+        "",
+        "| experiment | data | claims reproduced | wall time (s) | commit | precision | machine | skipped parts |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        cl = r.get("claims", []); commit = r.get("git_commit", "?")
-        L.append(f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
-                 f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('precision') or 'unknown'} | "
-                 f"{_fmt(how_made(r).split(' · ', 1)[1])} | {len(r.get('skipped', {}))} |")
+        cl = r.get("claims", [])
+        commit = r.get("git_commit", "?")
+        L.append(
+            f"| [{r['experiment']}](#{r['experiment']}) | {r.get('data', '')} | {sum(c['reproduced'] for c in cl)}/{len(cl)} | "
+            f"{r.get('wall_time_s', '')} | `{commit}`{' (stale)' if stale[r['experiment']] else ''} | {r.get('precision') or 'unknown'} | "
+            f"{_fmt(how_made(r).split(' · ', 1)[1])} | {len(r.get('skipped', {}))} |"
+        )
     L += _suite_lines(out_root)
     costed = [r for r in results if r.get("costs") is not None]
     commits = collections.Counter(r.get("git_commit", "?") for r in results)
-    L += ["", f"Results made at {len(commits)} commit{'s' if len(commits) > 1 else ''}: " + ", ".join(f"`{c}` ({n})" for c, n in commits.most_common()) + "."]
+    L += [
+        "",
+        f"Results made at {len(commits)} commit{'s' if len(commits) > 1 else ''}: "
+        + ", ".join(f"`{c}` ({n})" for c, n in commits.most_common())
+        + ".",
+    ]
     if costed:
         import pandas as pd
+
         S = pd.DataFrame({r["experiment"]: cost_split(r) for r in costed}).T
-        L += ["", "### Where the time went", "", "Per experiment, from the stages its run recorded: nets trained here (a net read from the "
-              "checkpoint cache costs nothing), the multi-label classifier fits, sweeps (their kernels), and the rest (data, "
-              "features, evaluation, figures).", "", S.to_markdown(), "", f"Sum: {S.sum().astype(int).to_dict()}."]
+        L += [
+            "",
+            "### Where the time went",
+            "",
+            "Per experiment, from the stages its run recorded: nets trained here (a net read from the "
+            "checkpoint cache costs nothing), the multi-label classifier fits, sweeps (their kernels), and the rest (data, "
+            "features, evaluation, figures).",
+            "",
+            S.to_markdown(),
+            "",
+            f"Sum: {S.sum().astype(int).to_dict()}.",
+        ]
     for r in results:
-        L += ["", f"## {r['experiment']}", "", f"Data: {r.get('data', '')}. Made with: {_fmt(how_made(r))} ({r.get('device', '?')}). "
-              f"Parameters: {_fmt(r.get('params', {}))}.", ""]
+        L += [
+            "",
+            f"## {r['experiment']}",
+            "",
+            f"Data: {r.get('data', '')}. Made with: {_fmt(how_made(r))} ({r.get('device', '?')}). "
+            f"Parameters: {_fmt(r.get('params', {}))}.",
+            "",
+        ]
         paper = r.get("paper") or {}
         ours, theirs = _flat(r.get("metrics", {})), _flat(paper.get("values", {}))
         if ours or theirs:
-            L += [f"| metric | ours | paper ({paper.get('table', '—')}) |", "|---|---|---|"]
+            L += [
+                f"| metric | ours | paper ({paper.get('table', '—')}) |",
+                "|---|---|---|",
+            ]
             for k in list(ours) + [k for k in theirs if k not in ours]:
                 L.append(f"| {k} | {_fmt(ours.get(k))} | {_fmt(theirs.get(k))} |")
             L.append("")
         if r.get("claims"):
-            L += ["| claim | reproduced | ours | paper | note |", "|---|---|---|---|---|"]
+            L += [
+                "| claim | reproduced | ours | paper | note |",
+                "|---|---|---|---|---|",
+            ]
             for c in r["claims"]:
-                mark = ({"reproduced": "✅ reproduced", "contradicted": "❌ contradicted", "inconclusive": "➖ inconclusive"}[c["verdict"]]
-                        if c.get("verdict") else ("✅ yes" if c["reproduced"] else "❌ no"))
-                L.append(f"| {_fmt(c['claim'])} | {mark} | {_fmt(c.get('ours'))} | "
-                         f"{_fmt(c.get('paper'))} | {_fmt(c.get('note', ''))} |")
+                mark = (
+                    {
+                        "reproduced": "✅ reproduced",
+                        "contradicted": "❌ contradicted",
+                        "inconclusive": "➖ inconclusive",
+                    }[c["verdict"]]
+                    if c.get("verdict")
+                    else ("✅ yes" if c["reproduced"] else "❌ no")
+                )
+                L.append(
+                    f"| {_fmt(c['claim'])} | {mark} | {_fmt(c.get('ours'))} | "
+                    f"{_fmt(c.get('paper'))} | {_fmt(c.get('note', ''))} |"
+                )
         for part, why in (r.get("skipped") or {}).items():
             L.append(f"- skipped **{part}**: {why}")
     path = out_root / "REPORT.md"
@@ -378,30 +687,61 @@ def list_experiments(root: Path | None = None) -> str:
     "A table of the experiments: what each regenerates, expected minutes per profile, last measured smoke time."
     root = root or project_root()
     meta = load_profiles(experiments_dir(root) / "profiles.toml").get("experiments", {})
-    rows = ["| experiment | regenerates | minutes smoke / cpu / paper | last smoke run (s) |", "|---|---|---|---|"]
+    rows = [
+        "| experiment | regenerates | minutes smoke / cpu / paper | last smoke run (s) |",
+        "|---|---|---|---|",
+    ]
     for n in experiment_names(root):
-        m = meta.get(n, {}); mins = m.get("minutes", {})
+        m = meta.get(n, {})
+        mins = m.get("minutes", {})
         last = root / "outputs" / "smoke" / "results" / n / "results.json"
         t = json.loads(last.read_text())["wall_time_s"] if last.exists() else "—"
-        rows.append(f"| {n} | {m.get('regenerates', '(not described in profiles.toml)')} | "
-                    f"{' / '.join(str(mins.get(p, '?')) for p in PROFILES)} | {t} |")
+        rows.append(
+            f"| {n} | {m.get('regenerates', '(not described in profiles.toml)')} | "
+            f"{' / '.join(str(mins.get(p, '?')) for p in PROFILES)} | {t} |"
+        )
     return "\n".join(rows)
 
-def run_notebook(notebook: str, params: dict, out_root: Path | None = None, root: Path | None = None, precision: str | None = None) -> dict:
+
+def run_notebook(
+    notebook: str,
+    params: dict,
+    out_root: Path | None = None,
+    root: Path | None = None,
+    precision: str | None = None,
+) -> dict:
     "`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else the notebook's default), into `outputs/adhoc/`."
     nb = resolve_notebook(notebook, root)
     if precision is not None:
         _precision(precision, "--precision")
-        if params.get("precision", precision) != precision: raise CLIError(f"-p precision {params['precision']} contradicts --precision {precision}")
+        if params.get("precision", precision) != precision:
+            raise CLIError(
+                f"-p precision {params['precision']} contradicts --precision {precision}"
+            )
         params = {**params, "precision": precision}
     params = check_params(nb, params)
-    if "precision" in params: _precision(params["precision"], "parameter precision")
-    out_root = Path(out_root or (root or project_root()) / "outputs" / "adhoc").resolve()
+    if "precision" in params:
+        _precision(params["precision"], "parameter precision")
+    out_root = Path(
+        out_root or (root or project_root()) / "outputs" / "adhoc"
+    ).resolve()
     defaults = notebook_parameters(nb)
-    extra = {k: v for k, v in (("profile", "adhoc"), ("out_root", str(out_root))) if k in defaults and k not in params}
+    extra = {
+        k: v
+        for k, v in (("profile", "adhoc"), ("out_root", str(out_root)))
+        if k in defaults and k not in params
+    }
     return execute(nb, out_root, {**params, **extra}, progress=True)
 
-def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict | None = None, jobs: int = 1, root: Path | None = None) -> list[dict]:
+
+def sweep(
+    notebook: str | Path,
+    points: list[dict],
+    out_dir: Path,
+    common: dict | None = None,
+    jobs: int = 1,
+    root: Path | None = None,
+) -> list[dict]:
     """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a time), each into its own folder
     `out_dir/<i>-<params>/`; returns each run's results.json (a point whose results hold the same parameters and whose code
     has not changed since is not rerun).
@@ -409,200 +749,469 @@ def sweep(notebook: str | Path, points: list[dict], out_dir: Path, common: dict 
     A failed point raises CLIError naming it, after the others finished."""
     from concurrent.futures import ThreadPoolExecutor
     from fer_nb.core import get_precision, note_cost, note_sources
+
     nb = resolve_notebook(str(notebook), root)
-    arith = {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}   # the kernels compute as this process does
+    arith = (
+        {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}
+    )  # the kernels compute as this process does
     common = {**arith, **(common or {})}
+
     def one(i_p):
         i, p = i_p
         params = check_params(nb, {**common, **p})
-        slug = f"{i:03d}-" + "-".join(f"{k}={v}" for k, v in sorted(p.items()))[:80].replace("/", "_")
+        slug = f"{i:03d}-" + "-".join(f"{k}={v}" for k, v in sorted(p.items()))[
+            :80
+        ].replace("/", "_")
         d = Path(out_dir) / slug
         res = d / "results" / nb.stem / "results.json"
         if res.exists():
             old = json.loads(res.read_text(encoding="utf-8"))
-            fresh = not code_changed_since(old.get("git_commit", ""), root, paths=experiment_sources(nb.stem, root, recorded=old.get("sources")))
-            same = all(old.get("params", {}).get(k) == v for k, v in p.items()) and old.get("precision") == params.get("precision", old.get("precision"))
-            if fresh and same: return old
+            fresh = not code_changed_since(
+                old.get("git_commit", ""),
+                root,
+                paths=experiment_sources(nb.stem, root, recorded=old.get("sources")),
+            )
+            same = all(
+                old.get("params", {}).get(k) == v for k, v in p.items()
+            ) and old.get("precision") == params.get("precision", old.get("precision"))
+            if fresh and same:
+                return old
         r = execute(nb, d, {**params, "out_root": str(d)})
-        if not r["ok"]: return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
+        if not r["ok"]:
+            return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
         return json.loads(res.read_text(encoding="utf-8"))
+
     old, t0 = os.environ.get("OMP_NUM_THREADS"), time.time()
-    if jobs > 1 and old is None:                              # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
+    if (
+        jobs > 1 and old is None
+    ):  # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
         os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
     try:
-        with ThreadPoolExecutor(max(1, jobs)) as ex: out = list(ex.map(one, enumerate(points)))
+        with ThreadPoolExecutor(max(1, jobs)) as ex:
+            out = list(ex.map(one, enumerate(points)))
     finally:
-        if jobs > 1 and old is None: os.environ.pop("OMP_NUM_THREADS", None)
+        if jobs > 1 and old is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
     bad = [r["error"] for r in out if "error" in r]
-    if bad: raise CLIError(f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad))
-    for r in out:                                             # the caller's results depend on what ran in the kernels too
+    if bad:
+        raise CLIError(
+            f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad)
+        )
+    for r in out:  # the caller's results depend on what ran in the kernels too
         note_sources(experiment_sources(nb.stem, root, recorded=r.get("sources")))
     note_cost("sweep", time.time() - t0, notebook=nb.stem, points=len(points))
     return out
+
 
 def readme_text(root: Path | None = None) -> str:
     "README.md as rendered from `nbs/index.ipynb` (markdown and code cells, no outputs)."
     import nbformat
     from nbconvert import MarkdownExporter
-    nb = nbformat.read(str((root or project_root()) / "nbs" / "index.ipynb"), as_version=4)
+
+    nb = nbformat.read(
+        str((root or project_root()) / "nbs" / "index.ipynb"), as_version=4
+    )
     for c in nb.cells:
-        if c.cell_type == "code": c.outputs = []
+        if c.cell_type == "code":
+            c.outputs = []
     body, _ = MarkdownExporter().from_notebook_node(nb)
-    return body.strip() + "\n\n<!-- generated from nbs/index.ipynb by `fer-nb readme`: edit the notebook, not this file -->\n"
+    return (
+        body.strip()
+        + "\n\n<!-- generated from nbs/index.ipynb by `fer-nb readme`: edit the notebook, not this file -->\n"
+    )
 
 # %% ../nbs/11_cli.ipynb
-BENCHES = {"synth": ("fer_nb.synth", "bench", "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)"),
-           "features": ("fer_nb.features", "bench", "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)"),
-           "crowd": ("fer_nb.crowd", "bench", "RAF-DB-sized crowd (n items x ~40 votes): our EM (Algorithm 1) and our Dawid-Skene vs majority vote and crowd-kit's GLAD and Dawid-Skene (goals: EM < 2 s on 2 cores; our Dawid-Skene >= 10x faster than crowd-kit's at equal accuracy)"),
-           "losses": ("fer_nb.train", "bench", "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)"),
-           "train": ("fer_nb.cli", "train_bench", "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv"),
-           "verification": ("fer_nb.verification", "bench", "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache"),
-           "screening": ("fer_nb.screening", "bench", "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS"),
-           "clips": ("fer_nb.dfew", "bench", "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)"),
-           "steps": ("fer_nb.train", "bench_steps", "training steps of the cpu profile's nets, old memory layout vs channels-last (what fit now uses): ms per step, speed-up, and the relative difference of the loss after --n steps (default 10)"),
-           "multilabel": ("fer_nb.multilabel", "bench", "Table 3 cells (5 classifiers x 2 synthetic feature sets of --n faces, default 4,800, 256-d) the old way (one process, 200 MB SVM cache, two scoring passes) and now (one pass, 1 GB cache, one worker per core): speed-up and the largest difference in any criterion (must be 0)")}
+BENCHES = {
+    "synth": (
+        "fer_nb.synth",
+        "bench",
+        "SynthFER render rate (target >= 1,000 aligned faces/s on 2 cores)",
+    ),
+    "features": (
+        "fer_nb.features",
+        "bench",
+        "hand-crafted descriptors on 100 x 100 faces (target: all four >= 500 faces/s on 2 cores)",
+    ),
+    "crowd": (
+        "fer_nb.crowd",
+        "bench",
+        "RAF-DB-sized crowd (n items x ~40 votes): our EM (Algorithm 1) and our Dawid-Skene vs majority vote and crowd-kit's GLAD and Dawid-Skene (goals: EM < 2 s on 2 cores; our Dawid-Skene >= 10x faster than crowd-kit's at equal accuracy)",
+    ),
+    "losses": (
+        "fer_nb.train",
+        "bench",
+        "training step of the full-width baseDCNN at batch 64 per loss (goal: LP with a memory bank <= 1.15x center loss)",
+    ),
+    "train": (
+        "fer_nb.cli",
+        "train_bench",
+        "CPU training recipes, each arm trained for the same minutes (--n, default 3) on FER+ (FER+ rule; FER2013Valid) or, without FER+, 6,000 SynthFER wild faces: images/s, accuracy and mean diagonal reached; writes outputs/cpu/bench/train.csv",
+    ),
+    "verification": (
+        "fer_nb.verification",
+        "bench",
+        "face embedders on shared LFW photos (--n, default 40): photos/s with detection, and from the per-photo cache",
+    ),
+    "screening": (
+        "fer_nb.screening",
+        "bench",
+        "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS",
+    ),
+    "clips": (
+        "fer_nb.dfew",
+        "bench",
+        "clip loading alone vs a training step alone at batch 8, clips/s (goal: loading >= 2x training), and the peak memory of one smoke training run (goal: < 4 GiB)",
+    ),
+    "steps": (
+        "fer_nb.train",
+        "bench_steps",
+        "training steps of the cpu profile's nets, old memory layout vs channels-last (what fit now uses): ms per step, speed-up, and the relative difference of the loss after --n steps (default 10)",
+    ),
+    "multilabel": (
+        "fer_nb.multilabel",
+        "bench",
+        "Table 3 cells (5 classifiers x 2 synthetic feature sets of --n faces, default 4,800, 256-d) the old way (one process, 200 MB SVM cache, two scoring passes) and now (one pass, 1 GB cache, one worker per core): speed-up and the largest difference in any criterion (must be 0)",
+    ),
+}
+
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
     "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/cpu/bench/train.csv."
     from fer_nb.core import find_dataset
     from fer_nb.train import bench_train
+
     if find_dataset("ferplus")[0] is not None:
         from fer_nb.crowd import ferplus_faces
-        tr, va = ferplus_faces("ferplus"); data = "FER+ (FER+ rule): FER2013Train -> FER2013Valid"
+
+        tr, va = ferplus_faces("ferplus")
+        data = "FER+ (FER+ rule): FER2013Train -> FER2013Valid"
     else:
         from fer_nb.synth import make_faceset
-        fs = make_faceset(6000, "wild", seed=seed); tr, va = fs.where(split="train"), fs.where(split="test"); data = "SynthFER wild, 6,000 faces"
+
+        fs = make_faceset(6000, "wild", seed=seed)
+        tr, va = fs.where(split="train"), fs.where(split="test")
+        data = "SynthFER wild, 6,000 faces"
     df = bench_train(tr, va, minutes=float(n), seed=seed)
-    df.insert(0, "data", data); df.insert(1, "minutes_per_arm", float(n)); df["commit"] = git_commit()
-    atomic_write(project_root() / "outputs" / "cpu" / "bench" / "train.csv", df.to_csv(index=False))   # committed with the cpu results
+    df.insert(0, "data", data)
+    df.insert(1, "minutes_per_arm", float(n))
+    df["commit"] = git_commit()
+    atomic_write(
+        project_root() / "outputs" / "cpu" / "bench" / "train.csv",
+        df.to_csv(index=False),
+    )  # committed with the cpu results
     return df
+
 
 def run_bench(name: str, n: int | None = None) -> str:
     "Run benchmark `name` (see `BENCHES`) and return its table as markdown."
     import importlib
-    if name not in BENCHES: raise CLIError(f"unknown benchmark {name!r}; valid: {', '.join(BENCHES)}")
+
+    if name not in BENCHES:
+        raise CLIError(f"unknown benchmark {name!r}; valid: {', '.join(BENCHES)}")
     mod, fn, what = BENCHES[name]
     df = getattr(importlib.import_module(mod), fn)(**({"n": n} if n else {}))
     return f"{what}\n\n" + df.to_markdown(index=False)
 
+
 def predict_text(records, predictor) -> str:
     "The slide's layout: per face, every emotion's percentage (highest first) and the expressiveness."
     v = predictor.card["valid"]
-    lines = [f"model: {predictor.path.name} ({predictor.card['data']}; valid accuracy {v.get('accuracy', float('nan')):.1f} %, "
-             f"mean diagonal {v.get('mean_diagonal', float('nan')):.1f} %; `fer-nb predict --info` for its card)"]
+    lines = [
+        f"model: {predictor.path.name} ({predictor.card['data']}; valid accuracy {v.get('accuracy', float('nan')):.1f} %, "
+        f"mean diagonal {v.get('mean_diagonal', float('nan')):.1f} %; `fer-nb predict --info` for its card)"
+    ]
     for r in records:
-        if r["status"] != "ok": lines.append(f"{r['photo']}: {r['status']}"); continue
+        if r["status"] != "ok":
+            lines.append(f"{r['photo']}: {r['status']}")
+            continue
         for j, f in enumerate(r["faces"], 1):
-            lines.append(f"{r['photo']}  face {j}/{len(r['faces'])}  box {tuple(f['box'])}")
-            lines += [f"  {c.upper():<15}{v:7.2f}" for c, v in sorted(f["scores"].items(), key=lambda kv: -kv[1])]
-            if f["expressiveness"] is not None: lines.append(f"  {'EXPRESSIVENESS':<15}{f['expressiveness']:7.2f}")
-        if r["annotated"]: lines.append(f"  annotated copy: {r['annotated']}")
+            lines.append(
+                f"{r['photo']}  face {j}/{len(r['faces'])}  box {tuple(f['box'])}"
+            )
+            lines += [
+                f"  {c.upper():<15}{v:7.2f}"
+                for c, v in sorted(f["scores"].items(), key=lambda kv: -kv[1])
+            ]
+            if f["expressiveness"] is not None:
+                lines.append(f"  {'EXPRESSIVENESS':<15}{f['expressiveness']:7.2f}")
+        if r["annotated"]:
+            lines.append(f"  annotated copy: {r['annotated']}")
     return "\n".join(lines)
 
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fer-nb", description="Reproduce RAF-DB, RAF-ML, DFEW and SCN experiments as notebooks.")
+    p = argparse.ArgumentParser(
+        prog="fer-nb",
+        description="Reproduce RAF-DB, RAF-ML, DFEW and SCN experiments as notebooks.",
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("list", help="the experiment notebooks, what they regenerate, expected run times")
-    r = sub.add_parser("reproduce", help="execute experiment notebooks under a profile, then write REPORT.md")
-    r.add_argument("--profile", default="smoke", help=f"one of {', '.join(PROFILES)} (default smoke)")
+    sub.add_parser(
+        "list",
+        help="the experiment notebooks, what they regenerate, expected run times",
+    )
+    r = sub.add_parser(
+        "reproduce",
+        help="execute experiment notebooks under a profile, then write REPORT.md",
+    )
+    r.add_argument(
+        "--profile",
+        default="smoke",
+        help=f"one of {', '.join(PROFILES)} (default smoke)",
+    )
     r.add_argument("--only", nargs="+", metavar="NAME", help="only these experiments")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel")
-    r.add_argument("--fail-fast", action="store_true", help="stop at the first failed notebook (default: run every one, then list the failures)")
-    r.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)   # the default now; accepted for old scripts
-    r.add_argument("--precision", help=f"override the profile's arithmetic: {' or '.join(PRECISIONS)}")
+    r.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first failed notebook (default: run every one, then list the failures)",
+    )
+    r.add_argument(
+        "--keep-going", action="store_true", help=argparse.SUPPRESS
+    )  # the default now; accepted for old scripts
+    r.add_argument(
+        "--precision",
+        help=f"override the profile's arithmetic: {' or '.join(PRECISIONS)}",
+    )
     r.add_argument("--out", type=Path, help="output folder (default outputs/<profile>)")
-    o = sub.add_parser("run", help="one notebook with any parameters, into outputs/adhoc/")
-    o.add_argument("notebook"); o.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    o.add_argument("--out", type=Path); o.add_argument("--precision", help=f"the arithmetic: {' or '.join(PRECISIONS)} (default: the notebook's)")
-    c = sub.add_parser("compare", help="check a run's results against a reference (default: the committed outputs/<profile>/): metrics within seed noise, verdicts equal")
-    c.add_argument("run", type=Path, help="a run's output folder (holding results/<experiment>/results.json)")
-    c.add_argument("reference", type=Path, nargs="?", help="the reference folder (default: outputs/<the run's profile>/ of this checkout)")
-    c.add_argument("--markdown", type=Path, help="also write the comparison as markdown to this file")
+    o = sub.add_parser(
+        "run", help="one notebook with any parameters, into outputs/adhoc/"
+    )
+    o.add_argument("notebook")
+    o.add_argument(
+        "-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE")
+    )
+    o.add_argument("--out", type=Path)
+    o.add_argument(
+        "--precision",
+        help=f"the arithmetic: {' or '.join(PRECISIONS)} (default: the notebook's)",
+    )
+    c = sub.add_parser(
+        "compare",
+        help="check a run's results against a reference (default: the committed outputs/<profile>/): metrics within seed noise, verdicts equal",
+    )
+    c.add_argument(
+        "run",
+        type=Path,
+        help="a run's output folder (holding results/<experiment>/results.json)",
+    )
+    c.add_argument(
+        "reference",
+        type=Path,
+        nargs="?",
+        help="the reference folder (default: outputs/<the run's profile>/ of this checkout)",
+    )
+    c.add_argument(
+        "--markdown",
+        type=Path,
+        help="also write the comparison as markdown to this file",
+    )
     g = sub.add_parser("report", help="gather results.json files into REPORT.md")
-    g.add_argument("--profile", default="smoke"); g.add_argument("--out", type=Path)
-    b = sub.add_parser("bench", help="speed benchmarks: ratios to their targets, measured in one run")
-    b.add_argument("name", choices=sorted(BENCHES)); b.add_argument("--n", type=int, help="problem size")
-    dc = sub.add_parser("data", help="real datasets: `data check PATH --format F` validates one in its official layout")
+    g.add_argument("--profile", default="smoke")
+    g.add_argument("--out", type=Path)
+    b = sub.add_parser(
+        "bench", help="speed benchmarks: ratios to their targets, measured in one run"
+    )
+    b.add_argument("name", choices=sorted(BENCHES))
+    b.add_argument("--n", type=int, help="problem size")
+    dc = sub.add_parser(
+        "data",
+        help="real datasets: `data check PATH --format F` validates one in its official layout",
+    )
     dsub = dc.add_subparsers(dest="data_cmd", required=True)
-    ck = dsub.add_parser("check", help="load, decode every image, list what is wrong; exit 1 when unusable")
-    ck.add_argument("path"); ck.add_argument("--format", required=True, help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder, csv or screening")
-    pr = sub.add_parser("predict", help="emotion percentages and expressiveness of every face in photos; writes annotated copies")
-    pr.add_argument("photos", nargs="*"); pr.add_argument("--model", type=Path, help="a predictor file (default: the shipped FER+ model)")
-    pr.add_argument("--info", action="store_true", help="print the model's card (data, recipe, iterations, seconds, valid metrics, commit) and exit")
-    pr.add_argument("--json", action="store_true", help="print JSON instead of text"); pr.add_argument("--out", type=Path, default=Path("predictions"), help="folder for annotated copies")
-    bk = sub.add_parser("book", help="the lessons and executed experiments as a static website (Sphinx + MyST-NB), built offline; opens from file://")
-    bk.add_argument("--profile", default="cpu", help="whose executed experiments to show (default cpu)"); bk.add_argument("--out", type=Path, help="site folder (default outputs/book)")
-    bk.add_argument("--run-lessons", action="store_true", help="first execute the lessons into outputs/lessons/ so their pages show outputs")
-    bk.add_argument("--check", action="store_true", help="then open every page in headless Chromium; screenshots and check.csv in outputs/book-check/; exit 1 on any problem")
-    m = sub.add_parser("readme", help="write README.md from nbs/index.ipynb (--check: fail if out of date)")
+    ck = dsub.add_parser(
+        "check",
+        help="load, decode every image, list what is wrong; exit 1 when unusable",
+    )
+    ck.add_argument("path")
+    ck.add_argument(
+        "--format",
+        required=True,
+        help="rafdb, rafml, dfew, ckplus, jaffe, sfew, fer2013, ferplus, affectnet, folder, csv or screening",
+    )
+    pr = sub.add_parser(
+        "predict",
+        help="emotion percentages and expressiveness of every face in photos; writes annotated copies",
+    )
+    pr.add_argument("photos", nargs="*")
+    pr.add_argument(
+        "--model", type=Path, help="a predictor file (default: the shipped FER+ model)"
+    )
+    pr.add_argument(
+        "--info",
+        action="store_true",
+        help="print the model's card (data, recipe, iterations, seconds, valid metrics, commit) and exit",
+    )
+    pr.add_argument("--json", action="store_true", help="print JSON instead of text")
+    pr.add_argument(
+        "--out",
+        type=Path,
+        default=Path("predictions"),
+        help="folder for annotated copies",
+    )
+    bk = sub.add_parser(
+        "book",
+        help="the lessons and executed experiments as a static website (Sphinx + MyST-NB), built offline; opens from file://",
+    )
+    bk.add_argument(
+        "--profile",
+        default="cpu",
+        help="whose executed experiments to show (default cpu)",
+    )
+    bk.add_argument("--out", type=Path, help="site folder (default outputs/book)")
+    bk.add_argument(
+        "--run-lessons",
+        action="store_true",
+        help="first execute the lessons into outputs/lessons/ so their pages show outputs",
+    )
+    bk.add_argument(
+        "--check",
+        action="store_true",
+        help="then open every page in headless Chromium; screenshots and check.csv in outputs/book-check/; exit 1 on any problem",
+    )
+    m = sub.add_parser(
+        "readme",
+        help="write README.md from nbs/index.ipynb (--check: fail if out of date)",
+    )
     m.add_argument("--check", action="store_true")
     return p
+
 
 def run_cli(argv: list[str] | None = None) -> int:
     "Entry point body; returns the exit status."
     import signal
+
     args = _parser().parse_args(argv)
-    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _on_sigterm)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if args.cmd == "list": print(list_experiments()); return 0
+        if args.cmd == "list":
+            print(list_experiments())
+            return 0
         if args.cmd == "reproduce":
-            return 1 if reproduce(args.profile, args.only, args.jobs, args.fail_fast, args.out, precision=args.precision) else 0
+            return (
+                1
+                if reproduce(
+                    args.profile,
+                    args.only,
+                    args.jobs,
+                    args.fail_fast,
+                    args.out,
+                    precision=args.precision,
+                )
+                else 0
+            )
         if args.cmd == "run":
-            r = run_notebook(args.notebook, {k: parse_value(v) for k, v in args.param}, args.out, precision=args.precision)
-            print(("ok" if r["ok"] else f"FAILED: {r['error']}") + f" ({r['wall_s']} s) -> {r['notebook']}")
+            r = run_notebook(
+                args.notebook,
+                {k: parse_value(v) for k, v in args.param},
+                args.out,
+                precision=args.precision,
+            )
+            print(
+                ("ok" if r["ok"] else f"FAILED: {r['error']}")
+                + f" ({r['wall_s']} s) -> {r['notebook']}"
+            )
             return 0 if r["ok"] else 1
         if args.cmd == "compare":
             from fer_nb.compare import compare_runs
-            try: text, ok = compare_runs(args.run, args.reference)
-            except ValueError as e: raise CLIError(str(e)) from None
+
+            try:
+                text, ok = compare_runs(args.run, args.reference)
+            except ValueError as e:
+                raise CLIError(str(e)) from None
             print(text)
-            if args.markdown: atomic_write(args.markdown, text + "\n")
+            if args.markdown:
+                atomic_write(args.markdown, text + "\n")
             return 0 if ok else 1
         if args.cmd == "report":
-            if args.profile not in PROFILES + ("adhoc",): raise CLIError(f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES + ('adhoc',))}")
-            print(report(args.profile, args.out)); return 0
+            if args.profile not in PROFILES + ("adhoc",):
+                raise CLIError(
+                    f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES + ('adhoc',))}"
+                )
+            print(report(args.profile, args.out))
+            return 0
         if args.cmd == "bench":
-            print(run_bench(args.name, args.n)); return 0
+            print(run_bench(args.name, args.n))
+            return 0
         if args.cmd == "data":
             from fer_nb.datacheck import FORMATS, check_dataset
-            if args.format not in FORMATS: raise CLIError(f"unknown format {args.format!r}; valid: {', '.join(FORMATS)}")
+
+            if args.format not in FORMATS:
+                raise CLIError(
+                    f"unknown format {args.format!r}; valid: {', '.join(FORMATS)}"
+                )
             rep, ok = check_dataset(args.path, args.format, progress=True)
-            print(rep); return 0 if ok else 1
+            print(rep)
+            return 0 if ok else 1
         if args.cmd == "predict":
             from fer_nb.predict import Predictor, predict_photos
-            try: pred = Predictor(args.model)
-            except (FileNotFoundError, ValueError) as e: raise CLIError(str(e)) from None
+
+            try:
+                pred = Predictor(args.model)
+            except (FileNotFoundError, ValueError) as e:
+                raise CLIError(str(e)) from None
             if args.info:
                 from fer_nb.predict import card_text
-                print(f"model: {pred.path}\n" + card_text(pred.card)); return 0
-            if not args.photos: raise CLIError("predict needs at least one photo (or --info)")
-            recs = predict_photos(args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3)
+
+                print(f"model: {pred.path}\n" + card_text(pred.card))
+                return 0
+            if not args.photos:
+                raise CLIError("predict needs at least one photo (or --info)")
+            recs = predict_photos(
+                args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3
+            )
             print(json.dumps(recs, indent=1) if args.json else predict_text(recs, pred))
             return 0 if all(r["status"] == "ok" for r in recs) else 1
         if args.cmd == "book":
             from fer_nb.book import build_book, check_site, run_lessons
-            if args.profile not in PROFILES: raise CLIError(f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES)}")
+
+            if args.profile not in PROFILES:
+                raise CLIError(
+                    f"unknown profile {args.profile!r}; valid: {', '.join(PROFILES)}"
+                )
             if args.run_lessons:
-                L = run_lessons(); print(L.to_string(index=False))
-                if L.status.str.startswith("failed").any(): return 1
+                L = run_lessons()
+                print(L.to_string(index=False))
+                if L.status.str.startswith("failed").any():
+                    return 1
             site = build_book(args.profile, args.out)
-            if not args.check: return 0
+            if not args.check:
+                return 0
             shots = project_root() / "outputs" / "book-check"
-            D = check_site(site, shots=shots, shot_experiment="dlp_cnn_rafdb"); shots.mkdir(parents=True, exist_ok=True); D.to_csv(shots / "check.csv", index=False)
+            D = check_site(site, shots=shots, shot_experiment="dlp_cnn_rafdb")
+            shots.mkdir(parents=True, exist_ok=True)
+            D.to_csv(shots / "check.csv", index=False)
             bad = D[~D.ok]
-            print(f"{len(D)} pages opened in Chromium: {len(D) - len(bad)} clean" + (f"; problems:\n{bad.to_string(index=False)}" if len(bad) else "") + f"; screenshots in {shots}")
+            print(
+                f"{len(D)} pages opened in Chromium: {len(D) - len(bad)} clean"
+                + (f"; problems:\n{bad.to_string(index=False)}" if len(bad) else "")
+                + f"; screenshots in {shots}"
+            )
             return 0 if bad.empty else 1
         if args.cmd == "readme":
             path, txt = project_root() / "README.md", readme_text()
             if args.check:
                 ok = path.exists() and path.read_text(encoding="utf-8") == txt
-                print("README.md is up to date" if ok else "README.md is out of date: run `fer-nb readme`")
+                print(
+                    "README.md is up to date"
+                    if ok
+                    else "README.md is out of date: run `fer-nb readme`"
+                )
                 return 0 if ok else 1
-            atomic_write(path, txt); print(path); return 0
+            atomic_write(path, txt)
+            print(path)
+            return 0
     except CLIError as e:
-        print(f"fer-nb: error: {e}", file=sys.stderr); return 2
+        print(f"fer-nb: error: {e}", file=sys.stderr)
+        return 2
     return 2
 
+
 def main():
-    try: sys.exit(run_cli())
-    except (Terminated, KeyboardInterrupt): print("fer-nb: interrupted; what the run had staged was removed", file=sys.stderr); sys.exit(130)
+    try:
+        sys.exit(run_cli())
+    except (Terminated, KeyboardInterrupt):
+        print(
+            "fer-nb: interrupted; what the run had staged was removed", file=sys.stderr
+        )
+        sys.exit(130)

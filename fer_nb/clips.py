@@ -26,68 +26,120 @@ __all__ = ['METHODS', 'interpolate_time', 'sample_indices', 'clip_tensor', 'defa
 def interpolate_time(frames, T: int = 16) -> np.ndarray:
     "(L, H, W[, C]) frames -> (T, H, W[, C]): frame j is the linear blend of the sequence at position j (L - 1) / (T - 1); first and last frames kept."
     a = np.asarray(frames)
-    if a.ndim < 3: raise ValueError(f"frames must be (L, H, W) or (L, H, W, C), got shape {a.shape}")
-    if len(a) == 0: raise ValueError("the clip has no frames")
-    if not isinstance(T, (int, np.integer)) or T < 1: raise ValueError(f"T must be a positive int, got {T!r}")
+    if a.ndim < 3:
+        raise ValueError(
+            f"frames must be (L, H, W) or (L, H, W, C), got shape {a.shape}"
+        )
+    if len(a) == 0:
+        raise ValueError("the clip has no frames")
+    if not isinstance(T, (int, np.integer)) or T < 1:
+        raise ValueError(f"T must be a positive int, got {T!r}")
     L = len(a)
-    if L == 1: return np.repeat(a, T, 0)
+    if L == 1:
+        return np.repeat(a, T, 0)
     pos = np.linspace(0, L - 1, T)
-    lo = np.minimum(np.floor(pos).astype(int), L - 2); w = (pos - lo).reshape((-1,) + (1,) * (a.ndim - 1))
+    lo = np.minimum(np.floor(pos).astype(int), L - 2)
+    w = (pos - lo).reshape((-1,) + (1,) * (a.ndim - 1))
     out = (1 - w) * a[lo].astype(np.float32) + w * a[lo + 1].astype(np.float32)
-    return np.clip(np.rint(out), 0, 255).astype(a.dtype) if a.dtype == np.uint8 else out.astype(a.dtype)
+    return (
+        np.clip(np.rint(out), 0, 255).astype(a.dtype)
+        if a.dtype == np.uint8
+        else out.astype(a.dtype)
+    )
 
 # %% ../nbs/17_clips.ipynb
-def sample_indices(n_frames: int, T: int = 16, rng: np.random.Generator | None = None) -> np.ndarray:
+def sample_indices(
+    n_frames: int, T: int = 16, rng: np.random.Generator | None = None
+) -> np.ndarray:
     "T frame indices of a clip of `n_frames`: a random sorted subset with `rng` (training), else evenly spaced (test); short clips tiled."
-    if not isinstance(n_frames, (int, np.integer)) or n_frames < 1: raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
-    if T < 1: raise ValueError(f"T must be >= 1, got {T}")
-    if n_frames < T: return np.resize(np.arange(n_frames), T)            # tiled: 0 1 2 0 1 2 ...
-    if rng is None: return np.linspace(0, n_frames - 1, T).round().astype(int)
+    if not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
+        raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
+    if T < 1:
+        raise ValueError(f"T must be >= 1, got {T}")
+    if n_frames < T:
+        return np.resize(np.arange(n_frames), T)  # tiled: 0 1 2 0 1 2 ...
+    if rng is None:
+        return np.linspace(0, n_frames - 1, T).round().astype(int)
     return np.sort(rng.choice(n_frames, T, replace=False))
 
 # %% ../nbs/17_clips.ipynb
 METHODS = ("interpolate", "sample")
 
-def clip_tensor(frames, T: int = 16, size: int = 128, crop: int = 112, method: str = "interpolate",
-                rng: np.random.Generator | None = None) -> torch.Tensor:
+
+def clip_tensor(
+    frames,
+    T: int = 16,
+    size: int = 128,
+    crop: int = 112,
+    method: str = "interpolate",
+    rng: np.random.Generator | None = None,
+) -> torch.Tensor:
     "One clip (L, H, W) uint8 -> float (1, T, crop, crop) in [0, 1]; random crop, flip and (method 'sample') frames with `rng`, else centre crop."
-    if method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if crop > size: raise ValueError(f"crop {crop} larger than size {size}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if crop > size:
+        raise ValueError(f"crop {crop} larger than size {size}")
     a = np.asarray(frames)
-    if a.ndim == 4: a = a.mean(-1).astype(a.dtype)                       # colour frames -> grey (the nets take one channel)
-    if a.ndim != 3: raise ValueError(f"frames must be (L, H, W) or (L, H, W, C), got shape {a.shape}")
-    a = interpolate_time(a, T) if method == "interpolate" else a[sample_indices(len(a), T, rng)]
-    x = torch.from_numpy(np.ascontiguousarray(a)).float().div_(255)[:, None]          # (T, 1, H, W)
-    if x.shape[-2:] != (size, size): x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
-    if rng is None: t = l = (size - crop) // 2
-    else: t, l = (int(v) for v in rng.integers(0, size - crop + 1, 2))
-    x = x[..., t:t + crop, l:l + crop]
-    if rng is not None and rng.random() < 0.5: x = x.flip(-1)
-    return x.transpose(0, 1).contiguous()                                # (1, T, crop, crop)
+    if a.ndim == 4:
+        a = a.mean(-1).astype(
+            a.dtype
+        )  # colour frames -> grey (the nets take one channel)
+    if a.ndim != 3:
+        raise ValueError(
+            f"frames must be (L, H, W) or (L, H, W, C), got shape {a.shape}"
+        )
+    a = (
+        interpolate_time(a, T)
+        if method == "interpolate"
+        else a[sample_indices(len(a), T, rng)]
+    )
+    x = (
+        torch.from_numpy(np.ascontiguousarray(a)).float().div_(255)[:, None]
+    )  # (T, 1, H, W)
+    if x.shape[-2:] != (size, size):
+        x = F.interpolate(
+            x, size=(size, size), mode="bilinear", align_corners=False, antialias=True
+        )
+    if rng is None:
+        t = l = (size - crop) // 2
+    else:
+        t, l = (int(v) for v in rng.integers(0, size - crop + 1, 2))
+    x = x[..., t : t + crop, l : l + crop]
+    if rng is not None and rng.random() < 0.5:
+        x = x.flip(-1)
+    return x.transpose(0, 1).contiguous()  # (1, T, crop, crop)
+
 
 def _need_frames(clips, who: str):
-    if not isinstance(clips, ClipSet) or clips.frames is None: raise ValueError(f"{who} needs a ClipSet with frames")
+    if not isinstance(clips, ClipSet) or clips.frames is None:
+        raise ValueError(f"{who} needs a ClipSet with frames")
+
 
 def default_workers() -> int:
     "Loader threads when none are asked for: one per CPU core, at most 8."
     return max(1, min(8, os.cpu_count() or 1))
 
+
 @dataclass
 class ClipInput:
     "How a ClipSet's clips become (B, 1, T, crop, crop) batches for `fit` and `predict`; see the lesson."
+
     T: int = 16
     size: int = 128
     crop: int = 112
     method: str = "interpolate"
-    workers: int = 0                                                     # 0: default_workers()
+    workers: int = 0  # 0: default_workers()
     eval_batch_size: int = 32
 
     def __post_init__(self):
-        if self.method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         for n in ("T", "size", "crop", "eval_batch_size"):
             v = getattr(self, n)
-            if not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{n} must be a positive int, got {v!r}")
-        if self.crop > self.size: raise ValueError(f"crop {self.crop} larger than size {self.size}")
+            if not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"{n} must be a positive int, got {v!r}")
+        if self.crop > self.size:
+            raise ValueError(f"crop {self.crop} larger than size {self.size}")
 
     def transform(self, frames, rng: np.random.Generator | None = None) -> torch.Tensor:
         "One clip's frames as a (1, T, crop, crop) input (`clip_tensor` with these settings): augmented with `rng`, else the test view."
@@ -96,16 +148,32 @@ class ClipInput:
     def _load(self, clips: ClipSet, idx, seeds=None) -> torch.Tensor:
         _need_frames(clips, "ClipInput")
         idx = np.asarray(idx).ravel()
-        def one(j): return self.transform(clips.frames[int(idx[j])], None if seeds is None else np.random.default_rng(int(seeds[j])))
+
+        def one(j):
+            return self.transform(
+                clips.frames[int(idx[j])],
+                None if seeds is None else np.random.default_rng(int(seeds[j])),
+            )
+
         n = self.workers or default_workers()
-        if n == 1 or len(idx) == 1: xs = [one(j) for j in range(len(idx))]
+        if n == 1 or len(idx) == 1:
+            xs = [one(j) for j in range(len(idx))]
         else:
-            with ThreadPoolExecutor(n) as ex: xs = list(ex.map(one, range(len(idx))))
+            with ThreadPoolExecutor(n) as ex:
+                xs = list(ex.map(one, range(len(idx))))
         return torch.stack(xs)
 
-    def train_batch(self, clips: ClipSet, idx, gen: torch.Generator | None = None) -> torch.Tensor:
+    def train_batch(
+        self, clips: ClipSet, idx, gen: torch.Generator | None = None
+    ) -> torch.Tensor:
         "Augmented clips `idx`: each clip's random choices come from one seed drawn from `gen`."
-        return self._load(clips, idx, torch.randint(0, 2 ** 31 - 1, (len(np.asarray(idx).ravel()),), generator=gen).numpy())
+        return self._load(
+            clips,
+            idx,
+            torch.randint(
+                0, 2**31 - 1, (len(np.asarray(idx).ravel()),), generator=gen
+            ).numpy(),
+        )
 
     def eval_batch(self, clips: ClipSet, idx) -> torch.Tensor:
         "Clips `idx` with centre crops and (method 'sample') evenly spaced frames."
@@ -114,72 +182,171 @@ class ClipInput:
 # %% ../nbs/17_clips.ipynb
 class ClipFiles:
     "Clips stored one `.npy` (T x H x W uint8) per clip, read from disk on access (memory-mapped)."
-    def __init__(self, paths): self.paths = [Path(p) for p in paths]
-    def __len__(self): return len(self.paths)
-    def __repr__(self): return f"ClipFiles({len(self)} clips)"
+
+    def __init__(self, paths):
+        self.paths = [Path(p) for p in paths]
+
+    def __len__(self):
+        return len(self.paths)
+
+    def __repr__(self):
+        return f"ClipFiles({len(self)} clips)"
+
     def __getitem__(self, i) -> np.ndarray:
         p = self.paths[int(i)]
-        if not p.is_file(): raise FileNotFoundError(f"{p}: clip file not found")
-        try: return np.load(p, mmap_mode="r")
-        except ValueError as e: raise ValueError(f"{p}: not a readable clip file ({e})") from None
-    def subset(self, idx) -> "ClipFiles": return ClipFiles([self.paths[int(j)] for j in np.asarray(idx).ravel()])
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: clip file not found")
+        try:
+            return np.load(p, mmap_mode="r")
+        except ValueError as e:
+            raise ValueError(f"{p}: not a readable clip file ({e})") from None
+
+    def subset(self, idx) -> "ClipFiles":
+        return ClipFiles([self.paths[int(j)] for j in np.asarray(idx).ravel()])
+
 
 def _save_npy(path: Path, a: np.ndarray):
     import io
     from fer_nb.core import atomic_write
-    buf = io.BytesIO(); np.save(buf, np.ascontiguousarray(a)); atomic_write(path, buf.getvalue())
 
-def synth_clips(n: int, domain: str = "wild", seed: int = 0, fps: float = 10.0, chunk: int = 256, progress: bool = True, **knobs) -> ClipSet:
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(a))
+    atomic_write(path, buf.getvalue())
+
+
+def synth_clips(
+    n: int,
+    domain: str = "wild",
+    seed: int = 0,
+    fps: float = 10.0,
+    chunk: int = 256,
+    progress: bool = True,
+    **knobs,
+) -> ClipSet:
     "`n` SynthFER clips (see `make_clipset`) written once under .cache/synthfer/clips-<key>/ and streamed from there."
     import hashlib
     from tqdm.auto import tqdm
     from fer_nb.core import atomic_write, project_root
     from fer_nb.synth import SYNTH_VERSION, make_clipset
-    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-    key = dict(what="clips", n=int(n), domain=domain, seed=seed, fps=fps, chunk=chunk, knobs=knobs, v=SYNTH_VERSION)
-    root = project_root() / ".cache" / "synthfer" / ("clips-" + hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16])
+
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    key = dict(
+        what="clips",
+        n=int(n),
+        domain=domain,
+        seed=seed,
+        fps=fps,
+        chunk=chunk,
+        knobs=knobs,
+        v=SYNTH_VERSION,
+    )
+    root = (
+        project_root()
+        / ".cache"
+        / "synthfer"
+        / (
+            "clips-"
+            + hashlib.sha1(
+                json.dumps(key, sort_keys=True, default=str).encode()
+            ).hexdigest()[:16]
+        )
+    )
     table = root / "clips.csv"
-    if not table.exists():                                               # render chunk by chunk; the table is written last
+    if not table.exists():  # render chunk by chunk; the table is written last
         metas, votes = [], []
-        for c, s in enumerate(tqdm(range(0, n, chunk), desc="SynthFER clips", disable=not progress, leave=False)):
-            cs = make_clipset(min(chunk, n - s), domain, fps=fps, seed=seed * 10007 + c, **knobs)
+        for c, s in enumerate(
+            tqdm(
+                range(0, n, chunk),
+                desc="SynthFER clips",
+                disable=not progress,
+                leave=False,
+            )
+        ):
+            cs = make_clipset(
+                min(chunk, n - s), domain, fps=fps, seed=seed * 10007 + c, **knobs
+            )
             m = cs.meta.copy()
-            m["clip"] = np.arange(s, s + len(m)); m["identity"] = m["identity"].astype(str).radd(f"{c}-")   # identities differ between chunks
-            for j, f in zip(m["clip"], cs.frames): _save_npy(root / "frames" / f"{j:05d}.npy", f)
-            metas.append(m); votes.append(cs.votes)
+            m["clip"] = np.arange(s, s + len(m))
+            m["identity"] = (
+                m["identity"].astype(str).radd(f"{c}-")
+            )  # identities differ between chunks
+            for j, f in zip(m["clip"], cs.frames):
+                _save_npy(root / "frames" / f"{j:05d}.npy", f)
+            metas.append(m)
+            votes.append(cs.votes)
         meta = pd.concat(metas, ignore_index=True)
         _save_npy(root / "votes.npy", np.concatenate(votes).astype(np.int16))
         atomic_write(table, meta.to_csv(index=False))
     meta = pd.read_csv(table)
     frames = ClipFiles([root / "frames" / f"{j:05d}.npy" for j in meta["clip"]])
     V = np.load(root / "votes.npy").astype(np.int64)
-    return ClipSet(meta, frames=frames, votes=V, info={"generator": "SynthFER", "cache": str(root), **key})
+    return ClipSet(
+        meta,
+        frames=frames,
+        votes=V,
+        info={"generator": "SynthFER", "cache": str(root), **key},
+    )
 
 # %% ../nbs/17_clips.ipynb
 class ClipDataset(torch.utils.data.Dataset):
     "A ClipSet as a torch dataset: item i -> (clip tensor (1, T, crop, crop), label), streamed from disk through `ClipInput`'s transforms."
-    def __init__(self, clips: ClipSet, inputs: ClipInput | None = None, train: bool = False, seed: int = 0):
+
+    def __init__(
+        self,
+        clips: ClipSet,
+        inputs: ClipInput | None = None,
+        train: bool = False,
+        seed: int = 0,
+    ):
         _need_frames(clips, "ClipDataset")
-        self.clips, self.inputs, self.train, self.seed, self.epoch = clips, inputs or ClipInput(), train, seed, 0
-    def __len__(self): return len(self.clips)
+        self.clips, self.inputs, self.train, self.seed, self.epoch = (
+            clips,
+            inputs or ClipInput(),
+            train,
+            seed,
+            0,
+        )
+
+    def __len__(self):
+        return len(self.clips)
+
     def __getitem__(self, i):
-        rng = np.random.default_rng([self.seed, self.epoch, int(i)]) if self.train else None
-        return self.inputs.transform(self.clips.frames[int(i)], rng), int(self.clips.label[int(i)])
+        rng = (
+            np.random.default_rng([self.seed, self.epoch, int(i)])
+            if self.train
+            else None
+        )
+        return self.inputs.transform(self.clips.frames[int(i)], rng), int(
+            self.clips.label[int(i)]
+        )
 
 # %% ../nbs/17_clips.ipynb
 def fold_split(clips: ClipSet, fold: int, folds=None) -> tuple[ClipSet, ClipSet]:
     "(train, test) of the 5-fold protocol: test = the single-labelled clips of `fold`, train = those of the other folds."
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
-    if fold not in folds: raise ValueError(f"fold {fold!r} not among the folds {folds}")
+    if fold not in folds:
+        raise ValueError(f"fold {fold!r} not among the folds {folds}")
     single, f = clips.label >= 0, clips.meta["fold"].to_numpy()
     return clips.subset(single & (f != fold)), clips.subset(single & (f == fold))
+
 
 def fold_summary(y_true: dict, y_pred: dict, class_names) -> pd.DataFrame:
     "Per fold (dict keys) and as mean and std over folds: each class's recall, UAR and WAR in percent."
     from fer_nb.metrics import accuracy, per_class_recall, uar
-    if set(y_true) != set(y_pred): raise ValueError(f"folds differ: {sorted(y_true)} vs {sorted(y_pred)}")
+
+    if set(y_true) != set(y_pred):
+        raise ValueError(f"folds differ: {sorted(y_true)} vs {sorted(y_pred)}")
     n = len(class_names)
-    rows = {k: {**dict(zip(class_names, 100 * per_class_recall(y_true[k], y_pred[k], n))), "UAR": 100 * uar(y_true[k], y_pred[k], n),
-                "WAR": 100 * accuracy(y_true[k], y_pred[k])} for k in y_true}
+    rows = {
+        k: {
+            **dict(zip(class_names, 100 * per_class_recall(y_true[k], y_pred[k], n))),
+            "UAR": 100 * uar(y_true[k], y_pred[k], n),
+            "WAR": 100 * accuracy(y_true[k], y_pred[k]),
+        }
+        for k in y_true
+    }
     df = pd.DataFrame(rows).T
-    return pd.concat([df, df.mean().to_frame("mean").T, df.std(ddof=0).to_frame("std").T])
+    return pd.concat(
+        [df, df.mean().to_frame("mean").T, df.std(ddof=0).to_frame("std").T]
+    )

@@ -21,35 +21,55 @@ __all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'seed_spreads', 'tol
 
 # %% ../nbs/11a_compare.ipynb
 DEFAULT_REL, DEFAULT_ABS, K_SE = 0.05, 1e-6, 3.0
-MACHINE = re.compile(r"seconds|_per_s\b|time_ms|time_ratio|memory_gib", re.I)   # machine-dependent metrics: how fast, how big
+MACHINE = re.compile(
+    r"seconds|_per_s\b|time_ms|time_ratio|memory_gib", re.I
+)  # machine-dependent metrics: how fast, how big
+
 
 def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
     for k, v in (d or {}).items():
-        if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
-        else: out[f"{prefix}{k}"] = v
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
     return out
+
 
 def _leaves(x, prefix: str = "") -> dict:
     "Every number and string inside metrics, dicts and lists alike, by path ('table[2].accuracy'): a logged table is compared cell by cell."
-    if isinstance(x, dict): items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in x.items()]
-    elif isinstance(x, list): items = [(f"{prefix}[{i}]", v) for i, v in enumerate(x)]
-    else: return {prefix: x}
+    if isinstance(x, dict):
+        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in x.items()]
+    elif isinstance(x, list):
+        items = [(f"{prefix}[{i}]", v) for i, v in enumerate(x)]
+    else:
+        return {prefix: x}
     out = {}
-    for k, v in items: out.update(_leaves(v, k))
+    for k, v in items:
+        out.update(_leaves(v, k))
     return out
+
 
 def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
     "(mean, sd, n) of every arm a claim reports over n >= 2 seeds (a dict with 'mean', 'std' and a 'seeds' list)."
     out = []
+
     def walk(x):
         if isinstance(x, dict):
             s = x.get("seeds")
-            if isinstance(s, list) and len(s) >= 2 and isinstance(x.get("mean"), (int, float)) and isinstance(x.get("std"), (int, float)):
+            if (
+                isinstance(s, list)
+                and len(s) >= 2
+                and isinstance(x.get("mean"), (int, float))
+                and isinstance(x.get("std"), (int, float))
+            ):
                 out.append((float(x["mean"]), float(x["std"]), len(s)))
-            for v in x.values(): walk(v)
+            for v in x.values():
+                walk(v)
         elif isinstance(x, list):
-            for v in x: walk(v)
+            for v in x:
+                walk(v)
+
     walk([c.get("ours") for c in res.get("claims", [])])
     return out
 
@@ -57,119 +77,280 @@ def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
 def tolerance(name: str, value, spreads) -> tuple[float | None, str]:
     """(tolerance, where it comes from) for metric `name` with reference `value`: None for machine-dependent metrics, 0 for counts
     and yes/no values, 3·sqrt(2/n)·sd for an arm's mean over n seeds, else the experiment's largest relative spread, else 5 %."""
-    if isinstance(value, int): return 0.0, "exact (a count or yes/no)"                 # bool is an int too
-    if MACHINE.search(name): return None, "machine-dependent: not judged"
+    if isinstance(value, int):
+        return 0.0, "exact (a count or yes/no)"  # bool is an int too
+    if MACHINE.search(name):
+        return None, "machine-dependent: not judged"
     for m, s, n in spreads:
         if abs(m - value) <= 1e-9 * max(1.0, abs(value)):
-            return max(K_SE * math.sqrt(2 / n) * s, DEFAULT_ABS), f"its {n} seeds (sd {s:.3g})"
+            return max(
+                K_SE * math.sqrt(2 / n) * s, DEFAULT_ABS
+            ), f"its {n} seeds (sd {s:.3g})"
     rel = [(s / abs(m), n) for m, s, n in spreads if m]
     if rel:
         r, n = max(rel)
-        return max(K_SE * math.sqrt(2 / n) * r * abs(value), DEFAULT_ABS), f"the experiment's largest seed spread ({100 * r:.2g} % of the mean)"
+        return max(
+            K_SE * math.sqrt(2 / n) * r * abs(value), DEFAULT_ABS
+        ), f"the experiment's largest seed spread ({100 * r:.2g} % of the mean)"
     return max(DEFAULT_REL * abs(value), DEFAULT_ABS), "default: 5 % (no seeds)"
 
 # %% ../nbs/11a_compare.ipynb
-def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+def _num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
 
 def _outcome(c: dict) -> str:
     return c.get("verdict") or ("yes" if c.get("reproduced") else "no")
+
 
 def compare_results(run: dict, ref: dict) -> dict:
     "{'metrics': DataFrame, 'claims': DataFrame, 'ok': bool} for one experiment's run against its reference."
     spreads = seed_spreads(ref) or seed_spreads(run)
     mine, theirs = _leaves(run.get("metrics", {})), _leaves(ref.get("metrics", {}))
     rows = []
-    for k in [k for k in theirs if k in mine] + [k for k in mine if k not in theirs] + [k for k in theirs if k not in mine]:
+    for k in (
+        [k for k in theirs if k in mine]
+        + [k for k in mine if k not in theirs]
+        + [k for k in theirs if k not in mine]
+    ):
         a, b = mine.get(k), theirs.get(k)
         if k not in mine or k not in theirs:
-            rows.append({"metric": k, "run": a, "reference": b, "difference": None, "tolerance": None,
-                         "status": "only in the run" if k in mine else "only in the reference", "why": ""}); continue
-        tol, why = tolerance(k, b, spreads) if (_num(b) or isinstance(b, bool)) else (0.0, "exact")
+            rows.append(
+                {
+                    "metric": k,
+                    "run": a,
+                    "reference": b,
+                    "difference": None,
+                    "tolerance": None,
+                    "status": "only in the run"
+                    if k in mine
+                    else "only in the reference",
+                    "why": "",
+                }
+            )
+            continue
+        tol, why = (
+            tolerance(k, b, spreads)
+            if (_num(b) or isinstance(b, bool))
+            else (0.0, "exact")
+        )
         diff = a - b if _num(a) and _num(b) else None
-        if tol is None: status = "not judged"
-        elif diff is None: status = "ok" if a == b else "DIFFERS"
-        else: status = "ok" if abs(diff) <= tol + 1e-12 * max(1.0, abs(b)) else "OUTSIDE"
-        rows.append({"metric": k, "run": a, "reference": b, "difference": diff, "tolerance": tol, "status": status, "why": why})
+        if tol is None:
+            status = "not judged"
+        elif diff is None:
+            status = "ok" if a == b else "DIFFERS"
+        else:
+            status = "ok" if abs(diff) <= tol + 1e-12 * max(1.0, abs(b)) else "OUTSIDE"
+        rows.append(
+            {
+                "metric": k,
+                "run": a,
+                "reference": b,
+                "difference": diff,
+                "tolerance": tol,
+                "status": status,
+                "why": why,
+            }
+        )
     cl_run = {c["claim"]: _outcome(c) for c in run.get("claims", [])}
     cl_ref = {c["claim"]: _outcome(c) for c in ref.get("claims", [])}
-    claims = [{"claim": k, "run": cl_run.get(k), "reference": cl_ref.get(k),
-               "status": ("same" if cl_run[k] == cl_ref[k] else "FLIPPED") if k in cl_run and k in cl_ref
-                         else ("only in the run" if k in cl_run else "only in the reference")}
-              for k in list(cl_ref) + [k for k in cl_run if k not in cl_ref]]
-    M = pd.DataFrame(rows, columns=["metric", "run", "reference", "difference", "tolerance", "status", "why"])
+    claims = [
+        {
+            "claim": k,
+            "run": cl_run.get(k),
+            "reference": cl_ref.get(k),
+            "status": ("same" if cl_run[k] == cl_ref[k] else "FLIPPED")
+            if k in cl_run and k in cl_ref
+            else ("only in the run" if k in cl_run else "only in the reference"),
+        }
+        for k in list(cl_ref) + [k for k in cl_run if k not in cl_ref]
+    ]
+    M = pd.DataFrame(
+        rows,
+        columns=[
+            "metric",
+            "run",
+            "reference",
+            "difference",
+            "tolerance",
+            "status",
+            "why",
+        ],
+    )
     C = pd.DataFrame(claims, columns=["claim", "run", "reference", "status"])
-    return {"metrics": M, "claims": C, "ok": not (M.status.isin(["OUTSIDE", "DIFFERS"]).any() or (C.status == "FLIPPED").any())}
+    return {
+        "metrics": M,
+        "claims": C,
+        "ok": not (
+            M.status.isin(["OUTSIDE", "DIFFERS"]).any() or (C.status == "FLIPPED").any()
+        ),
+    }
 
 # %% ../nbs/11a_compare.ipynb
 def load_dir(d: Path) -> dict:
     "experiment -> results of a folder's results/*/results.json (errors name the file)."
     out = {}
     for p in sorted(Path(d).glob("results/*/results.json")):
-        try: r = json.loads(p.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{p}: not a readable results.json ({e})") from None
-        if not isinstance(r, dict) or "experiment" not in r: raise ValueError(f"{p}: not a fer_nb results.json (no 'experiment')")
+        try:
+            r = json.loads(p.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{p}: not a readable results.json ({e})") from None
+        if not isinstance(r, dict) or "experiment" not in r:
+            raise ValueError(f"{p}: not a fer_nb results.json (no 'experiment')")
         out[r["experiment"]] = r
     return out
+
 
 def _load_committed(d: Path) -> dict:
     "The results git committed under folder `d` (at HEAD): what the book shows, even after a run overwrote the files."
     root = project_root()
     rel = Path(d).resolve().relative_to(root).as_posix()
-    ls = subprocess.run(["git", "ls-tree", "-r", "--name-only", "HEAD", f"{rel}/results"], cwd=root, capture_output=True, text=True, timeout=30)
+    ls = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "HEAD", f"{rel}/results"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     out = {}
     for path in [l for l in ls.stdout.splitlines() if l.endswith("/results.json")]:
-        r = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True, text=True, timeout=30)
-        if r.returncode == 0: res = json.loads(r.stdout); out[res["experiment"]] = res
+        r = subprocess.run(
+            ["git", "show", f"HEAD:{path}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if r.returncode == 0:
+            res = json.loads(r.stdout)
+            out[res["experiment"]] = res
     return out
+
 
 def _profile(results: dict, what: str, where: Path) -> str:
     ps = sorted({str(r.get("profile")) for r in results.values()})
-    if len(ps) != 1: raise ValueError(f"{what} {where} mixes profiles {ps}: compare one profile at a time")
+    if len(ps) != 1:
+        raise ValueError(
+            f"{what} {where} mixes profiles {ps}: compare one profile at a time"
+        )
     return ps[0]
 
 # %% ../nbs/11a_compare.ipynb
 def _fmt(v) -> str:
     "A value for a markdown table cell: 4 significant digits, dicts and lists spelled out, pipes escaped, NaN and None empty."
-    if isinstance(v, float): return "" if math.isnan(v) else f"{v:.4g}"
-    if isinstance(v, dict): return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items())
-    if isinstance(v, list): return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:.4g}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
     return "" if v is None else str(v).replace("|", "\\|")
+
 
 def compare_runs(run_dir, reference_dir=None) -> tuple[str, bool]:
     "(the comparison as markdown text, whether everything is within noise) of a run's folder against a reference folder."
     run_dir = Path(run_dir)
-    if not run_dir.is_dir(): raise ValueError(f"run folder {run_dir} does not exist")
+    if not run_dir.is_dir():
+        raise ValueError(f"run folder {run_dir} does not exist")
     run = load_dir(run_dir)
-    if not run: raise ValueError(f"{run_dir} holds no results/<experiment>/results.json: is it a `fer-nb reproduce` output folder?")
+    if not run:
+        raise ValueError(
+            f"{run_dir} holds no results/<experiment>/results.json: is it a `fer-nb reproduce` output folder?"
+        )
     profile = _profile(run, "run", run_dir)
     committed = reference_dir is None
-    ref_dir = Path(reference_dir) if reference_dir is not None else project_root() / "outputs" / profile
-    if not ref_dir.is_dir(): raise ValueError(f"reference folder {ref_dir} does not exist")
+    ref_dir = (
+        Path(reference_dir)
+        if reference_dir is not None
+        else project_root() / "outputs" / profile
+    )
+    if not ref_dir.is_dir():
+        raise ValueError(f"reference folder {ref_dir} does not exist")
     same = ref_dir.resolve() == run_dir.resolve()
-    if same and not committed: raise ValueError(f"run and reference are the same folder {run_dir}: give another reference")
+    if same and not committed:
+        raise ValueError(
+            f"run and reference are the same folder {run_dir}: give another reference"
+        )
     ref = _load_committed(ref_dir) if same else load_dir(ref_dir)
-    if not ref: raise ValueError(f"reference {ref_dir} holds no results" + (" committed at HEAD" if same else ""))
+    if not ref:
+        raise ValueError(
+            f"reference {ref_dir} holds no results"
+            + (" committed at HEAD" if same else "")
+        )
     ref_profile = _profile(ref, "reference", ref_dir)
-    if ref_profile != profile: raise ValueError(f"run {run_dir} is profile {profile!r} but reference {ref_dir} is {ref_profile!r}: compare runs of one profile")
+    if ref_profile != profile:
+        raise ValueError(
+            f"run {run_dir} is profile {profile!r} but reference {ref_dir} is {ref_profile!r}: compare runs of one profile"
+        )
     both = [e for e in run if e in ref]
-    if not both: raise ValueError(f"no experiment is in both {run_dir} ({', '.join(run)}) and {ref_dir}")
+    if not both:
+        raise ValueError(
+            f"no experiment is in both {run_dir} ({', '.join(run)}) and {ref_dir}"
+        )
     label = f"{ref_dir} (as committed at HEAD)" if same else str(ref_dir)
-    L = [f"# fer-nb compare — profile `{profile}`", "", f"Run: {run_dir} ({len(run)} experiments). Reference: {label} ({len(ref)}). "
-         f"Compared: {len(both)}" + (f"; only in the run: {', '.join(e for e in run if e not in ref)}" if len(both) < len(run) else "") + ".", ""]
+    L = [
+        f"# fer-nb compare — profile `{profile}`",
+        "",
+        f"Run: {run_dir} ({len(run)} experiments). Reference: {label} ({len(ref)}). "
+        f"Compared: {len(both)}"
+        + (
+            f"; only in the run: {', '.join(e for e in run if e not in ref)}"
+            if len(both) < len(run)
+            else ""
+        )
+        + ".",
+        "",
+    ]
     bad, n_metrics, n_claims = [], 0, 0
     for e in both:
-        r = compare_results(run[e], ref[e]); M, C = r["metrics"], r["claims"]
-        n_metrics += int(M.status.isin(["ok", "OUTSIDE", "DIFFERS"]).sum()); n_claims += int(C.status.isin(["same", "FLIPPED"]).sum())
-        out = M[M.status.isin(["OUTSIDE", "DIFFERS"])].metric.tolist(); flips = C[C.status == "FLIPPED"]
-        L += [f"## {e}: " + ("within noise" if r["ok"] else f"{len(out)} metric(s) outside tolerance, {len(flips)} verdict(s) flipped"), "",
-              f"- run: {how_made(run[e])}, commit `{run[e].get('git_commit', '?')}`",
-              f"- reference: {how_made(ref[e])}, commit `{ref[e].get('git_commit', '?')}`", "",
-              "| metric | run | reference | difference | tolerance | status | tolerance from |", "|---|---|---|---|---|---|---|"]
-        L += [f"| {_fmt(x.metric)} | {_fmt(x.run)} | {_fmt(x.reference)} | {_fmt(x.difference)} | {_fmt(x.tolerance)} | {x.status} | {x.why} |" for x in M.itertuples()]
-        if len(C): L += ["", "| claim | run | reference | status |", "|---|---|---|---|"] + [f"| {_fmt(x.claim)} | {_fmt(x.run)} | {_fmt(x.reference)} | {x.status} |" for x in C.itertuples()]
+        r = compare_results(run[e], ref[e])
+        M, C = r["metrics"], r["claims"]
+        n_metrics += int(M.status.isin(["ok", "OUTSIDE", "DIFFERS"]).sum())
+        n_claims += int(C.status.isin(["same", "FLIPPED"]).sum())
+        out = M[M.status.isin(["OUTSIDE", "DIFFERS"])].metric.tolist()
+        flips = C[C.status == "FLIPPED"]
+        L += [
+            f"## {e}: "
+            + (
+                "within noise"
+                if r["ok"]
+                else f"{len(out)} metric(s) outside tolerance, {len(flips)} verdict(s) flipped"
+            ),
+            "",
+            f"- run: {how_made(run[e])}, commit `{run[e].get('git_commit', '?')}`",
+            f"- reference: {how_made(ref[e])}, commit `{ref[e].get('git_commit', '?')}`",
+            "",
+            "| metric | run | reference | difference | tolerance | status | tolerance from |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        L += [
+            f"| {_fmt(x.metric)} | {_fmt(x.run)} | {_fmt(x.reference)} | {_fmt(x.difference)} | {_fmt(x.tolerance)} | {x.status} | {x.why} |"
+            for x in M.itertuples()
+        ]
+        if len(C):
+            L += ["", "| claim | run | reference | status |", "|---|---|---|---|"] + [
+                f"| {_fmt(x.claim)} | {_fmt(x.run)} | {_fmt(x.reference)} | {x.status} |"
+                for x in C.itertuples()
+            ]
         L.append("")
         if not r["ok"]:
-            parts = [f"{m} outside tolerance" for m in out[:3]] + ([f"{len(out) - 3} more metrics"] if len(out) > 3 else [])
-            bad.append(f"{e} (" + "; ".join(parts + [f"claim '{c}' {a} -> {b}" for c, b, a in zip(flips.claim, flips.run, flips.reference)]) + ")")
-    L.append(f"reproduced within noise: {len(both)} experiments, {n_metrics} metrics, {n_claims} verdicts" if not bad else "differs: " + "; ".join(bad))
+            parts = [f"{m} outside tolerance" for m in out[:3]] + (
+                [f"{len(out) - 3} more metrics"] if len(out) > 3 else []
+            )
+            bad.append(
+                f"{e} ("
+                + "; ".join(
+                    parts
+                    + [
+                        f"claim '{c}' {a} -> {b}"
+                        for c, b, a in zip(flips.claim, flips.run, flips.reference)
+                    ]
+                )
+                + ")"
+            )
+    L.append(
+        f"reproduced within noise: {len(both)} experiments, {n_metrics} metrics, {n_claims} verdicts"
+        if not bad
+        else "differs: " + "; ".join(bad)
+    )
     return "\n".join(L), not bad

@@ -30,34 +30,45 @@ __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COM
 def project_root(start: str | Path | None = None) -> Path:
     "The fer_nb checkout containing `start` (default: cwd, then this package's folder)."
     here = globals().get("__file__")  # undefined when this runs inside the notebook
-    candidates = [Path(start or Path.cwd()).resolve()] + ([Path(here).resolve().parent] if here else [])
+    candidates = [Path(start or Path.cwd()).resolve()] + (
+        [Path(here).resolve().parent] if here else []
+    )
     for c in candidates:
         for d in [c, *c.parents]:
             ini = d / "settings.ini"
             if ini.is_file() and "lib_name = fer_nb" in ini.read_text(encoding="utf-8"):
                 return d
-    raise FileNotFoundError("no fer_nb checkout found (a folder with fer_nb's settings.ini) "
-                            f"above {candidates[0]} or the installed package")
+    raise FileNotFoundError(
+        "no fer_nb checkout found (a folder with fer_nb's settings.ini) "
+        f"above {candidates[0]} or the installed package"
+    )
+
 
 def data_root(path: str | Path | None = None) -> Path | None:
     "Where real datasets live: `path`, else `$FER_NB_DATA`, else `../shared/data`; `None` if absent."
     if path:  # an explicit path must exist: a typo should not silently fall back
         p = Path(path).expanduser()
-        if not p.exists(): raise FileNotFoundError(f"data path {p} does not exist")
+        if not p.exists():
+            raise FileNotFoundError(f"data path {p} does not exist")
         return p.resolve()
     env = os.environ.get("FER_NB_DATA")
     if env:
         p = Path(env).expanduser()
-        if not p.exists(): raise FileNotFoundError(f"FER_NB_DATA={env} does not exist")
+        if not p.exists():
+            raise FileNotFoundError(f"FER_NB_DATA={env} does not exist")
         return p.resolve()
-    try: p = project_root().parent / "shared" / "data"
-    except FileNotFoundError: return None
+    try:
+        p = project_root().parent / "shared" / "data"
+    except FileNotFoundError:
+        return None
     return p.resolve() if p.is_dir() else None
+
 
 def find_dataset(name: str, path: str | Path | None = None) -> tuple[Path | None, str]:
     "`(folder, '')` for dataset `name` under the data root, or `(None, reason)` when it is absent."
     root = data_root(path)
-    if root is None: return None, f"{name}: no data root (set FER_NB_DATA or pass data_root)"
+    if root is None:
+        return None, f"{name}: no data root (set FER_NB_DATA or pass data_root)"
     p = root / name
     return (p, "") if p.exists() else (None, f"{name} not found at {p}")
 
@@ -66,73 +77,126 @@ def seed_everything(seed: int) -> np.random.Generator:
     "Seed python, numpy and torch (CPU and CUDA); return a fresh `np.random.Generator(seed)`."
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    random.seed(seed); np.random.seed(seed % 2**32)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
     import torch
+
     torch.manual_seed(seed)
     return np.random.default_rng(seed)
+
 
 def get_device(prefer=None):
     "`torch.device('cuda')` when available (or `prefer`red: a name or a `torch.device`, returned as is), else CPU."
     import torch
-    if isinstance(prefer, torch.device): return prefer
+
+    if isinstance(prefer, torch.device):
+        return prefer
     if prefer not in (None, "auto", "cpu", "cuda"):
         raise ValueError(f"device must be one of auto, cpu, cuda; got {prefer!r}")
-    if prefer == "cpu": return torch.device("cpu")
-    if torch.cuda.is_available(): return torch.device("cuda")
-    if prefer == "cuda": raise RuntimeError("device='cuda' was asked for but torch sees no CUDA GPU")
+    if prefer == "cpu":
+        return torch.device("cpu")
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if prefer == "cuda":
+        raise RuntimeError("device='cuda' was asked for but torch sees no CUDA GPU")
     return torch.device("cpu")
 
 # %% ../nbs/00_core.ipynb
 PRECISIONS = ("float32", "bfloat16")
-_PRECISION = ["float32"]                                     # the process's training arithmetic; Run sets it from the profile
+_PRECISION = [
+    "float32"
+]  # the process's training arithmetic; Run sets it from the profile
+
 
 def check_precision(precision: str, where: str = "precision") -> str:
     "`precision` if it is one of `PRECISIONS`, else a ValueError naming `where` and the valid values."
-    if precision not in PRECISIONS: raise ValueError(f"{where} must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+    if precision not in PRECISIONS:
+        raise ValueError(
+            f"{where} must be one of {', '.join(PRECISIONS)}; got {precision!r}"
+        )
     return precision
+
 
 def set_precision(precision: str, where: str = "precision") -> str:
     "Make `precision` this process's training arithmetic (every later `fit` and checkpoint key uses it); returns it. Errors name `where`."
     _PRECISION[0] = check_precision(precision, where)
     return precision
 
+
 def get_precision() -> str:
     "This process's training arithmetic: 'float32' unless `set_precision` (or a `Run`) said otherwise."
     return _PRECISION[0]
 
+
 def _cpu_info() -> tuple[str, set[str]]:
     "(CPU model name, flag set) from /proc/cpuinfo; ('unknown', {}) where there is none."
-    try: text = Path("/proc/cpuinfo").read_text(errors="ignore")
-    except OSError: return platform.processor() or "unknown", set()
-    model = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("model name")), platform.processor() or "unknown")
-    flags = next((l.split(":", 1)[1].split() for l in text.splitlines() if l.startswith(("flags", "Features"))), [])
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError:
+        return platform.processor() or "unknown", set()
+    model = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in text.splitlines()
+            if l.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    flags = next(
+        (
+            l.split(":", 1)[1].split()
+            for l in text.splitlines()
+            if l.startswith(("flags", "Features"))
+        ),
+        [],
+    )
     return model, set(flags)
 
+
 _BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
+
 
 def native_bf16() -> bool:
     "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16); elsewhere bfloat16 is emulated, about 10x slower."
     return bool(_BF16_FLAGS & _cpu_info()[1])
 
+
 def cores() -> int:
     "The cores this process may use (its CPU affinity)."
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
+    )
+
 
 def default_threads() -> int:
     "Threads (torch) or worker processes (classifier fits): OMP_NUM_THREADS when set (1 each for two jobs side by side), else `cores()`."
     env = os.environ.get("OMP_NUM_THREADS", "")
     return int(env) if env.isdigit() and int(env) > 0 else cores()
 
-def machine() -> dict:
 
+def machine() -> dict:
     "Where a result was computed: CPU model and the flags that matter, cores, torch threads, GPU, library versions."
     import torch
+
     model, flags = _cpu_info()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else ""
-    return {"cpu": model, "bf16_native": bool(_BF16_FLAGS & flags), "avx512": "avx512f" in flags, "amx": "amx_tile" in flags,
-            "cores": cores(),
-            "torch_threads": torch.get_num_threads(), "gpu": gpu, "platform": platform.platform(terse=True),
-            "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}}
+    return {
+        "cpu": model,
+        "bf16_native": bool(_BF16_FLAGS & flags),
+        "avx512": "avx512f" in flags,
+        "amx": "amx_tile" in flags,
+        "cores": cores(),
+        "torch_threads": torch.get_num_threads(),
+        "gpu": gpu,
+        "platform": platform.platform(terse=True),
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "numpy": np.__version__,
+        },
+    }
 
 # %% ../nbs/00_core.ipynb
 BASIC7 = ("surprise", "fear", "disgust", "happiness", "sadness", "anger", "neutral")
@@ -141,78 +205,136 @@ EMOTIONS8 = BASIC7 + ("contempt",)
 
 # name of each compound class -> its two components (dominant first, as RAF-DB names them)
 COMPOUND_PARTS = {
-    "happily surprised": ("happiness", "surprise"), "happily disgusted": ("happiness", "disgust"),
-    "sadly fearful": ("sadness", "fear"), "sadly angry": ("sadness", "anger"),
-    "sadly surprised": ("sadness", "surprise"), "sadly disgusted": ("sadness", "disgust"),
-    "fearfully angry": ("fear", "anger"), "fearfully surprised": ("fear", "surprise"),
-    "angrily surprised": ("anger", "surprise"), "angrily disgusted": ("anger", "disgust"),
-    "disgustedly surprised": ("disgust", "surprise"), "fearfully disgusted": ("fear", "disgust"),
+    "happily surprised": ("happiness", "surprise"),
+    "happily disgusted": ("happiness", "disgust"),
+    "sadly fearful": ("sadness", "fear"),
+    "sadly angry": ("sadness", "anger"),
+    "sadly surprised": ("sadness", "surprise"),
+    "sadly disgusted": ("sadness", "disgust"),
+    "fearfully angry": ("fear", "anger"),
+    "fearfully surprised": ("fear", "surprise"),
+    "angrily surprised": ("anger", "surprise"),
+    "angrily disgusted": ("anger", "disgust"),
+    "disgustedly surprised": ("disgust", "surprise"),
+    "fearfully disgusted": ("fear", "disgust"),
 }
 COMPOUND12 = tuple(COMPOUND_PARTS)
 COMPOUND11 = COMPOUND12[:11]  # the RAF-DB compound benchmark
 
 SYNONYMS = {  # dataset spellings -> canonical names
-    "surprised": "surprise", "suprise": "surprise", "fearful": "fear", "afraid": "fear", "scared": "fear",
-    "disgusted": "disgust", "happy": "happiness", "joy": "happiness", "happiness": "happiness",
-    "sad": "sadness", "angry": "anger", "neutrality": "neutral", "calm": "neutral",
+    "surprised": "surprise",
+    "suprise": "surprise",
+    "fearful": "fear",
+    "afraid": "fear",
+    "scared": "fear",
+    "disgusted": "disgust",
+    "happy": "happiness",
+    "joy": "happiness",
+    "happiness": "happiness",
+    "sad": "sadness",
+    "angry": "anger",
+    "neutrality": "neutral",
+    "calm": "neutral",
     "contemptuous": "contempt",
 }
+
 
 def canonical(name: str) -> str:
     "The canonical spelling of an emotion name (case-insensitive; synonyms such as 'happy' map to 'happiness')."
     key = str(name).strip().lower().replace("_", " ")
     key = SYNONYMS.get(key, key)
     if key not in EMOTIONS8 and key not in COMPOUND_PARTS:
-        raise KeyError(f"unknown emotion name {name!r}; known: {', '.join(EMOTIONS8 + COMPOUND12)}")
+        raise KeyError(
+            f"unknown emotion name {name!r}; known: {', '.join(EMOTIONS8 + COMPOUND12)}"
+        )
     return key
+
 
 def compound_name(a: str, b: str) -> str:
     "RAF-DB's name of the compound of basic emotions `a` and `b` (either order)."
     pair = {canonical(a), canonical(b)}
     for name, parts in COMPOUND_PARTS.items():
-        if set(parts) == pair: return name
+        if set(parts) == pair:
+            return name
     raise KeyError(f"{a} + {b} is not one of RAF-DB's 12 compound classes")
 
 # %% ../nbs/00_core.ipynb
 class Vocab:
     "An ordered list of class names with name-based mapping to other vocabularies."
+
     def __init__(self, names: Iterable[str], name: str = ""):
         self.names = tuple(canonical(n) for n in names)
-        if len(set(self.names)) != len(self.names): raise ValueError(f"duplicate class names in {self.names}")
+        if len(set(self.names)) != len(self.names):
+            raise ValueError(f"duplicate class names in {self.names}")
         self.name = name
         self._idx = {n: i for i, n in enumerate(self.names)}
-    def __len__(self): return len(self.names)
-    def __iter__(self): return iter(self.names)
-    def __getitem__(self, i): return self.names[i]
-    def __repr__(self): return f"Vocab({self.name or ''}{list(self.names)})"
-    def __eq__(self, other): return isinstance(other, Vocab) and self.names == other.names
+
+    def __len__(self):
+        return len(self.names)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __getitem__(self, i):
+        return self.names[i]
+
+    def __repr__(self):
+        return f"Vocab({self.name or ''}{list(self.names)})"
+
+    def __eq__(self, other):
+        return isinstance(other, Vocab) and self.names == other.names
+
     def index(self, name: str) -> int:
         "Position of class `name` (any spelling `canonical` accepts)."
         c = canonical(name)
-        if c not in self._idx: raise KeyError(f"{name!r} is not a class of {self!r}")
+        if c not in self._idx:
+            raise KeyError(f"{name!r} is not a class of {self!r}")
         return self._idx[c]
+
     def encode(self, names: Iterable[str]) -> np.ndarray:
         "Class names -> integer codes in this vocabulary."
         return np.array([self.index(n) for n in names], dtype=np.int64)
+
     def decode(self, codes: Iterable[int]) -> list[str]:
         "Integer codes -> class names."
         out = []
         for c in codes:
-            if not 0 <= int(c) < len(self): raise IndexError(f"class code {c} outside 0..{len(self) - 1} of {self!r}")
+            if not 0 <= int(c) < len(self):
+                raise IndexError(
+                    f"class code {c} outside 0..{len(self) - 1} of {self!r}"
+                )
             out.append(self.names[int(c)])
         return out
+
     def map_codes(self, codes: Iterable[int], to: "Vocab") -> np.ndarray:
         "Re-code integer labels of this vocabulary into `to`, matching classes by name."
         return to.encode(self.decode(codes))
+
     def map_columns(self, arr: np.ndarray, to: "Vocab") -> np.ndarray:
         "Reorder the last axis (votes, probabilities) from this vocabulary to `to`, by name."
         missing = [n for n in to.names if n not in self._idx]
-        if missing: raise KeyError(f"{self!r} has no column for {missing}")
+        if missing:
+            raise KeyError(f"{self!r} has no column for {missing}")
         return np.asarray(arr)[..., [self._idx[n] for n in to.names]]
 
+
 RAFDB_BASIC = Vocab(BASIC7, "rafdb:")
-FERPLUS = Vocab(("neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"), "ferplus:")
-DFEW = Vocab(("happy", "sad", "neutral", "angry", "surprise", "disgust", "fear"), "dfew:")
+FERPLUS = Vocab(
+    (
+        "neutral",
+        "happiness",
+        "surprise",
+        "sadness",
+        "anger",
+        "disgust",
+        "fear",
+        "contempt",
+    ),
+    "ferplus:",
+)
+DFEW = Vocab(
+    ("happy", "sad", "neutral", "angry", "surprise", "disgust", "fear"), "dfew:"
+)
 
 # %% ../nbs/00_core.ipynb
 RAFDB_COUNTS = {
@@ -220,66 +342,124 @@ RAFDB_COUNTS = {
         "train": dict(zip(BASIC7, (1290, 281, 717, 4772, 1982, 705, 2524))),
         "test": dict(zip(BASIC7, (329, 74, 160, 1185, 478, 162, 680))),
     },
-    "compound": {"all": dict(zip(COMPOUND11, (697, 266, 129, 163, 86, 738, 150, 560, 176, 841, 148)))},
+    "compound": {
+        "all": dict(
+            zip(COMPOUND11, (697, 266, 129, 163, 86, 738, 150, 560, 176, 841, 148))
+        )
+    },
 }
 
 # %% ../nbs/00_core.ipynb
 DFEW_COUNTS = {  # emotion -> clips lasting 0-2 s, 2-5 s, 5 s+
-    "happiness": (852, 1252, 384), "sadness": (440, 915, 653), "neutral": (832, 1335, 542), "anger": (762, 1091, 376),
-    "surprise": (691, 648, 159), "disgust": (71, 58, 17), "fear": (408, 435, 138),
+    "happiness": (852, 1252, 384),
+    "sadness": (440, 915, 653),
+    "neutral": (832, 1335, 542),
+    "anger": (762, 1091, 376),
+    "surprise": (691, 648, 159),
+    "disgust": (71, 58, 17),
+    "fear": (408, 435, 138),
 }
-DFEW_LENGTH_BUCKETS = ((0.0, 2.0), (2.0, 5.0), (5.0, 8.0))  # seconds; the open 5 s+ bucket is capped at 8 s here
+DFEW_LENGTH_BUCKETS = (
+    (0.0, 2.0),
+    (2.0, 5.0),
+    (5.0, 8.0),
+)  # seconds; the open 5 s+ bucket is capped at 8 s here
 
 # %% ../nbs/00_core.ipynb
 def how_made(res: dict) -> str:
     "One line on how a result was made: precision, CPU (native bfloat16 or not), torch threads, torch; older results say 'precision unknown'."
     m = res.get("machine") or {}
     cpu = m.get("cpu")
-    where = (f"{cpu}{' (bf16 native)' if m.get('bf16_native') else ''}, {m.get('torch_threads', '?')} threads" if cpu else "machine unknown")
-    if m.get("gpu"): where = f"{m['gpu']}; {where}"
+    where = (
+        f"{cpu}{' (bf16 native)' if m.get('bf16_native') else ''}, {m.get('torch_threads', '?')} threads"
+        if cpu
+        else "machine unknown"
+    )
+    if m.get("gpu"):
+        where = f"{m['gpu']}; {where}"
     torch_v = (m.get("versions") or res.get("versions") or {}).get("torch")
-    return f"{res.get('precision') or 'precision unknown'} · {where}" + (f" · torch {torch_v}" if torch_v else "")
+    return f"{res.get('precision') or 'precision unknown'} · {where}" + (
+        f" · torch {torch_v}" if torch_v else ""
+    )
 
 # %% ../nbs/00_core.ipynb
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
     "Write `data` to `path` via a temporary file in the same folder and `os.replace`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f: f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
+
 
 def git_commit(root: Path | None = None) -> str:
     "Short commit hash of the checkout (with '+dirty' when tracked files outside outputs/ and fer_nb/assets/ changed), or 'unknown'."
     try:
         root = root or project_root()
-        h = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-        if h.returncode: return "unknown"
+        h = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if h.returncode:
+            return "unknown"
         # outputs/ and fer_nb/assets/ are excluded: a run rewrites the committed outputs/cpu files, and ferplus_training's cpu
         # run the shipped model, while it goes
-        d = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs", ":(exclude)fer_nb/assets"],
-                           cwd=root, capture_output=True, text=True, timeout=10)
+        d = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":(exclude)outputs",
+                ":(exclude)fer_nb/assets",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return h.stdout.strip() + ("+dirty" if d.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError, FileNotFoundError): return "unknown"
+    except (OSError, subprocess.SubprocessError, FileNotFoundError):
+        return "unknown"
 
 # %% ../nbs/00_core.ipynb
 def _jsonable(x):
     "Convert numpy/torch scalars and arrays, paths and tuples to JSON-friendly values."
-    if isinstance(x, dict): return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [_jsonable(v) for v in x]
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
     if isinstance(x, (np.floating, float)):
-        v = float(x); return None if not np.isfinite(v) else v
-    if isinstance(x, (np.integer,)): return int(x)
-    if isinstance(x, (np.bool_,)): return bool(x)
-    if isinstance(x, np.ndarray): return _jsonable(x.tolist())
-    if isinstance(x, Path): return str(x)
-    if hasattr(x, "item") and callable(x.item) and getattr(x, "ndim", 1) == 0: return _jsonable(x.item())
+        v = float(x)
+        return None if not np.isfinite(v) else v
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, Path):
+        return str(x)
+    if hasattr(x, "item") and callable(x.item) and getattr(x, "ndim", 1) == 0:
+        return _jsonable(x.item())
     return x
 
-_EXTRA_SOURCES: set[str] = set()                             # files that ran in other processes for this one (sweep kernels)
+
+_EXTRA_SOURCES: set[str] = (
+    set()
+)  # files that ran in other processes for this one (sweep kernels)
+
 
 def loaded_sources(root: Path | None = None) -> list[str]:
     """The project files this process's results depend on, as paths relative to the project root: every `fer_nb` module
@@ -289,50 +469,87 @@ def loaded_sources(root: Path | None = None) -> list[str]:
     for m in list(sys.modules.values()):
         f = getattr(m, "__file__", None)
         if getattr(m, "__name__", "").startswith("fer_nb") and f:
-            try: mine.add(Path(f).resolve().relative_to(root).as_posix())
-            except ValueError: pass                            # fer_nb imported from another checkout
+            try:
+                mine.add(Path(f).resolve().relative_to(root).as_posix())
+            except ValueError:
+                pass  # fer_nb imported from another checkout
     return sorted(mine | _EXTRA_SOURCES)
+
 
 def note_sources(paths) -> None:
     "Record files that ran elsewhere on this run's behalf (a sweep's child notebooks and the modules they imported)."
     _EXTRA_SOURCES.update(paths)
 
-_ACTIVE: list = []                                           # the Run of this process, if any (for `note_cost`)
+
+_ACTIVE: list = []  # the Run of this process, if any (for `note_cost`)
+
 
 def note_cost(stage: str, seconds: float, **info):
     "Add a stage's cost (a net trained, the classifier fits, a sweep) to this process's `Run`, which records it; else nothing."
-    if _ACTIVE: _ACTIVE[-1].costs.append(_jsonable({"stage": stage, "seconds": round(float(seconds), 1), **info}))
+    if _ACTIVE:
+        _ACTIVE[-1].costs.append(
+            _jsonable({"stage": stage, "seconds": round(float(seconds), 1), **info})
+        )
+
 
 class Run:
     "Collects one experiment's figures, tables, metrics and checked claims; `finish()` writes them atomically."
-    def __init__(self, experiment: str, profile: str = "adhoc", out_root: str | Path = "",
-                 params: dict | None = None, data: str = "synthfer", precision: str | None = None):
+
+    def __init__(
+        self,
+        experiment: str,
+        profile: str = "adhoc",
+        out_root: str | Path = "",
+        params: dict | None = None,
+        data: str = "synthfer",
+        precision: str | None = None,
+    ):
         import time
-        if not experiment or any(c in experiment for c in "/\\ "): raise ValueError(f"bad experiment name {experiment!r}")
-        if precision is not None: set_precision(precision, f"{experiment}: parameter precision")
+
+        if not experiment or any(c in experiment for c in "/\\ "):
+            raise ValueError(f"bad experiment name {experiment!r}")
+        if precision is not None:
+            set_precision(precision, f"{experiment}: parameter precision")
         self.experiment, self.profile, self.data = experiment, profile, data
-        self.out_root = Path(out_root) if out_root else project_root() / "outputs" / profile
+        self.out_root = (
+            Path(out_root) if out_root else project_root() / "outputs" / profile
+        )
         self.params = dict(params or {})
         self.metrics, self.paper, self.claims, self.skipped = {}, {}, [], {}
-        self._t0, self.commit, self.costs = time.time(), git_commit(), []     # the commit the run starts at
+        self._t0, self.commit, self.costs = (
+            time.time(),
+            git_commit(),
+            [],
+        )  # the commit the run starts at
         _ACTIVE[:] = [self]
-        self._stage = Path(tempfile.mkdtemp(prefix=f".staging-{experiment}-", dir=self._mk(self.out_root)))
+        self._stage = Path(
+            tempfile.mkdtemp(
+                prefix=f".staging-{experiment}-", dir=self._mk(self.out_root)
+            )
+        )
         self.finished = False
 
     @staticmethod
-    def _mk(p: Path) -> Path: p.mkdir(parents=True, exist_ok=True); return p
+    def _mk(p: Path) -> Path:
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
     def _check_name(self, name):
-        if not name or any(c in name for c in "/\\ "): raise ValueError(f"bad output name {name!r}: use letters, digits, '_', '-'")
+        if not name or any(c in name for c in "/\\ "):
+            raise ValueError(f"bad output name {name!r}: use letters, digits, '_', '-'")
 
     def figure(self, fig, name: str, data=None, dpi: int = 150) -> Path:
         "Stage `fig` as `<name>.png` and the DataFrame `data` behind it as `<name>.csv`."
         import io
         import matplotlib.pyplot as plt
+
         self._check_name(name)
         d = self._mk(self._stage / "figures")
-        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
         atomic_write(d / f"{name}.png", buf.getvalue())
-        if data is not None: atomic_write(d / f"{name}.csv", data.to_csv(index=True))
+        if data is not None:
+            atomic_write(d / f"{name}.csv", data.to_csv(index=True))
         plt.close(fig)
         return self.out_root / "figures" / self.experiment / f"{name}.png"
 
@@ -341,11 +558,23 @@ class Run:
         headers and row labels are joined into one readable string and numeric row labels keep their digits (λ = 0.001)."""
         self._check_name(name)
         d = self._mk(self._stage / "tables")
-        flat = lambda ix: [" / ".join(map(str, t)) if isinstance(t, tuple) else str(t) for t in ix]
-        shown = df.set_axis(flat(df.columns), axis=1).set_axis(flat(df.index), axis=0).rename_axis(
-            " / ".join(str(n) for n in df.index.names if n is not None) or None)
-        md = (f"{caption}\n\n" if caption else "") + shown.to_markdown(floatfmt=("",) + (floatfmt,) * shown.shape[1]) + "\n"
-        atomic_write(d / f"{name}.csv", df.to_csv(index=True)); atomic_write(d / f"{name}.md", md)
+        flat = lambda ix: [
+            " / ".join(map(str, t)) if isinstance(t, tuple) else str(t) for t in ix
+        ]
+        shown = (
+            df.set_axis(flat(df.columns), axis=1)
+            .set_axis(flat(df.index), axis=0)
+            .rename_axis(
+                " / ".join(str(n) for n in df.index.names if n is not None) or None
+            )
+        )
+        md = (
+            (f"{caption}\n\n" if caption else "")
+            + shown.to_markdown(floatfmt=("",) + (floatfmt,) * shown.shape[1])
+            + "\n"
+        )
+        atomic_write(d / f"{name}.csv", df.to_csv(index=True))
+        atomic_write(d / f"{name}.md", md)
         return md
 
     def log(self, **metrics):
@@ -356,16 +585,58 @@ class Run:
         "Record the numbers the paper reports, and where (e.g. 'TIP 2019 Table V')."
         self.paper = {"table": table, "values": _jsonable(values)}
 
-    def claim(self, claim: str, reproduced: bool, ours=None, paper=None, note: str = "", verdict: str | None = None):
+    def claim(
+        self,
+        claim: str,
+        reproduced: bool,
+        ours=None,
+        paper=None,
+        note: str = "",
+        verdict: str | None = None,
+    ):
         """Record a paper claim checked in code: `reproduced` must be the boolean outcome of that check. A claim judged over seeds also
         gives its three-way `verdict` ('reproduced', 'contradicted', 'inconclusive'; `fer_nb.metrics.seed_verdict`)."""
-        if not isinstance(reproduced, (bool, np.bool_)): raise TypeError(f"reproduced must be a bool, got {type(reproduced).__name__}")
+        if not isinstance(reproduced, (bool, np.bool_)):
+            raise TypeError(
+                f"reproduced must be a bool, got {type(reproduced).__name__}"
+            )
         if verdict is not None:
-            if verdict not in ("reproduced", "contradicted", "inconclusive"): raise ValueError(f"verdict must be reproduced, contradicted or inconclusive, got {verdict!r}")
-            if bool(reproduced) != (verdict == "reproduced"): raise ValueError(f"reproduced={reproduced} disagrees with verdict={verdict!r}")
-        self.claims.append(_jsonable({"claim": claim, "reproduced": bool(reproduced), "ours": ours, "paper": paper, "note": note,
-                                      **({"verdict": verdict} if verdict else {})}))
+            if verdict not in ("reproduced", "contradicted", "inconclusive"):
+                raise ValueError(
+                    f"verdict must be reproduced, contradicted or inconclusive, got {verdict!r}"
+                )
+            if bool(reproduced) != (verdict == "reproduced"):
+                raise ValueError(
+                    f"reproduced={reproduced} disagrees with verdict={verdict!r}"
+                )
+        self.claims.append(
+            _jsonable(
+                {
+                    "claim": claim,
+                    "reproduced": bool(reproduced),
+                    "ours": ours,
+                    "paper": paper,
+                    "note": note,
+                    **({"verdict": verdict} if verdict else {}),
+                }
+            )
+        )
         return bool(reproduced)
+
+    def judge(self, claim: str, v, ours=None, paper=None, note: str = "") -> bool:
+        """Record a claim judged over seeds from its verdict `v`: a `seed_verdict`-style dict (its `verdict`; it is also `ours`
+        and its `test` the note, unless given) or a verdict string."""
+        verdict = v if isinstance(v, str) else v["verdict"]
+        if not isinstance(v, str):
+            ours, note = (v if ours is None else ours), (note or v.get("test", ""))
+        return self.claim(
+            claim,
+            verdict == "reproduced",
+            ours=ours,
+            paper=paper,
+            note=note,
+            verdict=verdict,
+        )
 
     def skip(self, part: str, reason: str):
         "Record that part of the experiment did not run (e.g. real data absent) and why."
@@ -373,32 +644,58 @@ class Run:
 
     def result(self) -> dict:
         import time
-        return _jsonable({
-            "experiment": self.experiment, "profile": self.profile, "data": self.data, "params": self.params,
-            "metrics": self.metrics, "paper": self.paper, "claims": self.claims, "skipped": self.skipped,
-            "wall_time_s": round(time.time() - self._t0, 2), "git_commit": self.commit, "costs": self.costs, "device": str(get_device()),
-            "precision": get_precision(), "machine": (m := machine()), "versions": m["versions"],
-            "sources": [f"nbs/experiments/{self.experiment}.ipynb"] + loaded_sources(),
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        })
+
+        return _jsonable(
+            {
+                "experiment": self.experiment,
+                "profile": self.profile,
+                "data": self.data,
+                "params": self.params,
+                "metrics": self.metrics,
+                "paper": self.paper,
+                "claims": self.claims,
+                "skipped": self.skipped,
+                "wall_time_s": round(time.time() - self._t0, 2),
+                "git_commit": self.commit,
+                "costs": self.costs,
+                "device": str(get_device()),
+                "precision": get_precision(),
+                "machine": (m := machine()),
+                "versions": m["versions"],
+                "sources": [f"nbs/experiments/{self.experiment}.ipynb"]
+                + loaded_sources(),
+                "created": _dt.datetime.now(_dt.timezone.utc).isoformat(
+                    timespec="seconds"
+                ),
+            }
+        )
 
     def finish(self) -> dict:
         "Write results.json and move the staged figures and tables into place; returns the results."
-        if self.finished: raise RuntimeError("Run.finish() was already called")
+        if self.finished:
+            raise RuntimeError("Run.finish() was already called")
         res = self.result()
         atomic_write(self._stage / "results.json", json.dumps(res, indent=2) + "\n")
-        for kind, sub in (("figures", "figures"), ("tables", "tables"), ("results", None)):
+        for kind, sub in (
+            ("figures", "figures"),
+            ("tables", "tables"),
+            ("results", None),
+        ):
             src = self._stage / sub if sub else self._stage / "_results"
             if sub is None:
-                src.mkdir(); os.replace(self._stage / "results.json", src / "results.json")
-            if not src.exists(): continue
+                src.mkdir()
+                os.replace(self._stage / "results.json", src / "results.json")
+            if not src.exists():
+                continue
             dst = self.out_root / kind / self.experiment
             dst.parent.mkdir(parents=True, exist_ok=True)
             old = None
             if dst.exists():
-                old = dst.with_name(f".old-{dst.name}-{os.getpid()}"); os.replace(dst, old)
+                old = dst.with_name(f".old-{dst.name}-{os.getpid()}")
+                os.replace(dst, old)
             os.replace(src, dst)
-            if old is not None: shutil.rmtree(old, ignore_errors=True)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
         shutil.rmtree(self._stage, ignore_errors=True)
         self.finished = True
         return res

@@ -22,54 +22,89 @@ __all__ = ['AGGREGATORS', 'RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majorit
 # %% ../nbs/04_crowd.ipynb
 class Votes:
     "Integer-coded votes: item, annotator and label codes per vote, with the vocabularies to decode them."
+
     def __init__(self, df: pd.DataFrame, classes=None, duplicates: str = "error"):
         missing = {"item", "annotator", "label"} - set(df.columns)
-        if missing: raise ValueError(f"vote table lacks column(s) {sorted(missing)}; expected item, annotator, label")
-        if len(df) == 0: raise ValueError("vote table is empty")
-        if df[["item", "annotator", "label"]].isna().any().any(): raise ValueError("vote table has missing values")
-        if duplicates not in ("error", "first"): raise ValueError("duplicates must be 'error' or 'first'")
+        if missing:
+            raise ValueError(
+                f"vote table lacks column(s) {sorted(missing)}; expected item, annotator, label"
+            )
+        if len(df) == 0:
+            raise ValueError("vote table is empty")
+        if df[["item", "annotator", "label"]].isna().any().any():
+            raise ValueError("vote table has missing values")
+        if duplicates not in ("error", "first"):
+            raise ValueError("duplicates must be 'error' or 'first'")
         dup = df.duplicated(["item", "annotator"])
         if dup.any():
             if duplicates == "error":
                 r = df[dup].iloc[0]
-                raise ValueError(f"annotator '{r['annotator']}' voted more than once on item {r['item']} ({int(dup.sum())} repeats); pass duplicates='first' to keep first votes")
+                raise ValueError(
+                    f"annotator '{r['annotator']}' voted more than once on item {r['item']} ({int(dup.sum())} repeats); pass duplicates='first' to keep first votes"
+                )
             df = df[~dup]
         self.item, self.items = pd.factorize(df["item"], sort=True)
         self.ann, self.annotators = pd.factorize(df["annotator"], sort=True)
         labels = df["label"].astype(str)
-        if classes is None:  # a categorical column keeps its category order; otherwise sorted
-            classes = list(df["label"].cat.categories) if isinstance(df["label"].dtype, pd.CategoricalDtype) else sorted(pd.unique(df["label"]))
+        if (
+            classes is None
+        ):  # a categorical column keeps its category order; otherwise sorted
+            classes = (
+                list(df["label"].cat.categories)
+                if isinstance(df["label"].dtype, pd.CategoricalDtype)
+                else sorted(pd.unique(df["label"]))
+            )
         self.classes = tuple(classes)
-        self.lab = pd.Index([str(c) for c in self.classes]).get_indexer(labels)   # match by text: ints and strings alike
+        self.lab = pd.Index([str(c) for c in self.classes]).get_indexer(
+            labels
+        )  # match by text: ints and strings alike
         if (self.lab < 0).any():
             bad = sorted(set(labels[self.lab < 0].astype(str)))[:5]
-            raise ValueError(f"labels {bad} are not among the classes {list(self.classes)}")
-        self.n_items, self.n_annotators, self.n_classes = len(self.items), len(self.annotators), len(self.classes)
-        self.cell = self.item * self.n_classes + self.lab       # flat (item, label) index of each vote
+            raise ValueError(
+                f"labels {bad} are not among the classes {list(self.classes)}"
+            )
+        self.n_items, self.n_annotators, self.n_classes = (
+            len(self.items),
+            len(self.annotators),
+            len(self.classes),
+        )
+        self.cell = (
+            self.item * self.n_classes + self.lab
+        )  # flat (item, label) index of each vote
 
     def counts(self) -> np.ndarray:
         "Items x classes vote counts."
         return count_codes(self.item, self.lab, self.n_items, self.n_classes)
 
-    def __repr__(self): return f"Votes({len(self.item)} votes, {self.n_items} items, {self.n_annotators} annotators, {self.n_classes} classes)"
+    def __repr__(self):
+        return f"Votes({len(self.item)} votes, {self.n_items} items, {self.n_annotators} annotators, {self.n_classes} classes)"
 
 # %% ../nbs/04_crowd.ipynb
 def majority_vote(votes: Votes, rng=None) -> np.ndarray:
     "The most voted class per item; ties broken at random (`rng`) or by the lowest class code."
     V = votes.counts().astype(float)
-    if rng is not None: V = V + rng.random(V.shape) * 1e-3
+    if rng is not None:
+        V = V + rng.random(V.shape) * 1e-3
     return V.argmax(1)
+
 
 def vote_entropy(counts) -> np.ndarray:
     "Entropy (nats) of each item's vote distribution."
-    P = np.asarray(counts, float); P = P / P.sum(1, keepdims=True).clip(1e-12)
-    with np.errstate(divide="ignore", invalid="ignore"): return -np.nansum(np.where(P > 0, P * np.log(P), 0.0), 1)
+    P = np.asarray(counts, float)
+    P = P / P.sum(1, keepdims=True).clip(1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.nansum(np.where(P > 0, P * np.log(P), 0.0), 1)
 
 # %% ../nbs/04_crowd.ipynb
 def _need_crowd(v: Votes):
     "A model of annotators needs at least two of them and two classes."
-    if v.n_classes < 2: raise ValueError("need at least 2 classes")
-    if v.n_annotators < 2: raise ValueError(f"one annotator ({v.annotators[0]!r}) only: there is nothing to aggregate; their labels are the majority vote")
+    if v.n_classes < 2:
+        raise ValueError("need at least 2 classes")
+    if v.n_annotators < 2:
+        raise ValueError(
+            f"one annotator ({v.annotators[0]!r}) only: there is nothing to aggregate; their labels are the majority vote"
+        )
+
 
 class ReliabilityEM:
     """RAF-DB label-reliability EM (TIP 2019 Alg. 1; GLAD, Whitehill et al. 2009).
@@ -79,30 +114,65 @@ class ReliabilityEM:
     iteration), `objective_` (log-likelihood + log-prior of alpha, log beta: EM's monotone objective), `n_iter_`, `converged_`, `keep_` (annotators with alpha >= `drop_below`).
     `labels_from`: 'em' (Algorithm 1 as written: `labels_` = argmax Q) or 'safe' (the default: majority-vote labels instead when the crowd's own
     vote frequencies predict held-out votes better than the fitted model, `heldout_loglik`; `label_source_` and `heldout_` say which and why)."""
-    def __init__(self, max_iter: int = 100, tol: float = 1e-6, beta_init: str = "entropy", class_prior: str = "estimate",
-                 alpha_prior=(1.0, 1.0), logbeta_prior=(0.0, 1.0), drop_below: float = 0.0, newton_steps: int = 1, labels_from: str = "safe"):
-        if beta_init not in ("entropy", "inverse_entropy", "one"): raise ValueError(f"beta_init must be entropy, inverse_entropy or one; got {beta_init!r}")
-        if class_prior not in ("estimate", "uniform"): raise ValueError(f"class_prior must be estimate or uniform; got {class_prior!r}")
-        if max_iter < 1 or tol <= 0 or newton_steps < 1: raise ValueError("max_iter and newton_steps must be >= 1 and tol > 0")
-        if labels_from not in ("em", "safe"): raise ValueError(f"labels_from must be 'em' or 'safe'; got {labels_from!r}")
+
+    def __init__(
+        self,
+        max_iter: int = 100,
+        tol: float = 1e-6,
+        beta_init: str = "entropy",
+        class_prior: str = "estimate",
+        alpha_prior=(1.0, 1.0),
+        logbeta_prior=(0.0, 1.0),
+        drop_below: float = 0.0,
+        newton_steps: int = 1,
+        labels_from: str = "safe",
+    ):
+        if beta_init not in ("entropy", "inverse_entropy", "one"):
+            raise ValueError(
+                f"beta_init must be entropy, inverse_entropy or one; got {beta_init!r}"
+            )
+        if class_prior not in ("estimate", "uniform"):
+            raise ValueError(
+                f"class_prior must be estimate or uniform; got {class_prior!r}"
+            )
+        if max_iter < 1 or tol <= 0 or newton_steps < 1:
+            raise ValueError("max_iter and newton_steps must be >= 1 and tol > 0")
+        if labels_from not in ("em", "safe"):
+            raise ValueError(f"labels_from must be 'em' or 'safe'; got {labels_from!r}")
         self.labels_from = labels_from
-        self.max_iter, self.tol, self.beta_init, self.class_prior = max_iter, tol, beta_init, class_prior
-        self.alpha_prior, self.logbeta_prior, self.drop_below, self.newton_steps = alpha_prior, logbeta_prior, drop_below, newton_steps
+        self.max_iter, self.tol, self.beta_init, self.class_prior = (
+            max_iter,
+            tol,
+            beta_init,
+            class_prior,
+        )
+        self.alpha_prior, self.logbeta_prior, self.drop_below, self.newton_steps = (
+            alpha_prior,
+            logbeta_prior,
+            drop_below,
+            newton_steps,
+        )
 
     # per-vote arrays are float32 (exp/log1p run ~7x faster); sums and parameters stay float64
     @staticmethod
     def _vote_terms(q, s):
         "Per vote: log sigma(s) and the expected complete-data log-likelihood q log sigma(s) + (1-q) log sigma(-s)."
-        ls = np.minimum(s, 0) - np.log1p(np.exp(-np.abs(s)))   # log sigma(s), stable for any s
-        return ls, ls - (1 - q) * s                            # log sigma(-s) = log sigma(s) - s
+        ls = np.minimum(s, 0) - np.log1p(
+            np.exp(-np.abs(s))
+        )  # log sigma(s), stable for any s
+        return ls, ls - (1 - q) * s  # log sigma(-s) = log sigma(s) - s
 
     def _estep(self, v: Votes, alpha, beta, logprior):
         C = v.n_classes
         s = alpha.astype(np.float32)[v.ann] * beta.astype(np.float32)[v.item]
-        a, _ = self._vote_terms(0, s)                            # log p(vote right)
-        b = a - s - np.float32(np.log(C - 1))                    # log p(this wrong class) = log sigma(-s) - log(C-1)
+        a, _ = self._vote_terms(0, s)  # log p(vote right)
+        b = (
+            a - s - np.float32(np.log(C - 1))
+        )  # log p(this wrong class) = log sigma(-s) - log(C-1)
         base = np.bincount(v.item, weights=b, minlength=v.n_items)
-        add = np.bincount(v.cell, weights=s + np.float32(np.log(C - 1)), minlength=v.n_items * C).reshape(v.n_items, C)  # a - b
+        add = np.bincount(
+            v.cell, weights=s + np.float32(np.log(C - 1)), minlength=v.n_items * C
+        ).reshape(v.n_items, C)  # a - b
         logq = logprior[None] + base[:, None] + add
         norm = logsumexp(logq, 1)
         return np.exp(logq - norm[:, None]), float(norm.sum())
@@ -110,43 +180,75 @@ class ReliabilityEM:
     def _newton(self, x, idx, q, s_of, ds, prior):
         "One safeguarded Newton (Fisher-scoring) step on every coordinate of x; votes grouped by idx, s = s_of(x), ds/dx = ds(x, s)."
         (m, sd), n = prior, len(x)
-        f = lambda e, x: np.bincount(idx, weights=e, minlength=n) - (x - m) ** 2 / (2 * sd ** 2)   # per-coordinate objective
-        s = s_of(x); ls, e = self._vote_terms(q, s); p = np.exp(ls); d = ds(x, s)
-        grad = np.bincount(idx, weights=(q - p) * d, minlength=n) - (x - m) / sd ** 2
-        hess = np.bincount(idx, weights=p * (1 - p) * d * d, minlength=n) + 1 / sd ** 2
+        f = lambda e, x: (
+            np.bincount(idx, weights=e, minlength=n) - (x - m) ** 2 / (2 * sd**2)
+        )  # per-coordinate objective
+        s = s_of(x)
+        ls, e = self._vote_terms(q, s)
+        p = np.exp(ls)
+        d = ds(x, s)
+        grad = np.bincount(idx, weights=(q - p) * d, minlength=n) - (x - m) / sd**2
+        hess = np.bincount(idx, weights=p * (1 - p) * d * d, minlength=n) + 1 / sd**2
         step, f0 = np.clip(grad / hess, -2, 2), f(e, x)
-        for _ in range(4):                                      # halve the step wherever the objective would drop
-            new = x + step; worse = f(self._vote_terms(q, s_of(new))[1], new) < f0 - 1e-6 * (1 + np.abs(f0))
-            if not worse.any(): break
+        for _ in range(4):  # halve the step wherever the objective would drop
+            new = x + step
+            worse = f(self._vote_terms(q, s_of(new))[1], new) < f0 - 1e-6 * (
+                1 + np.abs(f0)
+            )
+            if not worse.any():
+                break
             step = np.where(worse, step / 2, step)
         return np.where(worse, x, new)
 
     def _mstep(self, v: Votes, Q, alpha, logb):
-        q = Q.astype(np.float32).ravel()[v.cell]               # posterior that each vote is right
-        for _ in range(self.newton_steps):                     # alternate: alpha given beta, then log beta given alpha
+        q = Q.astype(np.float32).ravel()[v.cell]  # posterior that each vote is right
+        for _ in range(
+            self.newton_steps
+        ):  # alternate: alpha given beta, then log beta given alpha
             bv = np.exp(logb).astype(np.float32)[v.item]
-            alpha = self._newton(alpha, v.ann, q, lambda x: x.astype(np.float32)[v.ann] * bv, lambda x, s: bv, self.alpha_prior)
+            alpha = self._newton(
+                alpha,
+                v.ann,
+                q,
+                lambda x: x.astype(np.float32)[v.ann] * bv,
+                lambda x, s: bv,
+                self.alpha_prior,
+            )
             av = alpha.astype(np.float32)[v.ann]
-            logb = self._newton(logb, v.item, q, lambda x: av * np.exp(x).astype(np.float32)[v.item], lambda x, s: s, self.logbeta_prior)
+            logb = self._newton(
+                logb,
+                v.item,
+                q,
+                lambda x: av * np.exp(x).astype(np.float32)[v.item],
+                lambda x, s: s,
+                self.logbeta_prior,
+            )
         return self._rescale(alpha, logb)
 
     def _rescale(self, alpha, logb):
         "Move along the likelihood's ridge (alpha c, beta / c leave every alpha beta unchanged) to the c the priors like best."
         (ma, sa), (mb, sb) = self.alpha_prior, self.logbeta_prior
-        h = lambda u: -((np.exp(u) * alpha - ma) ** 2).sum() / (2 * sa ** 2) - ((logb - u - mb) ** 2).sum() / (2 * sb ** 2)
+        h = lambda u: (
+            -((np.exp(u) * alpha - ma) ** 2).sum() / (2 * sa**2)
+            - ((logb - u - mb) ** 2).sum() / (2 * sb**2)
+        )
         u = 0.0
-        for _ in range(5):                                      # 1-D Newton on u = log c
+        for _ in range(5):  # 1-D Newton on u = log c
             a = np.exp(u) * alpha
-            g = -((a - ma) * a).sum() / sa ** 2 + (logb - u - mb).sum() / sb ** 2
-            H = -((2 * a - ma) * a).sum() / sa ** 2 - len(logb) / sb ** 2
+            g = -((a - ma) * a).sum() / sa**2 + (logb - u - mb).sum() / sb**2
+            H = -((2 * a - ma) * a).sum() / sa**2 - len(logb) / sb**2
             u_new = u - g / H if H < 0 else u
-            if h(u_new) <= h(u): break
+            if h(u_new) <= h(u):
+                break
             u = u_new
         return np.exp(u) * alpha, logb - u
 
     def _log_prior(self, alpha, logb):
         (ma, sa), (mb, sb) = self.alpha_prior, self.logbeta_prior
-        return float(-((alpha - ma) ** 2).sum() / (2 * sa ** 2) - ((logb - mb) ** 2).sum() / (2 * sb ** 2))
+        return float(
+            -((alpha - ma) ** 2).sum() / (2 * sa**2)
+            - ((logb - mb) ** 2).sum() / (2 * sb**2)
+        )
 
     def fit(self, votes, classes=None) -> "ReliabilityEM":
         "Fit on a `Votes` object or a tidy (item, annotator, label) DataFrame."
@@ -155,32 +257,70 @@ class ReliabilityEM:
         C = v.n_classes
         counts = v.counts()
         H = vote_entropy(counts)
-        logb = np.log({"entropy": H + 0.1, "inverse_entropy": 1 / (H + 0.1), "one": np.ones_like(H)}[self.beta_init])
+        logb = np.log(
+            {
+                "entropy": H + 0.1,
+                "inverse_entropy": 1 / (H + 0.1),
+                "one": np.ones_like(H),
+            }[self.beta_init]
+        )
         alpha = np.ones(v.n_annotators)
-        Q = np.eye(C)[counts.argmax(1)]                        # majority-vote initialisation of y
-        prior = np.full(C, 1 / C) if self.class_prior == "uniform" else (Q.mean(0) + 1e-3) / (1 + C * 1e-3)
+        Q = np.eye(C)[counts.argmax(1)]  # majority-vote initialisation of y
+        prior = (
+            np.full(C, 1 / C)
+            if self.class_prior == "uniform"
+            else (Q.mean(0) + 1e-3) / (1 + C * 1e-3)
+        )
         self.loglik_, self.objective_, self.converged_ = [], [], False
         for it in range(self.max_iter):
             Q, ll = self._estep(v, alpha, np.exp(logb), np.log(prior))
-            self.loglik_.append(ll); self.objective_.append(ll + self._log_prior(alpha, logb))
-            if it and abs(self.objective_[-1] - self.objective_[-2]) < self.tol * abs(ll): self.converged_ = True; break
+            self.loglik_.append(ll)
+            self.objective_.append(ll + self._log_prior(alpha, logb))
+            if it and abs(self.objective_[-1] - self.objective_[-2]) < self.tol * abs(
+                ll
+            ):
+                self.converged_ = True
+                break
             alpha, logb = self._mstep(v, Q, alpha, logb)
-            if self.class_prior == "estimate": prior = (Q.mean(0) + 1e-6) / (1 + C * 1e-6)
+            if self.class_prior == "estimate":
+                prior = (Q.mean(0) + 1e-6) / (1 + C * 1e-6)
         self.n_iter_ = it + 1
-        self.votes_, self.alpha_, self.beta_, self.posterior_, self.prior_ = v, alpha, np.exp(logb), Q, prior
+        self.votes_, self.alpha_, self.beta_, self.posterior_, self.prior_ = (
+            v,
+            alpha,
+            np.exp(logb),
+            Q,
+            prior,
+        )
         self.labels_, self.label_source_, self.heldout_ = Q.argmax(1), "em", None
         self.keep_ = alpha >= self.drop_below
-        if self.labels_from == "safe" and len(v.item) > v.n_items:      # needs items with several votes to hold some out
-            try: self.heldout_ = heldout_loglik(v, ("majority", "em"), em_kw=self._kw())
-            except ValueError: pass                                     # too few votes to compare: keep EM's labels
-            if self.heldout_ is not None and self.heldout_["majority"] > self.heldout_["em"]:
+        if (
+            self.labels_from == "safe" and len(v.item) > v.n_items
+        ):  # needs items with several votes to hold some out
+            try:
+                self.heldout_ = heldout_loglik(v, ("majority", "em"), em_kw=self._kw())
+            except ValueError:
+                pass  # too few votes to compare: keep EM's labels
+            if (
+                self.heldout_ is not None
+                and self.heldout_["majority"] > self.heldout_["em"]
+            ):
                 self.labels_, self.label_source_ = majority_vote(v), "majority"
         return self
 
     def _kw(self) -> dict:
         "These settings, with `labels_from='em'` (what the held-out comparison refits)."
-        return dict(max_iter=self.max_iter, tol=self.tol, beta_init=self.beta_init, class_prior=self.class_prior, alpha_prior=self.alpha_prior,
-                    logbeta_prior=self.logbeta_prior, drop_below=self.drop_below, newton_steps=self.newton_steps, labels_from="em")
+        return dict(
+            max_iter=self.max_iter,
+            tol=self.tol,
+            beta_init=self.beta_init,
+            class_prior=self.class_prior,
+            alpha_prior=self.alpha_prior,
+            logbeta_prior=self.logbeta_prior,
+            drop_below=self.drop_below,
+            newton_steps=self.newton_steps,
+            labels_from="em",
+        )
 
     def fit_predict(self, votes, classes=None) -> np.ndarray:
         "Fit, then return the estimated true label of every item."
@@ -188,7 +328,8 @@ class ReliabilityEM:
 
     def vote_proba(self, items, annotators, labels) -> np.ndarray:
         "P(annotator answers label on item) under the fitted model (codes of `votes_`): Q_i(l) sigma(alpha beta) + (1 - Q_i(l)) (1 - sigma(alpha beta)) / (C - 1)."
-        p = 1 / (1 + np.exp(-self.alpha_[annotators] * self.beta_[items])); q = self.posterior_[items, labels]
+        p = 1 / (1 + np.exp(-self.alpha_[annotators] * self.beta_[items]))
+        q = self.posterior_[items, labels]
         return q * p + (1 - q) * (1 - p) / (self.votes_.n_classes - 1)
 
     def reliability(self) -> pd.Series:
@@ -199,16 +340,32 @@ class ReliabilityEM:
 class DawidSkene:
     """Dawid & Skene (1979) EM: class prior `prior_` and per-annotator confusion matrices `confusion_` (annotators x true x given;
     `model='one-coin'`: one accuracy per annotator). Fitted: `posterior_` (items x classes T_i), `labels_`, `loglik_` per iteration, `n_iter_`, `converged_`."""
-    def __init__(self, max_iter: int = 100, tol: float = 1e-6, smoothing: float = 0.01, model: str = "full"):
-        if model not in ("full", "one-coin"): raise ValueError(f"model must be 'full' or 'one-coin'; got {model!r}")
-        if max_iter < 1 or tol <= 0 or smoothing < 0: raise ValueError("max_iter must be >= 1, tol > 0 and smoothing >= 0")
-        self.max_iter, self.tol, self.smoothing, self.model = max_iter, tol, smoothing, model
+
+    def __init__(
+        self,
+        max_iter: int = 100,
+        tol: float = 1e-6,
+        smoothing: float = 0.01,
+        model: str = "full",
+    ):
+        if model not in ("full", "one-coin"):
+            raise ValueError(f"model must be 'full' or 'one-coin'; got {model!r}")
+        if max_iter < 1 or tol <= 0 or smoothing < 0:
+            raise ValueError("max_iter must be >= 1, tol > 0 and smoothing >= 0")
+        self.max_iter, self.tol, self.smoothing, self.model = (
+            max_iter,
+            tol,
+            smoothing,
+            model,
+        )
 
     # S: a sparse (annotator, given label) x item matrix with a 1 per vote; both steps are one sparse product with it
     def _mstep(self, S, v: Votes, T):
         C, A, s = v.n_classes, v.n_annotators, self.smoothing
         prior = (T.sum(0) + s) / (len(T) + C * s)
-        cnt = np.asarray(S @ T).reshape(A, C, C).transpose(0, 2, 1)       # [a, k, l] = sum of T_i(k) over the items a voted l on
+        cnt = (
+            np.asarray(S @ T).reshape(A, C, C).transpose(0, 2, 1)
+        )  # [a, k, l] = sum of T_i(k) over the items a voted l on
         if self.model == "full":
             cnt = cnt + s
             return prior, cnt / cnt.sum(2, keepdims=True)
@@ -219,7 +376,9 @@ class DawidSkene:
 
     def _estep(self, S, v: Votes, prior, theta):
         C = v.n_classes
-        L = np.log(theta.clip(1e-300)).transpose(0, 2, 1).reshape(-1, C)  # [(a, l), k] = log theta_a(k, l)
+        L = (
+            np.log(theta.clip(1e-300)).transpose(0, 2, 1).reshape(-1, C)
+        )  # [(a, l), k] = log theta_a(k, l)
         logT = np.log(prior)[None] + np.asarray(S.T @ L)
         norm = logsumexp(logT, 1)
         return np.exp(logT - norm[:, None]), float(norm.sum())
@@ -229,15 +388,28 @@ class DawidSkene:
         v = votes if isinstance(votes, Votes) else Votes(votes, classes)
         _need_crowd(v)
         from scipy.sparse import csr_matrix
-        S = csr_matrix((np.ones(len(v.item)), (v.ann * v.n_classes + v.lab, v.item)), shape=(v.n_annotators * v.n_classes, v.n_items))
-        T = v.counts().astype(float); T /= T.sum(1, keepdims=True)        # soft majority vote
+
+        S = csr_matrix(
+            (np.ones(len(v.item)), (v.ann * v.n_classes + v.lab, v.item)),
+            shape=(v.n_annotators * v.n_classes, v.n_items),
+        )
+        T = v.counts().astype(float)
+        T /= T.sum(1, keepdims=True)  # soft majority vote
         self.loglik_, self.converged_ = [], False
         for it in range(self.max_iter):
             prior, theta = self._mstep(S, v, T)
             T, ll = self._estep(S, v, prior, theta)
             self.loglik_.append(ll)
-            if it and abs(self.loglik_[-1] - self.loglik_[-2]) < self.tol * abs(ll): self.converged_ = True; break
-        self.n_iter_, self.votes_, self.posterior_, self.prior_, self.confusion_ = it + 1, v, T, prior, theta
+            if it and abs(self.loglik_[-1] - self.loglik_[-2]) < self.tol * abs(ll):
+                self.converged_ = True
+                break
+        self.n_iter_, self.votes_, self.posterior_, self.prior_, self.confusion_ = (
+            it + 1,
+            v,
+            T,
+            prior,
+            theta,
+        )
         self.labels_ = T.argmax(1)
         return self
 
@@ -252,50 +424,113 @@ class DawidSkene:
 # %% ../nbs/04_crowd.ipynb
 AGGREGATORS = ("majority", "em", "dawid-skene", "one-coin")
 
+
 def _fit_method(method: str, v: Votes, **kw):
-    if method == "em": return ReliabilityEM(**{"labels_from": "em", **kw}).fit(v)
-    if method in ("dawid-skene", "one-coin"): return DawidSkene(model="full" if method == "dawid-skene" else "one-coin", **kw).fit(v)
+    if method == "em":
+        return ReliabilityEM(**{"labels_from": "em", **kw}).fit(v)
+    if method in ("dawid-skene", "one-coin"):
+        return DawidSkene(
+            model="full" if method == "dawid-skene" else "one-coin", **kw
+        ).fit(v)
     raise ValueError(f"unknown method {method!r}; valid: {', '.join(AGGREGATORS)}")
 
-def heldout_loglik(votes, methods=AGGREGATORS, folds: int = 5, seed: int = 0, smoothing: float = 0.5, em_kw: dict | None = None) -> pd.Series:
+
+def heldout_loglik(
+    votes,
+    methods=AGGREGATORS,
+    folds: int = 5,
+    seed: int = 0,
+    smoothing: float = 0.5,
+    em_kw: dict | None = None,
+) -> pd.Series:
     "Mean log-probability of a held-out vote under each method, over `folds` random vote folds (see the lesson)."
     v = votes if isinstance(votes, Votes) else Votes(votes)
-    if folds < 2: raise ValueError("folds must be >= 2")
+    if folds < 2:
+        raise ValueError("folds must be >= 2")
     bad = [m for m in methods if m not in AGGREGATORS]
-    if bad: raise ValueError(f"unknown method(s) {bad}; valid: {', '.join(AGGREGATORS)}")
+    if bad:
+        raise ValueError(f"unknown method(s) {bad}; valid: {', '.join(AGGREGATORS)}")
     f = np.random.default_rng(seed).integers(0, folds, len(v.item))
     total, n = {m: 0.0 for m in methods}, 0
     for k in range(folds):
         tr, te = f != k, f == k
-        vt = Votes(pd.DataFrame({"item": v.items[v.item[tr]], "annotator": v.annotators[v.ann[tr]], "label": np.asarray(v.classes, object)[v.lab[tr]]}), classes=v.classes)
-        it, an, lb = vt.items.get_indexer(v.items[v.item[te]]), vt.annotators.get_indexer(v.annotators[v.ann[te]]), v.lab[te]
-        seen = (it >= 0) & (an >= 0); it, an, lb = it[seen], an[seen], lb[seen]; n += len(it)
+        vt = Votes(
+            pd.DataFrame(
+                {
+                    "item": v.items[v.item[tr]],
+                    "annotator": v.annotators[v.ann[tr]],
+                    "label": np.asarray(v.classes, object)[v.lab[tr]],
+                }
+            ),
+            classes=v.classes,
+        )
+        it, an, lb = (
+            vt.items.get_indexer(v.items[v.item[te]]),
+            vt.annotators.get_indexer(v.annotators[v.ann[te]]),
+            v.lab[te],
+        )
+        seen = (it >= 0) & (an >= 0)
+        it, an, lb = it[seen], an[seen], lb[seen]
+        n += len(it)
         for m in methods:
             if m == "majority":
-                c = vt.counts().astype(float); p = (c[it, lb] + smoothing) / (c[it].sum(1) + v.n_classes * smoothing)
-            else: p = _fit_method(m, vt, **((em_kw or {}) if m == "em" else {})).vote_proba(it, an, lb)
+                c = vt.counts().astype(float)
+                p = (c[it, lb] + smoothing) / (c[it].sum(1) + v.n_classes * smoothing)
+            else:
+                p = _fit_method(
+                    m, vt, **((em_kw or {}) if m == "em" else {})
+                ).vote_proba(it, an, lb)
             total[m] += float(np.log(np.clip(p, 1e-300, None)).sum())
-    if n == 0: raise ValueError("no held-out vote has its item and annotator in the training folds: too few votes per item to compare methods")
-    return pd.Series({m: t / n for m, t in total.items()}, name="held-out log-likelihood per vote")
+    if n == 0:
+        raise ValueError(
+            "no held-out vote has its item and annotator in the training folds: too few votes per item to compare methods"
+        )
+    return pd.Series(
+        {m: t / n for m, t in total.items()}, name="held-out log-likelihood per vote"
+    )
 
-def aggregate(votes, method: str = "auto", folds: int = 5, seed: int = 0, **kw) -> tuple[np.ndarray, dict]:
+
+def aggregate(
+    votes, method: str = "auto", folds: int = 5, seed: int = 0, **kw
+) -> tuple[np.ndarray, dict]:
     """Estimated true labels (class codes of `Votes(votes).classes`) and what was done: `method` by name, or 'auto' = the method of
     `AGGREGATORS` with the best held-out vote log-likelihood (`heldout_loglik`), reported with the scores."""
     v = votes if isinstance(votes, Votes) else Votes(votes)
     info = {"classes": v.classes, "items": v.items}
     if method == "auto":
-        try: s = heldout_loglik(v, folds=folds, seed=seed) if v.n_annotators > 1 else None
-        except ValueError: s = None
+        try:
+            s = (
+                heldout_loglik(v, folds=folds, seed=seed)
+                if v.n_annotators > 1
+                else None
+            )
+        except ValueError:
+            s = None
         if s is None:
-            method = "majority"; info["why"] = "too few votes per item (or one annotator) to compare models on held-out votes: majority vote"
+            method = "majority"
+            info["why"] = (
+                "too few votes per item (or one annotator) to compare models on held-out votes: majority vote"
+            )
         else:
             method = str(s.idxmax())
-            info.update(scores=s.round(4).to_dict(), why=f"{method} predicts held-out votes best ({s[method]:.4f} nats per vote; " +
-                        ", ".join(f"{m} {x:.4f}" for m, x in s.items() if m != method) + ")")
-    elif method not in AGGREGATORS: raise ValueError(f"unknown method {method!r}; valid: auto, {', '.join(AGGREGATORS)}")
-    else: info["why"] = "asked for by name"
+            info.update(
+                scores=s.round(4).to_dict(),
+                why=f"{method} predicts held-out votes best ({s[method]:.4f} nats per vote; "
+                + ", ".join(f"{m} {x:.4f}" for m, x in s.items() if m != method)
+                + ")",
+            )
+    elif method not in AGGREGATORS:
+        raise ValueError(
+            f"unknown method {method!r}; valid: auto, {', '.join(AGGREGATORS)}"
+        )
+    else:
+        info["why"] = "asked for by name"
     info["method"] = method
-    return (majority_vote(v) if method == "majority" else _fit_method(method, v, **kw).labels_), info
+    return (
+        majority_vote(v)
+        if method == "majority"
+        else _fit_method(method, v, **kw).labels_
+    ), info
 
 # %% ../nbs/04_crowd.ipynb
 def weighted_distribution(votes: Votes, alpha, keep=None) -> np.ndarray:
@@ -303,19 +538,30 @@ def weighted_distribution(votes: Votes, alpha, keep=None) -> np.ndarray:
     alpha = np.asarray(alpha, float)
     keep = np.ones(len(alpha), bool) if keep is None else np.asarray(keep)
     w = np.where(keep[votes.ann], np.clip(alpha[votes.ann], 0, None), 0.0)
-    G = np.bincount(votes.item * votes.n_classes + votes.lab, weights=w, minlength=votes.n_items * votes.n_classes)
+    G = np.bincount(
+        votes.item * votes.n_classes + votes.lab,
+        weights=w,
+        minlength=votes.n_items * votes.n_classes,
+    )
     G = G.reshape(votes.n_items, votes.n_classes)
     s = G.sum(1, keepdims=True)
-    if (s == 0).any(): raise ValueError(f"{int((s == 0).sum())} items have no vote from a kept annotator")
+    if (s == 0).any():
+        raise ValueError(
+            f"{int((s == 0).sum())} items have no vote from a kept annotator"
+        )
     return G / s
 
 # %% ../nbs/04_crowd.ipynb
 def partition(G, classes=BASIC7) -> pd.DataFrame:
     "Per item: single label, compound name, multi-hot RAF-ML labels, and the subset it belongs to."
     from fer_nb.core import compound_name
-    G = np.asarray(G, float); classes = tuple(classes)
-    if G.ndim != 2 or G.shape[1] != len(classes): raise ValueError(f"G must be items x {len(classes)} classes, got {G.shape}")
-    if "neutral" not in classes: raise ValueError("the partition rules need a 'neutral' class")
+
+    G = np.asarray(G, float)
+    classes = tuple(classes)
+    if G.ndim != 2 or G.shape[1] != len(classes):
+        raise ValueError(f"G must be items x {len(classes)} classes, got {G.shape}")
+    if "neutral" not in classes:
+        raise ValueError("the partition rules need a 'neutral' class")
     valid = G > G.mean(1, keepdims=True)
     single = np.where(valid.sum(1) == 1, valid.argmax(1), -1)
     emo = [i for i, c in enumerate(classes) if c != "neutral"]
@@ -324,15 +570,35 @@ def partition(G, classes=BASIC7) -> pd.DataFrame:
     two = v6.sum(1) == 2
     comp = np.full(len(G), "", object)
     for j in np.flatnonzero(two):
-        a, b = np.flatnonzero(v6[j]); hi, lo = (a, b) if G6[j, a] >= G6[j, b] else (b, a)
-        try: comp[j] = compound_name(classes[emo[hi]], classes[emo[lo]])
-        except KeyError: comp[j] = f"{classes[emo[min(a, b)]]}+{classes[emo[max(a, b)]]}"   # a pair RAF-DB does not name, in class order
+        a, b = np.flatnonzero(v6[j])
+        hi, lo = (a, b) if G6[j, a] >= G6[j, b] else (b, a)
+        try:
+            comp[j] = compound_name(classes[emo[hi]], classes[emo[lo]])
+        except KeyError:
+            comp[j] = (
+                f"{classes[emo[min(a, b)]]}+{classes[emo[max(a, b)]]}"  # a pair RAF-DB does not name, in class order
+            )
     P6 = G6 / G6.sum(1, keepdims=True).clip(1e-12)
     multi = P6 >= 1 / 6 - 1e-12
-    subset = np.where(single >= 0, "single", np.where(two, "compound", np.where(multi.sum(1) >= 2, "multi", "other")))
-    rafml = (valid.sum(1) >= 2) & (multi.sum(1) >= 2)          # IJCV §3.3 filter, and a multi-hot label with >= 2 emotions
-    out = pd.DataFrame({"single": single, "compound": comp.astype(str), "n_labels_rafml": multi.sum(1), "rafml": rafml, "subset": subset})
-    for k, i in enumerate(emo): out[f"ml_{classes[i]}"] = multi[:, k]
+    subset = np.where(
+        single >= 0,
+        "single",
+        np.where(two, "compound", np.where(multi.sum(1) >= 2, "multi", "other")),
+    )
+    rafml = (valid.sum(1) >= 2) & (
+        multi.sum(1) >= 2
+    )  # IJCV §3.3 filter, and a multi-hot label with >= 2 emotions
+    out = pd.DataFrame(
+        {
+            "single": single,
+            "compound": comp.astype(str),
+            "n_labels_rafml": multi.sum(1),
+            "rafml": rafml,
+            "subset": subset,
+        }
+    )
+    for k, i in enumerate(emo):
+        out[f"ml_{classes[i]}"] = multi[:, k]
     return out
 
 # %% ../nbs/04_crowd.ipynb
@@ -340,186 +606,355 @@ def ferplus_majority(votes, unknown, not_face) -> tuple[np.ndarray, np.ndarray]:
     """The FER+ paper's majority-vote rule on 8 emotion vote counts plus the unknown and not-a-face counts: single votes are outliers
     (set to 0); the label is the column with more than half of the remaining votes, or -1 when there is none or it is unknown / not-a-face.
     Returns (labels, outlier-free distribution over the 8 emotions)."""
-    A = np.concatenate([np.asarray(votes, float), np.asarray(unknown, float)[:, None], np.asarray(not_face, float)[:, None]], 1)
+    A = np.concatenate(
+        [
+            np.asarray(votes, float),
+            np.asarray(unknown, float)[:, None],
+            np.asarray(not_face, float)[:, None],
+        ],
+        1,
+    )
     B = np.where(A <= 1, 0.0, A)
     top, s = B.argmax(1), B.sum(1)
     label = np.where((B.max(1) > 0.5 * s) & (s > 0) & (top < 8), top, -1)
-    E = B[:, :8]; n = E.sum(1, keepdims=True)
+    E = B[:, :8]
+    n = E.sum(1, keepdims=True)
     return label, np.divide(E, n, out=np.zeros_like(E), where=n > 0).astype(np.float32)
+
 
 def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, root=None):
     "(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a random sample of that many training faces."
     from dataclasses import replace
     from fer_nb.data import load_ferplus
+
     rules = ("single", "majority", "ferplus", "plurality", "multi")
-    if labels not in rules: raise ValueError(f"labels must be one of {', '.join(rules)}; got {labels!r}")
+    if labels not in rules:
+        raise ValueError(f"labels must be one of {', '.join(rules)}; got {labels!r}")
     fp = load_ferplus(root, images=True)
     if labels == "ferplus":
         lab, dist = ferplus_majority(fp.votes, fp.meta.unknown, fp.meta.not_face)
-        fp = replace(fp, distribution=dist); fp.meta["label"] = lab
+        fp = replace(fp, distribution=dist)
+        fp.meta["label"] = lab
     if labels == "plurality":
         A = np.concatenate([fp.votes, fp.meta[["unknown", "not_face"]].to_numpy()], 1)
         fp.meta["label"] = np.where(A.argmax(1) < 8, A.argmax(1), -1)
-    if labels == "single": fp.meta["label"] = partition(fp.distribution, fp.classes).single.to_numpy()
-    if labels == "multi": fp = rafml_view(fp, "crowd")
+    if labels == "single":
+        fp.meta["label"] = partition(fp.distribution, fp.classes).single.to_numpy()
+    if labels == "multi":
+        fp = rafml_view(fp, "crowd")
     share = float((fp.label[fp.meta.split.to_numpy() == "train"] >= 0).mean())
     out = []
     for split in ("train", "valid"):
         fs = fp.subset((fp.meta.split.to_numpy() == split) & (fp.label >= 0))
         if split == "train" and max_train and len(fs) > max_train:
-            fs = fs.subset(np.sort(np.random.default_rng(seed).choice(len(fs), max_train, replace=False)))
-        out.append(replace(fs, images=np.stack([fs.images[i] for i in range(len(fs))]), info={**fs.info, "labelled_share_train": share}))
+            fs = fs.subset(
+                np.sort(
+                    np.random.default_rng(seed).choice(
+                        len(fs), max_train, replace=False
+                    )
+                )
+            )
+        out.append(
+            replace(
+                fs,
+                images=np.stack([fs.images[i] for i in range(len(fs))]),
+                info={**fs.info, "labelled_share_train": share},
+            )
+        )
     return tuple(out)
 
-RAFML_CLASSES = tuple(c for c in BASIC7 if c != "neutral")   # RAF-ML's six basic emotions
+
+RAFML_CLASSES = tuple(
+    c for c in BASIC7 if c != "neutral"
+)  # RAF-ML's six basic emotions
+
 
 def rafml_view(fs, rule: str = "crowd", min_labels: int = 2):
     """`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above); rule 'crowd' (partition of the distribution) or
     'truth' (fs.labels, keeping faces with at least `min_labels` of the six: 1 keeps single-emotion faces too, as JAFFE's threshold rule does)."""
     from dataclasses import replace
-    if rule not in ("crowd", "truth"): raise ValueError(f"rule must be 'crowd' or 'truth', got {rule!r}")
+
+    if rule not in ("crowd", "truth"):
+        raise ValueError(f"rule must be 'crowd' or 'truth', got {rule!r}")
     missing = [c for c in BASIC7 if c not in fs.classes]
-    if missing: raise ValueError(f"the FaceSet's classes {list(fs.classes)} lack {missing}")
-    if fs.distribution is None: raise ValueError("rafml_view needs fs.distribution")
+    if missing:
+        raise ValueError(f"the FaceSet's classes {list(fs.classes)} lack {missing}")
+    if fs.distribution is None:
+        raise ValueError("rafml_view needs fs.distribution")
     col = [list(fs.classes).index(c) for c in BASIC7]
     G7 = np.asarray(fs.distribution, float)[:, col]
     six = [BASIC7.index(c) for c in RAFML_CLASSES]
     if rule == "crowd":
-        p = partition(G7, BASIC7); keep = p.rafml.to_numpy()
+        p = partition(G7, BASIC7)
+        keep = p.rafml.to_numpy()
         Y = p[[f"ml_{c}" for c in RAFML_CLASSES]].to_numpy()
     else:
-        if fs.labels is None: raise ValueError("rule='truth' needs fs.labels")
-        Y = np.asarray(fs.labels)[:, col][:, six]; keep = Y.sum(1) >= min_labels
-    D = G7[:, six]; s = D.sum(1, keepdims=True)
+        if fs.labels is None:
+            raise ValueError("rule='truth' needs fs.labels")
+        Y = np.asarray(fs.labels)[:, col][:, six]
+        keep = Y.sum(1) >= min_labels
+    D = G7[:, six]
+    s = D.sum(1, keepdims=True)
     keep = keep & (s[:, 0] > 0)
     sub = fs.subset(np.flatnonzero(keep))
     D = (D[keep] / s[keep]).astype(np.float32)
-    meta = sub.meta.copy(); meta["label"] = D.argmax(1)
-    return replace(sub, meta=meta, classes=RAFML_CLASSES, distribution=D, labels=Y[keep].astype(np.float32), votes=None,
-                   info={**sub.info, "multilabel_rule": rule})
+    meta = sub.meta.copy()
+    meta["label"] = D.argmax(1)
+    return replace(
+        sub,
+        meta=meta,
+        classes=RAFML_CLASSES,
+        distribution=D,
+        labels=Y[keep].astype(np.float32),
+        votes=None,
+        info={**sub.info, "multilabel_rule": rule},
+    )
 
 # %% ../nbs/04_crowd.ipynb
 def fleiss_kappa(counts, per_class: bool = False):
     "Fleiss' kappa of an items x classes vote-count matrix; with `per_class`, also the per-class kappas."
     n = np.asarray(counts, float)
-    if n.ndim != 2: raise ValueError(f"counts must be items x classes, got shape {n.shape}")
+    if n.ndim != 2:
+        raise ValueError(f"counts must be items x classes, got shape {n.shape}")
     ni = n.sum(1)
-    if (ni < 2).any(): raise ValueError(f"{int((ni < 2).sum())} items have fewer than 2 votes")
-    Pi = ((n ** 2).sum(1) - ni) / (ni * (ni - 1))
+    if (ni < 2).any():
+        raise ValueError(f"{int((ni < 2).sum())} items have fewer than 2 votes")
+    Pi = ((n**2).sum(1) - ni) / (ni * (ni - 1))
     pj = n.sum(0) / ni.sum()
-    Pe = (pj ** 2).sum()
+    Pe = (pj**2).sum()
     kappa = float((Pi.mean() - Pe) / (1 - Pe))
-    if not per_class: return kappa
+    if not per_class:
+        return kappa
     with np.errstate(divide="ignore", invalid="ignore"):
-        kj = 1 - (n * (ni[:, None] - n) / (ni * (ni - 1))[:, None]).sum(0) / (len(n) * pj * (1 - pj))
+        kj = 1 - (n * (ni[:, None] - n) / (ni * (ni - 1))[:, None]).sum(0) / (
+            len(n) * pj * (1 - pj)
+        )
     return kappa, kj
+
 
 def cronbach_alpha(X) -> float:
     "Cronbach's alpha of a cases x items score matrix."
     X = np.asarray(X, float)
-    if X.ndim != 2 or X.shape[1] < 2: raise ValueError(f"X must be cases x items with >= 2 items, got shape {X.shape}")
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError(
+            f"X must be cases x items with >= 2 items, got shape {X.shape}"
+        )
     total = X.sum(1).var(ddof=1)
-    if total == 0: raise ValueError("the item sums do not vary: alpha is undefined")
+    if total == 0:
+        raise ValueError("the item sums do not vary: alpha is undefined")
     k = X.shape[1]
     return float(k / (k - 1) * (1 - X.var(0, ddof=1).sum() / total))
 
+
 def vote_alpha(counts) -> float:
     "Cronbach's alpha of crowd labels from items x classes counts (cases = (item, class), items = the k votes of an item)."
-    n = np.asarray(counts, float); k = n.sum(1)
-    if len(np.unique(k)) != 1: raise ValueError(f"vote_alpha needs the same number of votes per item; found {sorted(np.unique(k).astype(int))[:5]}: keep the items with one count")
+    n = np.asarray(counts, float)
+    k = n.sum(1)
+    if len(np.unique(k)) != 1:
+        raise ValueError(
+            f"vote_alpha needs the same number of votes per item; found {sorted(np.unique(k).astype(int))[:5]}: keep the items with one count"
+        )
     k, C = int(k[0]), n.shape[1]
     return float(k / (k - 1) * (1 - k * (1 / C) * (1 - 1 / C) / n.ravel().var()))
 
+
 def agreement_table(counts, classes) -> pd.DataFrame:
     "Per class: share of all votes, Fleiss' per-class kappa, and how strongly voters back the class where it wins the majority."
-    n = np.asarray(counts, float); share = n / n.sum(1, keepdims=True)
-    _, kj = fleiss_kappa(n, per_class=True); mv = n.argmax(1)
-    return pd.DataFrame({"vote_share": n.sum(0) / n.sum(), "fleiss_kappa": kj,
-                         "items_won": np.bincount(mv, minlength=n.shape[1]),
-                         "mean_winning_share": [share[mv == c, c].mean() if (mv == c).any() else np.nan for c in range(n.shape[1])]},
-                        index=pd.Index(list(classes), name="class"))
+    n = np.asarray(counts, float)
+    share = n / n.sum(1, keepdims=True)
+    _, kj = fleiss_kappa(n, per_class=True)
+    mv = n.argmax(1)
+    return pd.DataFrame(
+        {
+            "vote_share": n.sum(0) / n.sum(),
+            "fleiss_kappa": kj,
+            "items_won": np.bincount(mv, minlength=n.shape[1]),
+            "mean_winning_share": [
+                share[mv == c, c].mean() if (mv == c).any() else np.nan
+                for c in range(n.shape[1])
+            ],
+        },
+        index=pd.Index(list(classes), name="class"),
+    )
 
 # %% ../nbs/04_crowd.ipynb
 CROWDKIT_METHODS = ("GLAD", "DawidSkene", "MACE")
 
+
 def crowdkit_available() -> bool:
     "Whether the optional crowd-kit package imports."
-    try: import crowdkit.aggregation  # noqa: F401
-    except ImportError: return False
+    try:
+        import crowdkit.aggregation  # noqa: F401
+    except ImportError:
+        return False
     return True
+
 
 def _crowdkit_fit(v: Votes, method: str):
     "Labels (codes) and per-annotator reliability from crowd-kit's `method` on the same votes."
     from crowdkit import aggregation as ck
-    if method not in CROWDKIT_METHODS: raise ValueError(f"unknown crowd-kit method {method!r}; valid: {', '.join(CROWDKIT_METHODS)}")
+
+    if method not in CROWDKIT_METHODS:
+        raise ValueError(
+            f"unknown crowd-kit method {method!r}; valid: {', '.join(CROWDKIT_METHODS)}"
+        )
     import warnings
+
     df = pd.DataFrame({"task": v.item, "worker": v.ann, "label": v.lab})
-    with warnings.catch_warnings():                            # crowd-kit's own noise: pandas deprecations, GLAD's log(0)
+    with (
+        warnings.catch_warnings()
+    ):  # crowd-kit's own noise: pandas deprecations, GLAD's log(0)
         warnings.simplefilter("ignore")
-        m = getattr(ck, method)(n_iter=100, **({"random_state": 0} if method == "MACE" else {})).fit(df)
+        m = getattr(ck, method)(
+            n_iter=100, **({"random_state": 0} if method == "MACE" else {})
+        ).fit(df)
     labels = m.labels_.reindex(np.arange(v.n_items)).to_numpy()
-    if method == "GLAD": rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
-    elif method == "MACE": rel = 1 - np.asarray(m.spamming_[:, 0] if m.spamming_.ndim == 2 else m.spamming_, float)[: v.n_annotators]   # P(not spamming)
+    if method == "GLAD":
+        rel = m.alphas_.reindex(np.arange(v.n_annotators)).to_numpy()
+    elif method == "MACE":
+        rel = (
+            1
+            - np.asarray(
+                m.spamming_[:, 0] if m.spamming_.ndim == 2 else m.spamming_, float
+            )[: v.n_annotators]
+        )  # P(not spamming)
     else:
-        E, pri = m.errors_, m.priors_                        # rows (worker, observed label), columns true label
-        diag = np.array([[E.loc[(w, c), c] if (w, c) in E.index else 0.0 for c in range(v.n_classes)] for w in range(v.n_annotators)])
+        E, pri = (
+            m.errors_,
+            m.priors_,
+        )  # rows (worker, observed label), columns true label
+        diag = np.array(
+            [
+                [
+                    E.loc[(w, c), c] if (w, c) in E.index else 0.0
+                    for c in range(v.n_classes)
+                ]
+                for w in range(v.n_annotators)
+            ]
+        )
         rel = diag @ pri.reindex(np.arange(v.n_classes)).fillna(0).to_numpy()
     return labels, rel
 
+
 def truth_codes(votes: Votes, truth: pd.Series) -> np.ndarray:
     "A truth table (item -> class) as class codes in `votes.items` order; -1 where it has no entry (those items are not scored). Unknown classes raise."
-    t = truth.reindex(votes.items); vals = t.dropna()
-    if pd.api.types.is_float_dtype(vals) and (vals % 1 == 0).all(): vals = vals.astype(int)   # reindexing made integer labels float
+    t = truth.reindex(votes.items)
+    vals = t.dropna()
+    if pd.api.types.is_float_dtype(vals) and (vals % 1 == 0).all():
+        vals = vals.astype(int)  # reindexing made integer labels float
     code = pd.Index([str(c) for c in votes.classes]).get_indexer(vals.astype(str))
-    if (code < 0).any(): raise ValueError(f"truth labels {sorted(set(vals.astype(str)[code < 0]))[:5]} are not among the classes {[str(c) for c in votes.classes]}")
-    out = np.full(votes.n_items, -1); out[t.notna().to_numpy()] = code
+    if (code < 0).any():
+        raise ValueError(
+            f"truth labels {sorted(set(vals.astype(str)[code < 0]))[:5]} are not among the classes {[str(c) for c in votes.classes]}"
+        )
+    out = np.full(votes.n_items, -1)
+    out[t.notna().to_numpy()] = code
     return out
 
-def compare_aggregators(votes, true_labels=None, methods=("majority", "EM") + CROWDKIT_METHODS, seed: int = 0, **em_kw):
+
+def compare_aggregators(
+    votes,
+    true_labels=None,
+    methods=("majority", "EM") + CROWDKIT_METHODS,
+    seed: int = 0,
+    **em_kw,
+):
     """Run each aggregation method on the same votes. Returns (summary per method: seconds, accuracy against `true_labels`
     (item order of `votes.items`) when given, Spearman rho of reliabilities with our EM's; labels table; reliability table)."""
     import time
     from scipy.stats import spearmanr
+
     v = votes if isinstance(votes, Votes) else Votes(votes)
     labels, rel, rows = {}, {}, []
     for m in methods:
         t0 = time.perf_counter()
-        if m == "majority": labels[m] = majority_vote(v)          # ties to the lowest class code, as the EM's safe fallback (deterministic)
+        if m == "majority":
+            labels[m] = majority_vote(
+                v
+            )  # ties to the lowest class code, as the EM's safe fallback (deterministic)
         elif m == "EM":
-            em = ReliabilityEM(**em_kw).fit(v); labels[m], rel[m] = em.labels_, em.alpha_
-        elif m == "EM (Alg. 1)": labels[m] = ReliabilityEM(**{**em_kw, "labels_from": "em"}).fit(v).labels_
-        elif m in ("dawid-skene", "one-coin"): labels[m] = DawidSkene(model="full" if m == "dawid-skene" else "one-coin").fit(v).labels_   # ours; crowd-kit's: "DawidSkene"
-        elif m == "auto": labels[m], picked = aggregate(v, "auto", seed=seed)
+            em = ReliabilityEM(**em_kw).fit(v)
+            labels[m], rel[m] = em.labels_, em.alpha_
+        elif m == "EM (Alg. 1)":
+            labels[m] = ReliabilityEM(**{**em_kw, "labels_from": "em"}).fit(v).labels_
+        elif m in ("dawid-skene", "one-coin"):
+            labels[m] = (
+                DawidSkene(model="full" if m == "dawid-skene" else "one-coin")
+                .fit(v)
+                .labels_
+            )  # ours; crowd-kit's: "DawidSkene"
+        elif m == "auto":
+            labels[m], picked = aggregate(v, "auto", seed=seed)
         elif m in CROWDKIT_METHODS:
-            if not crowdkit_available(): rows.append({"method": m, "skipped": "crowd-kit not installed"}); continue
+            if not crowdkit_available():
+                rows.append({"method": m, "skipped": "crowd-kit not installed"})
+                continue
             labels[m], rel[m] = _crowdkit_fit(v, m)
-        else: raise ValueError(f"unknown method {m!r}; valid: majority, EM, EM (Alg. 1), dawid-skene, one-coin, auto, {', '.join(CROWDKIT_METHODS)}")
+        else:
+            raise ValueError(
+                f"unknown method {m!r}; valid: majority, EM, EM (Alg. 1), dawid-skene, one-coin, auto, {', '.join(CROWDKIT_METHODS)}"
+            )
         row = {"method": m, "seconds": time.perf_counter() - t0}
-        if m == "EM": row["iterations"], row["note"] = em.n_iter_, f"labels from {em.label_source_}"
-        if m == "auto": row["note"] = f"picked {picked['method']}"
-        if true_labels is not None:                           # items without truth (-1) are not scored
-            tl = np.asarray(true_labels); has = tl >= 0
-            row["accuracy"], row["items_scored"] = float((labels[m][has] == tl[has]).mean()), int(has.sum())
-        if m in rel and "EM" in rel: row["rho_reliability_vs_EM"] = float(spearmanr(rel[m], rel["EM"]).statistic)
+        if m == "EM":
+            row["iterations"], row["note"] = (
+                em.n_iter_,
+                f"labels from {em.label_source_}",
+            )
+        if m == "auto":
+            row["note"] = f"picked {picked['method']}"
+        if true_labels is not None:  # items without truth (-1) are not scored
+            tl = np.asarray(true_labels)
+            has = tl >= 0
+            row["accuracy"], row["items_scored"] = (
+                float((labels[m][has] == tl[has]).mean()),
+                int(has.sum()),
+            )
+        if m in rel and "EM" in rel:
+            row["rho_reliability_vs_EM"] = float(spearmanr(rel[m], rel["EM"]).statistic)
         rows.append(row)
-    return pd.DataFrame(rows).set_index("method"), pd.DataFrame(labels, index=v.items), pd.DataFrame(rel, index=v.annotators)
+    return (
+        pd.DataFrame(rows).set_index("method"),
+        pd.DataFrame(labels, index=v.items),
+        pd.DataFrame(rel, index=v.annotators),
+    )
 
 # %% ../nbs/04_crowd.ipynb
-def bench(n: int = 29672, votes_per_item: int = 40, glad_max_items: int | None = None, seed: int = 0) -> pd.DataFrame:
+def bench(
+    n: int = 29672,
+    votes_per_item: int = 40,
+    glad_max_items: int | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
     "Wall time and accuracy of majority vote, our EM and crowd-kit (when installed) on one simulated crowd."
     from fer_nb.synth import simulate_crowd
+
     df, truth = simulate_crowd(n, votes_per_item=votes_per_item, seed=seed)
-    v = Votes(df); t = truth["true_label"][v.items]
-    summary = compare_aggregators(v, t, methods=("majority", "EM", "dawid-skene", "DawidSkene"), labels_from="em")[0]   # EM: Algorithm 1 as written
-    if crowdkit_available():                                   # GLAD beside our EM on the same (possibly capped) table
-        vs = Votes(df[df["item"] < (glad_max_items or n)]); scale = n / vs.n_items
-        g = compare_aggregators(vs, truth["true_label"][vs.items], methods=("EM", "GLAD"))[0].loc["GLAD"]
+    v = Votes(df)
+    t = truth["true_label"][v.items]
+    summary = compare_aggregators(
+        v, t, methods=("majority", "EM", "dawid-skene", "DawidSkene"), labels_from="em"
+    )[0]  # EM: Algorithm 1 as written
+    if crowdkit_available():  # GLAD beside our EM on the same (possibly capped) table
+        vs = Votes(df[df["item"] < (glad_max_items or n)])
+        scale = n / vs.n_items
+        g = compare_aggregators(
+            vs, truth["true_label"][vs.items], methods=("EM", "GLAD")
+        )[0].loc["GLAD"]
         summary.loc["GLAD"] = g
         summary.loc["GLAD", "seconds"] = g["seconds"] * scale
-        summary.loc["GLAD", "note"] = "" if scale == 1 else f"timed on {vs.n_items} items, scaled x{scale:.1f}"
+        summary.loc["GLAD", "note"] = (
+            "" if scale == 1 else f"timed on {vs.n_items} items, scaled x{scale:.1f}"
+        )
     summary["seconds_vs_EM"] = summary["seconds"] / summary.loc["EM", "seconds"]
-    if "DawidSkene" in summary.index and "seconds" in summary and pd.notna(summary.loc["DawidSkene"].get("seconds")):
-        summary.loc["dawid-skene", "crowdkit_DS_seconds_over_ours"] = summary.loc["DawidSkene", "seconds"] / summary.loc["dawid-skene", "seconds"]
-    if "note" in summary: summary["note"] = summary["note"].fillna("")
+    if (
+        "DawidSkene" in summary.index
+        and "seconds" in summary
+        and pd.notna(summary.loc["DawidSkene"].get("seconds"))
+    ):
+        summary.loc["dawid-skene", "crowdkit_DS_seconds_over_ours"] = (
+            summary.loc["DawidSkene", "seconds"] / summary.loc["dawid-skene", "seconds"]
+        )
+    if "note" in summary:
+        summary["note"] = summary["note"].fillna("")
     summary.insert(0, "votes", len(df))
     return summary.reset_index()

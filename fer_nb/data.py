@@ -10,7 +10,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import BASIC7, COMPOUND11, DFEW, EMOTIONS8, FERPLUS, RAFDB_BASIC, Vocab, canonical, find_dataset
+from fer_nb.core import (
+    BASIC7,
+    COMPOUND11,
+    DFEW,
+    EMOTIONS8,
+    FERPLUS,
+    RAFDB_BASIC,
+    Vocab,
+    canonical,
+    find_dataset,
+)
 from .faceset import ClipSet, FaceSet, landmarks5_from68
 
 # %% auto 0
@@ -23,123 +33,210 @@ __all__ = ['IMAGE_EXTS', 'FERPLUS_COLUMNS', 'FERPLUS_SPLITS', 'RAFDB_GENDER', 'R
 # %% ../nbs/03_data.ipynb
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp")
 
+
 def read_image(path, grey: bool = True) -> np.ndarray:
     "A uint8 image (H x W grey, or H x W x 3 RGB) from any PIL-readable file; errors name the file."
     from PIL import Image, UnidentifiedImageError
+
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: image not found")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: image not found")
     try:
         with Image.open(path) as im:
-            im.load()                                          # decodes now: truncated files fail here
+            im.load()  # decodes now: truncated files fail here
             if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
                 a = np.asarray(im, np.float64)
-                a = a / 257.0 if im.mode.startswith("I;16") else 255 * (a - a.min()) / max(np.ptp(a), 1e-12)
+                a = (
+                    a / 257.0
+                    if im.mode.startswith("I;16")
+                    else 255 * (a - a.min()) / max(np.ptp(a), 1e-12)
+                )
                 a = np.clip(a + 0.5, 0, 255).astype(np.uint8)
                 return a if grey else np.repeat(a[..., None], 3, -1)
-            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-                rgba = im.convert("RGBA"); bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            if im.mode in ("RGBA", "LA", "PA") or (
+                im.mode == "P" and "transparency" in im.info
+            ):
+                rgba = im.convert("RGBA")
+                bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                 im = Image.alpha_composite(bg, rgba)
             return np.asarray(im.convert("L" if grey else "RGB"))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise ValueError(f"{path}: unreadable or corrupt image ({e})") from None
 
+
 class ImageFiles:
     """Images read from disk on access (`read_image`), optionally resized to `size` x `size` and kept in memory once
     read (`cache`). Indexing with an int gives one image; with a list, array or slice, a stacked array. A FaceSet
     holding one stays lazy through `subset` and `where`."""
-    def __init__(self, paths, grey: bool = True, size: int | None = None, cache: bool = False):
+
+    def __init__(
+        self, paths, grey: bool = True, size: int | None = None, cache: bool = False
+    ):
         self.paths = [Path(p) for p in paths]
         self.grey, self.size, self.cache = grey, size, cache
         self._mem = {}
 
-    def __len__(self): return len(self.paths)
-    def __repr__(self): return f"ImageFiles({len(self)} files, grey={self.grey}, size={self.size})"
+    def __len__(self):
+        return len(self.paths)
+
+    def __repr__(self):
+        return f"ImageFiles({len(self)} files, grey={self.grey}, size={self.size})"
 
     def _read(self, i: int) -> np.ndarray:
-        if i in self._mem: return self._mem[i]
+        if i in self._mem:
+            return self._mem[i]
         a = read_image(self.paths[i], self.grey)
         if self.size and a.shape[:2] != (self.size, self.size):
             from PIL import Image
-            a = np.asarray(Image.fromarray(a).resize((self.size, self.size), Image.BILINEAR))
-        if self.cache: self._mem[i] = a
+
+            a = np.asarray(
+                Image.fromarray(a).resize((self.size, self.size), Image.BILINEAR)
+            )
+        if self.cache:
+            self._mem[i] = a
         return a
 
     def __getitem__(self, i):
-        if isinstance(i, (int, np.integer)): return self._read(int(i) % len(self))
+        if isinstance(i, (int, np.integer)):
+            return self._read(int(i) % len(self))
         idx = range(len(self))[i] if isinstance(i, slice) else np.asarray(i).ravel()
         return np.stack([self._read(int(j)) for j in idx])
 
     def subset(self, idx) -> "ImageFiles":
-        out = ImageFiles([self.paths[int(j)] for j in np.asarray(idx).ravel()], self.grey, self.size, self.cache)
+        out = ImageFiles(
+            [self.paths[int(j)] for j in np.asarray(idx).ravel()],
+            self.grey,
+            self.size,
+            self.cache,
+        )
         return out
 
     def problems(self, progress: bool = False) -> pd.DataFrame:
         "Every file that is missing or does not decode: (index, path, problem)."
         from tqdm.auto import tqdm
+
         rows = []
-        for i, p in enumerate(tqdm(self.paths, desc="checking images", disable=not progress)):
-            try: read_image(p, self.grey)
-            except (FileNotFoundError, ValueError) as e: rows.append({"index": i, "path": str(p), "problem": str(e).split(": ", 1)[-1]})
+        for i, p in enumerate(
+            tqdm(self.paths, desc="checking images", disable=not progress)
+        ):
+            try:
+                read_image(p, self.grey)
+            except (FileNotFoundError, ValueError) as e:
+                rows.append(
+                    {"index": i, "path": str(p), "problem": str(e).split(": ", 1)[-1]}
+                )
         return pd.DataFrame(rows, columns=["index", "path", "problem"])
 
 # %% ../nbs/03_data.ipynb
 def read_lines(path, n_fields: int | tuple = 2, sep: str | None = None) -> pd.DataFrame:
     "Whitespace- (or `sep`-) separated records with their 1-based `line`; blank lines skipped; wrong field counts raise."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: file not found")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
     ok = (n_fields,) if isinstance(n_fields, int) else tuple(n_fields)
     rows = []
-    for ln, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+    for ln, text in enumerate(
+        path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+    ):
         f = text.split(sep) if sep else text.split()
-        if not f or not text.strip(): continue
-        if len(f) not in ok: raise ValueError(f"{path}, line {ln}: expected {' or '.join(map(str, ok))} fields, got {len(f)}: {text.strip()[:60]!r}")
+        if not f or not text.strip():
+            continue
+        if len(f) not in ok:
+            raise ValueError(
+                f"{path}, line {ln}: expected {' or '.join(map(str, ok))} fields, got {len(f)}: {text.strip()[:60]!r}"
+            )
         rows.append([ln] + [x.strip() for x in f] + [""] * (max(ok) - len(f)))
     return pd.DataFrame(rows, columns=["line"] + [f"f{i}" for i in range(max(ok))])
 
-def parse_codes(values, lines, path, lo: int, hi: int, what: str = "label") -> np.ndarray:
+
+def parse_codes(
+    values, lines, path, lo: int, hi: int, what: str = "label"
+) -> np.ndarray:
     "Integer codes in lo..hi; the error names the file, line and value of the first bad one."
     v = pd.to_numeric(pd.Series(list(values), dtype=str).str.strip(), errors="coerce")
-    bad = v.isna().to_numpy() | (v.to_numpy() < lo) | (v.to_numpy() > hi) | (v.fillna(0).to_numpy() % 1 != 0)
+    bad = (
+        v.isna().to_numpy()
+        | (v.to_numpy() < lo)
+        | (v.to_numpy() > hi)
+        | (v.fillna(0).to_numpy() % 1 != 0)
+    )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{path}, line {list(lines)[i]}: {what} {list(values)[i]!r} is outside {lo}..{hi}")
+        raise ValueError(
+            f"{path}, line {list(lines)[i]}: {what} {list(values)[i]!r} is outside {lo}..{hi}"
+        )
     return v.to_numpy(np.int64)
 
+
 def _no_duplicates(names, lines, path):
-    s = pd.Series(list(names)); d = s.duplicated()
+    s = pd.Series(list(names))
+    d = s.duplicated()
     if d.any():
         i = int(np.flatnonzero(d.to_numpy())[0])
-        raise ValueError(f"{path}, line {list(lines)[i]}: {s.iloc[i]!r} is listed twice")
+        raise ValueError(
+            f"{path}, line {list(lines)[i]}: {s.iloc[i]!r} is listed twice"
+        )
+
 
 def class_codes(names, classes, lines=None, path="") -> np.ndarray:
     "Class names (any spelling `canonical` knows) -> codes into `classes`; an unknown name raises with its file and line."
-    idx = {c: i for i, c in enumerate(classes)}; out = np.empty(len(names), np.int64)
+    idx = {c: i for i, c in enumerate(classes)}
+    out = np.empty(len(names), np.int64)
     for k, n in enumerate(names):
-        try: c = canonical(str(n))
-        except KeyError: c = None
+        try:
+            c = canonical(str(n))
+        except KeyError:
+            c = None
         if c not in idx:
-            where = f"{path}, line {list(lines)[k]}: " if lines is not None else (f"{path}: " if path else "")
-            raise ValueError(f"{where}unknown class name {n!r}; expected one of {list(classes)}")
+            where = (
+                f"{path}, line {list(lines)[k]}: "
+                if lines is not None
+                else (f"{path}: " if path else "")
+            )
+            raise ValueError(
+                f"{where}unknown class name {n!r}; expected one of {list(classes)}"
+            )
         out[k] = idx[c]
     return out
 
 # %% ../nbs/03_data.ipynb
 FERPLUS_COLUMNS = ("Usage", "Image name") + FERPLUS.names + ("unknown", "NF")
-FERPLUS_SPLITS = {"Training": ("train", "FER2013Train"), "PublicTest": ("valid", "FER2013Valid"), "PrivateTest": ("test", "FER2013Test")}
+FERPLUS_SPLITS = {
+    "Training": ("train", "FER2013Train"),
+    "PublicTest": ("valid", "FER2013Valid"),
+    "PrivateTest": ("test", "FER2013Test"),
+}
+
 
 def _read_table(path: Path, columns) -> pd.DataFrame:
     "A CSV with exactly these columns, all read as text; errors name the file."
     import re
-    if not path.exists(): raise FileNotFoundError(f"{path}: file not found")
-    try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError: raise ValueError(f"{path}: empty file; expected a header with columns {list(columns)}") from None
-    except pd.errors.ParserError as e:                       # pandas names the line but not the file
-        m, r = re.search(r"line (\d+)", str(e)), re.search(r"starting at row (\d+)", str(e))   # "row" counts from 0 at the header
-        line = m.group(1) if m else (int(r.group(1)) + 1 if r else None); msg = str(e).split(": ", 1)[-1].strip()
-        raise ValueError(f"{path}" + (f", line {line}" if line else "") + f": cannot parse ({msg})") from None
+
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: file not found")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(
+            f"{path}: empty file; expected a header with columns {list(columns)}"
+        ) from None
+    except pd.errors.ParserError as e:  # pandas names the line but not the file
+        m, r = (
+            re.search(r"line (\d+)", str(e)),
+            re.search(r"starting at row (\d+)", str(e)),
+        )  # "row" counts from 0 at the header
+        line = m.group(1) if m else (int(r.group(1)) + 1 if r else None)
+        msg = str(e).split(": ", 1)[-1].strip()
+        raise ValueError(
+            f"{path}" + (f", line {line}" if line else "") + f": cannot parse ({msg})"
+        ) from None
     missing = [c for c in columns if c not in df.columns]
-    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    if missing:
+        raise ValueError(
+            f"{path}: missing column(s) {missing}; header is {list(df.columns)}"
+        )
     return df
+
 
 def _int_column(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     "Non-negative integers; the error names the file, line and column of the first bad value."
@@ -147,8 +244,11 @@ def _int_column(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
     bad = v.isna() | (v < 0) | (v != v.round())
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"{path}, line {i + 2}: column {col!r} has {df[col].iloc[i]!r}, expected a vote count (integer >= 0)")
+        raise ValueError(
+            f"{path}, line {i + 2}: column {col!r} has {df[col].iloc[i]!r}, expected a vote count (integer >= 0)"
+        )
     return v.to_numpy(np.int64)
+
 
 def load_ferplus(root=None, images: bool = False) -> FaceSet:
     """FER+ crowd votes as a FaceSet: `votes` (N x 8, FER+ order), `distribution` over the 8 emotions, meta `usage`,
@@ -158,344 +258,841 @@ def load_ferplus(root=None, images: bool = False) -> FaceSet:
     fer2013new.csv (default: `ferplus` under the data root)."""
     if root is None:
         root, why = find_dataset("ferplus")
-        if root is None: raise FileNotFoundError(why)
+        if root is None:
+            raise FileNotFoundError(why)
     path = Path(root) / "fer2013new.csv"
     df = _read_table(path, FERPLUS_COLUMNS)
     unknown = sorted(set(df["Usage"]) - set(FERPLUS_SPLITS))
-    if unknown: raise ValueError(f"{path}: unknown Usage value(s) {unknown}; expected {list(FERPLUS_SPLITS)}")
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown Usage value(s) {unknown}; expected {list(FERPLUS_SPLITS)}"
+        )
     V = np.stack([_int_column(df, c, path) for c in FERPLUS.names], 1)
     extra = {c: _int_column(df, c, path) for c in ("unknown", "NF")}
     n = V.sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"): dist = np.where(n[:, None] > 0, V / n[:, None], 0.0)
-    meta = pd.DataFrame({"usage": df["Usage"], "split": df["Usage"].map(lambda u: FERPLUS_SPLITS[u][0]),
-                         "folder": df["Usage"].map(lambda u: FERPLUS_SPLITS[u][1]), "image": df["Image name"].str.strip(),
-                         "unknown": extra["unknown"], "not_face": extra["NF"], "n_votes": n + extra["unknown"] + extra["NF"],
-                         "label": np.where(n > 0, V.argmax(1), -1)})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dist = np.where(n[:, None] > 0, V / n[:, None], 0.0)
+    meta = pd.DataFrame(
+        {
+            "usage": df["Usage"],
+            "split": df["Usage"].map(lambda u: FERPLUS_SPLITS[u][0]),
+            "folder": df["Usage"].map(lambda u: FERPLUS_SPLITS[u][1]),
+            "image": df["Image name"].str.strip(),
+            "unknown": extra["unknown"],
+            "not_face": extra["NF"],
+            "n_votes": n + extra["unknown"] + extra["NF"],
+            "label": np.where(n > 0, V.argmax(1), -1),
+        }
+    )
     info = {"dataset": "FER+", "path": str(path)}
-    if not images: return FaceSet(meta, classes=FERPLUS.names, votes=V, distribution=dist, info=info)
-    has = (meta.image != "").to_numpy(); info["rows_without_image"] = int((~has).sum())
+    if not images:
+        return FaceSet(
+            meta, classes=FERPLUS.names, votes=V, distribution=dist, info=info
+        )
+    has = (meta.image != "").to_numpy()
+    info["rows_without_image"] = int((~has).sum())
     paths = [Path(root) / f / n for f, n in zip(meta.folder[has], meta.image[has])]
-    return FaceSet(meta[has], images=ImageFiles(paths), classes=FERPLUS.names, votes=V[has], distribution=dist[has], info=info)
+    return FaceSet(
+        meta[has],
+        images=ImageFiles(paths),
+        classes=FERPLUS.names,
+        votes=V[has],
+        distribution=dist[has],
+        info=info,
+    )
 
 # %% ../nbs/03_data.ipynb
-RAFDB_GENDER, RAFDB_RACE = ("male", "female", "unsure"), ("caucasian", "african-american", "asian")
+RAFDB_GENDER, RAFDB_RACE = (
+    ("male", "female", "unsure"),
+    ("caucasian", "african-american", "asian"),
+)
 RAFDB_AGE = ("0-3", "4-19", "20-39", "40-69", "70+")
+
 
 def _subset_dir(root, subset: str, marker: str) -> Path:
     "`root/subset` when it holds `marker`, else `root` itself when it does; a clear error otherwise."
     root = Path(root)
     for d in (root / subset, root):
-        if (d / marker).exists(): return d
+        if (d / marker).exists():
+            return d
     raise FileNotFoundError(f"{root}: no {marker} under {root / subset} or {root}")
+
 
 def _points(path: Path, n: int) -> np.ndarray:
     t = read_lines(path, (2, 1))
-    if len(t) < n or (t.iloc[:n].f1 == "").any(): raise ValueError(f"{path}: expected {n} lines 'x y' first, found {len(t)} lines")
-    try: return t.iloc[:n][["f0", "f1"]].to_numpy(np.float32)
-    except ValueError: raise ValueError(f"{path}: landmark coordinates are not numbers") from None
+    if len(t) < n or (t.iloc[:n].f1 == "").any():
+        raise ValueError(
+            f"{path}: expected {n} lines 'x y' first, found {len(t)} lines"
+        )
+    try:
+        return t.iloc[:n][["f0", "f1"]].to_numpy(np.float32)
+    except ValueError:
+        raise ValueError(f"{path}: landmark coordinates are not numbers") from None
 
-def load_rafdb(root, subset: str = "basic", images: str = "aligned", annotations: bool = True, cache: bool = False,
-               distribution: str | None = "EmoLabel/distribution.txt") -> FaceSet:
+
+def load_rafdb(
+    root,
+    subset: str = "basic",
+    images: str = "aligned",
+    annotations: bool = True,
+    cache: bool = False,
+    distribution: str | None = "EmoLabel/distribution.txt",
+) -> FaceSet:
     """RAF-DB `subset` ('basic' or 'compound') from its official tree (see above); `images` 'aligned' or 'original'.
     `root` may be the subset folder or its parent. Annotations (5 and 37 landmarks, boxes, attributes) are read when present,
     and the 7-d emotion distributions (`name p1 ... p7` per line, RAF-DB's class order) when the `distribution` file exists."""
-    if subset not in ("basic", "compound"): raise ValueError(f"subset must be 'basic' or 'compound', got {subset!r}")
-    if images not in ("aligned", "original"): raise ValueError(f"images must be 'aligned' or 'original', got {images!r}")
+    if subset not in ("basic", "compound"):
+        raise ValueError(f"subset must be 'basic' or 'compound', got {subset!r}")
+    if images not in ("aligned", "original"):
+        raise ValueError(f"images must be 'aligned' or 'original', got {images!r}")
     d = _subset_dir(root, subset, "EmoLabel/list_patition_label.txt")
     lab_path = d / "EmoLabel" / "list_patition_label.txt"
     t = read_lines(lab_path, 2)
-    if t.empty: raise ValueError(f"{lab_path}: no records")
+    if t.empty:
+        raise ValueError(f"{lab_path}: no records")
     _no_duplicates(t.f0, t.line, lab_path)
     classes = BASIC7 if subset == "basic" else COMPOUND11
     code = parse_codes(t.f1, t.line, lab_path, 1, len(classes))
     names, stems = t.f0.tolist(), [Path(n).stem for n in t.f0]
-    split = np.array(["train" if n.startswith("train_") else "test" if n.startswith("test_") else "" for n in names])
-    if (split == "").any(): raise ValueError(f"{lab_path}, line {t.line[split == ''].iloc[0]}: name {names[int(np.argmax(split == ''))]!r} starts with neither train_ nor test_")
-    paths = [d / "Image" / "aligned" / f"{s}_aligned.jpg" for s in stems] if images == "aligned" else [d / "Image" / "original" / n for n in names]
-    meta = pd.DataFrame({"image": names, "split": split, "label": code - 1, "dataset": f"RAF-DB {subset}"})
+    split = np.array(
+        [
+            "train"
+            if n.startswith("train_")
+            else "test"
+            if n.startswith("test_")
+            else ""
+            for n in names
+        ]
+    )
+    if (split == "").any():
+        raise ValueError(
+            f"{lab_path}, line {t.line[split == ''].iloc[0]}: name {names[int(np.argmax(split == ''))]!r} starts with neither train_ nor test_"
+        )
+    paths = (
+        [d / "Image" / "aligned" / f"{s}_aligned.jpg" for s in stems]
+        if images == "aligned"
+        else [d / "Image" / "original" / n for n in names]
+    )
+    meta = pd.DataFrame(
+        {
+            "image": names,
+            "split": split,
+            "label": code - 1,
+            "dataset": f"RAF-DB {subset}",
+        }
+    )
     arrays = {}
     ann = d / "Annotation"
     if annotations and (ann / "manual").is_dir():
         l5, attrs = [], []
         for s in stems:
             f = ann / "manual" / f"{s}_manu_attri.txt"
-            l5.append(_points(f, 5)); a = read_lines(f, (2, 1)).iloc[5:8].f0.tolist()
-            if len(a) != 3: raise ValueError(f"{f}: expected gender, race and age lines after the 5 landmarks")
+            l5.append(_points(f, 5))
+            a = read_lines(f, (2, 1)).iloc[5:8].f0.tolist()
+            if len(a) != 3:
+                raise ValueError(
+                    f"{f}: expected gender, race and age lines after the 5 landmarks"
+                )
             attrs.append(a)
         arrays["landmarks5"] = np.stack(l5)
         A = np.array(attrs)
-        for j, (col, names_) in enumerate((("gender", RAFDB_GENDER), ("race", RAFDB_RACE), ("age", RAFDB_AGE))):
-            c = parse_codes(A[:, j], [f"{5 + j + 1} of {s}_manu_attri.txt" for s in stems], ann / "manual", 0, len(names_) - 1, col)
+        for j, (col, names_) in enumerate(
+            (("gender", RAFDB_GENDER), ("race", RAFDB_RACE), ("age", RAFDB_AGE))
+        ):
+            c = parse_codes(
+                A[:, j],
+                [f"{5 + j + 1} of {s}_manu_attri.txt" for s in stems],
+                ann / "manual",
+                0,
+                len(names_) - 1,
+                col,
+            )
             meta[col] = np.array(names_)[c]
     if annotations and (ann / "auto").is_dir():
-        arrays["landmarks37"] = np.stack([_points(ann / "auto" / f"{s}_auto_attri.txt", 37) for s in stems])
+        arrays["landmarks37"] = np.stack(
+            [_points(ann / "auto" / f"{s}_auto_attri.txt", 37) for s in stems]
+        )
     if annotations and (ann / "boundingbox").is_dir():
         boxes = []
         for s in stems:
             f = ann / "boundingbox" / f"{s}_boundingbox.txt"
             v = read_lines(f, 4)
-            try: boxes.append(v.iloc[0, 1:].to_numpy(np.float32))
-            except (ValueError, IndexError): raise ValueError(f"{f}: expected one line 'x1 y1 x2 y2'") from None
+            try:
+                boxes.append(v.iloc[0, 1:].to_numpy(np.float32))
+            except (ValueError, IndexError):
+                raise ValueError(f"{f}: expected one line 'x1 y1 x2 y2'") from None
         meta[["box_x1", "box_y1", "box_x2", "box_y2"]] = np.stack(boxes)
     if distribution and (d / distribution).exists():
-        f = d / distribution; t7 = read_lines(f, 8); dist = dict(zip(t7.f0, t7.index))
+        f = d / distribution
+        t7 = read_lines(f, 8)
+        dist = dict(zip(t7.f0, t7.index))
         missing = [n for n in names if n not in dist]
-        if missing: raise ValueError(f"{f}: no distribution for {len(missing)} images, e.g. {missing[0]!r}")
-        try: D = t7.loc[[dist[n] for n in names], [f"f{i}" for i in range(1, 8)]].to_numpy(np.float64)
-        except ValueError: raise ValueError(f"{f}: distribution values must be numbers") from None
-        if (D < 0).any() or (D.sum(1) <= 0).any(): raise ValueError(f"{f}: distributions need non-negative values with a positive sum")
+        if missing:
+            raise ValueError(
+                f"{f}: no distribution for {len(missing)} images, e.g. {missing[0]!r}"
+            )
+        try:
+            D = t7.loc[
+                [dist[n] for n in names], [f"f{i}" for i in range(1, 8)]
+            ].to_numpy(np.float64)
+        except ValueError:
+            raise ValueError(f"{f}: distribution values must be numbers") from None
+        if (D < 0).any() or (D.sum(1) <= 0).any():
+            raise ValueError(
+                f"{f}: distributions need non-negative values with a positive sum"
+            )
         arrays["distribution"] = (D / D.sum(1, keepdims=True)).astype(np.float32)
-    return FaceSet(meta, images=ImageFiles(paths, cache=cache, size=100 if images == "aligned" else None), classes=classes, **arrays,
-                   info={"dataset": "RAF-DB", "subset": subset, "images": images, "root": str(d), "landmark_coords": "original image"})
+    return FaceSet(
+        meta,
+        images=ImageFiles(
+            paths, cache=cache, size=100 if images == "aligned" else None
+        ),
+        classes=classes,
+        **arrays,
+        info={
+            "dataset": "RAF-DB",
+            "subset": subset,
+            "images": images,
+            "root": str(d),
+            "landmark_coords": "original image",
+        },
+    )
 
 # %% ../nbs/03_data.ipynb
-def load_rafml(root, images: str = "aligned", distribution: str = "EmoLabel/distribution.txt", multilabel: str | None = "EmoLabel/multilabel.txt",
-               partition: str | None = "EmoLabel/partition_label.txt", cache: bool = False) -> FaceSet:
+def load_rafml(
+    root,
+    images: str = "aligned",
+    distribution: str = "EmoLabel/distribution.txt",
+    multilabel: str | None = "EmoLabel/multilabel.txt",
+    partition: str | None = "EmoLabel/partition_label.txt",
+    cache: bool = False,
+) -> FaceSet:
     "RAF-ML from `root` (file names configurable: see above)."
-    root = Path(root); classes = BASIC7[:6]
+    root = Path(root)
+    classes = BASIC7[:6]
     dpath = root / distribution
-    t = read_lines(dpath, 7); _no_duplicates(t.f0, t.line, dpath)
-    try: D = t[[f"f{i}" for i in range(1, 7)]].to_numpy(np.float64)
-    except ValueError: raise ValueError(f"{dpath}: distribution values must be numbers") from None
+    t = read_lines(dpath, 7)
+    _no_duplicates(t.f0, t.line, dpath)
+    try:
+        D = t[[f"f{i}" for i in range(1, 7)]].to_numpy(np.float64)
+    except ValueError:
+        raise ValueError(f"{dpath}: distribution values must be numbers") from None
     bad = (D < 0).any(1) | (D.sum(1) <= 0)
-    if bad.any(): raise ValueError(f"{dpath}, line {t.line[bad].iloc[0]}: a distribution needs non-negative values with a positive sum")
-    D = D / D.sum(1, keepdims=True); names = t.f0.tolist()
+    if bad.any():
+        raise ValueError(
+            f"{dpath}, line {t.line[bad].iloc[0]}: a distribution needs non-negative values with a positive sum"
+        )
+    D = D / D.sum(1, keepdims=True)
+    names = t.f0.tolist()
     order = {n: i for i, n in enumerate(names)}
+
     def by_name(path, vals_of):
         m = read_lines(path, 7 if vals_of == "multi" else 2)
         unknown = [(ln, n) for ln, n in zip(m.line, m.f0) if n not in order]
-        if unknown: raise ValueError(f"{path}, line {unknown[0][0]}: {unknown[0][1]!r} is not in {dpath.name}")
+        if unknown:
+            raise ValueError(
+                f"{path}, line {unknown[0][0]}: {unknown[0][1]!r} is not in {dpath.name}"
+            )
         missing = set(names) - set(m.f0)
-        if missing: raise ValueError(f"{path}: no entry for {len(missing)} images, e.g. {sorted(missing)[0]!r}")
+        if missing:
+            raise ValueError(
+                f"{path}: no entry for {len(missing)} images, e.g. {sorted(missing)[0]!r}"
+            )
         return m.set_index("f0").loc[names]
+
     if multilabel and (root / multilabel).exists():
         m = by_name(root / multilabel, "multi")
-        Y = np.stack([parse_codes(m[f"f{i}"], m.line, root / multilabel, 0, 1) for i in range(1, 7)], 1).astype(np.float32)
-    else: Y = (D >= 1 / 6 - 1e-9).astype(np.float32)
+        Y = np.stack(
+            [
+                parse_codes(m[f"f{i}"], m.line, root / multilabel, 0, 1)
+                for i in range(1, 7)
+            ],
+            1,
+        ).astype(np.float32)
+    else:
+        Y = (D >= 1 / 6 - 1e-9).astype(np.float32)
     split = np.full(len(names), "train", object)
     if partition and (root / partition).exists():
         pt = by_name(root / partition, "part")
-        word = pt.f1.str.lower().map({"0": "train", "1": "test", "train": "train", "test": "test"})
-        if word.isna().any(): raise ValueError(f"{root / partition}, line {pt.line[word.isna()].iloc[0]}: split must be 0/1 or train/test")
+        word = pt.f1.str.lower().map(
+            {"0": "train", "1": "test", "train": "train", "test": "test"}
+        )
+        if word.isna().any():
+            raise ValueError(
+                f"{root / partition}, line {pt.line[word.isna()].iloc[0]}: split must be 0/1 or train/test"
+            )
         split = word.to_numpy()
     stems = [Path(n).stem for n in names]
-    paths = [root / "Image" / "aligned" / f"{s}_aligned.jpg" for s in stems] if images == "aligned" else [root / "Image" / "original" / n for n in names]
-    meta = pd.DataFrame({"image": names, "split": split, "label": D.argmax(1), "n_labels": Y.sum(1).astype(int), "dataset": "RAF-ML"})
-    return FaceSet(meta, images=ImageFiles(paths, cache=cache, size=100 if images == "aligned" else None), classes=classes,
-                   distribution=D.astype(np.float32), labels=Y, info={"dataset": "RAF-ML", "root": str(root)})
+    paths = (
+        [root / "Image" / "aligned" / f"{s}_aligned.jpg" for s in stems]
+        if images == "aligned"
+        else [root / "Image" / "original" / n for n in names]
+    )
+    meta = pd.DataFrame(
+        {
+            "image": names,
+            "split": split,
+            "label": D.argmax(1),
+            "n_labels": Y.sum(1).astype(int),
+            "dataset": "RAF-ML",
+        }
+    )
+    return FaceSet(
+        meta,
+        images=ImageFiles(
+            paths, cache=cache, size=100 if images == "aligned" else None
+        ),
+        classes=classes,
+        distribution=D.astype(np.float32),
+        labels=Y,
+        info={"dataset": "RAF-ML", "root": str(root)},
+    )
 
 # %% ../nbs/03_data.ipynb
 DFEW_VOTE_COLUMNS = ("happy", "sad", "neutral", "angry", "surprise", "disgust", "fear")
 
+
 class FrameFolders:
     "Clips as lazy frame stacks: item i reads every image in `dirs[i]` (sorted) as a T x H x W uint8 array."
+
     def __init__(self, dirs, size: int | None = None):
         self.dirs, self.size = [Path(d) for d in dirs], size
-    def __len__(self): return len(self.dirs)
+
+    def __len__(self):
+        return len(self.dirs)
+
     def frame_paths(self, i) -> list[Path]:
         d = self.dirs[i]
-        if not d.is_dir(): raise FileNotFoundError(f"{d}: clip folder not found")
+        if not d.is_dir():
+            raise FileNotFoundError(f"{d}: clip folder not found")
         fr = sorted(p for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTS)
-        if not fr: raise ValueError(f"{d}: clip folder holds no frames")
+        if not fr:
+            raise ValueError(f"{d}: clip folder holds no frames")
         return fr
-    def __getitem__(self, i) -> np.ndarray: return ImageFiles(self.frame_paths(int(i)), size=self.size)[:]
-    def subset(self, idx) -> "FrameFolders": return FrameFolders([self.dirs[int(j)] for j in np.asarray(idx).ravel()], self.size)
+
+    def __getitem__(self, i) -> np.ndarray:
+        return ImageFiles(self.frame_paths(int(i)), size=self.size)[:]
+
+    def subset(self, idx) -> "FrameFolders":
+        return FrameFolders(
+            [self.dirs[int(j)] for j in np.asarray(idx).ravel()], self.size
+        )
+
 
 def _split_csv(path: Path) -> pd.DataFrame:
     df = _read_table(path, ("video_name", "label"))
     df["line"] = np.arange(len(df)) + 2
     return df
 
-def load_dfew(root, frames_dir: str = "data_affine/single_label/data", annotation: str = "Annotation/annotation.csv") -> ClipSet:
+
+def load_dfew(
+    root,
+    frames_dir: str = "data_affine/single_label/data",
+    annotation: str = "Annotation/annotation.csv",
+) -> ClipSet:
     "DFEW's single-labelled clips with their fold (1-5), label in RAF-DB order, frames lazily, votes when the annotation table exists."
-    root = Path(root); split_root = root / "EmoLabel_DataSplit"
-    if not split_root.is_dir(): raise FileNotFoundError(f"{split_root}: DFEW split folder not found")
+    root = Path(root)
+    split_root = root / "EmoLabel_DataSplit"
+    if not split_root.is_dir():
+        raise FileNotFoundError(f"{split_root}: DFEW split folder not found")
+
     def folder(kind):
-        c = sorted(p for p in split_root.iterdir() if p.is_dir() and p.name.lower().startswith(kind) and "single" in p.name.lower())
-        if not c: raise FileNotFoundError(f"{split_root}: no {kind}(single-labeled) folder")
+        c = sorted(
+            p
+            for p in split_root.iterdir()
+            if p.is_dir()
+            and p.name.lower().startswith(kind)
+            and "single" in p.name.lower()
+        )
+        if not c:
+            raise FileNotFoundError(f"{split_root}: no {kind}(single-labeled) folder")
         return c[0]
+
     rows = []
     for k in range(1, 6):
         f = folder("test") / f"set_{k}.csv"
         df = _split_csv(f)
         codes = parse_codes(df.label, df.line, f, 1, 7)
-        rows.append(pd.DataFrame({"clip": pd.to_numeric(df.video_name, errors="coerce"), "dfew_label": codes, "fold": k, "line": df.line, "file": str(f)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "clip": pd.to_numeric(df.video_name, errors="coerce"),
+                    "dfew_label": codes,
+                    "fold": k,
+                    "line": df.line,
+                    "file": str(f),
+                }
+            )
+        )
     meta = pd.concat(rows, ignore_index=True)
     if meta["clip"].isna().any():
-        r = meta[meta["clip"].isna()].iloc[0]; raise ValueError(f"{r.file}, line {r.line}: video_name is not a clip number")
+        r = meta[meta["clip"].isna()].iloc[0]
+        raise ValueError(f"{r.file}, line {r.line}: video_name is not a clip number")
     dup = meta["clip"].duplicated()
-    if dup.any(): r = meta[dup].iloc[0]; raise ValueError(f"{r.file}, line {r.line}: clip {int(r['clip'])} is in the test list of two folds")
+    if dup.any():
+        r = meta[dup].iloc[0]
+        raise ValueError(
+            f"{r.file}, line {r.line}: clip {int(r['clip'])} is in the test list of two folds"
+        )
     meta["clip"] = meta["clip"].astype(int)
     meta["label"] = DFEW.map_codes(meta.dfew_label - 1, RAFDB_BASIC)
-    meta = meta.drop(columns=["line", "file"]).sort_values("clip").reset_index(drop=True)
+    meta = (
+        meta.drop(columns=["line", "file"]).sort_values("clip").reset_index(drop=True)
+    )
     votes = None
     if annotation and (root / annotation).exists():
         a = _read_table(root / annotation, ("order",) + tuple(DFEW_VOTE_COLUMNS))
         a["line"] = np.arange(len(a)) + 2
-        a["order"] = parse_codes(a.order, a.line, root / annotation, 1, 10 ** 7, "order")
+        a["order"] = parse_codes(a.order, a.line, root / annotation, 1, 10**7, "order")
         a = a.set_index("order")
         missing = set(meta["clip"]) - set(a.index)
-        if missing: raise ValueError(f"{root / annotation}: no row for clip {min(missing)}")
-        V = np.stack([parse_codes(a.loc[meta["clip"], c], a.loc[meta["clip"], "line"], root / annotation, 0, 100, c) for c in DFEW_VOTE_COLUMNS], 1)
+        if missing:
+            raise ValueError(f"{root / annotation}: no row for clip {min(missing)}")
+        V = np.stack(
+            [
+                parse_codes(
+                    a.loc[meta["clip"], c],
+                    a.loc[meta["clip"], "line"],
+                    root / annotation,
+                    0,
+                    100,
+                    c,
+                )
+                for c in DFEW_VOTE_COLUMNS
+            ],
+            1,
+        )
         votes = DFEW.map_columns(V, RAFDB_BASIC)
     frames = FrameFolders([root / frames_dir / f"{c:05d}" for c in meta["clip"]])
-    return ClipSet(meta, frames=frames, classes=BASIC7, votes=votes, info={"dataset": "DFEW", "root": str(root), "frames_dir": frames_dir})
+    return ClipSet(
+        meta,
+        frames=frames,
+        classes=BASIC7,
+        votes=votes,
+        info={"dataset": "DFEW", "root": str(root), "frames_dir": frames_dir},
+    )
 
 # %% ../nbs/03_data.ipynb
-FER2013 = Vocab(("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"), "fer2013:")
+FER2013 = Vocab(
+    ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"),
+    "fer2013:",
+)
+
 
 def load_fer2013(path) -> FaceSet:
     "FER2013 from its CSV (`path`: the file or its folder); labels mapped by name into RAF-DB's order."
-    path = Path(path); path = path / "fer2013.csv" if path.is_dir() else path
+    path = Path(path)
+    path = path / "fer2013.csv" if path.is_dir() else path
     df = _read_table(path, ("emotion", "pixels", "Usage"))
     code = parse_codes(df.emotion, np.arange(len(df)) + 2, path, 0, 6, "emotion")
     px = df.pixels.str.split()
     bad = px.map(len) != 48 * 48
-    if bad.any(): raise ValueError(f"{path}, line {int(np.flatnonzero(bad.to_numpy())[0]) + 2}: pixels must hold 2304 values (48 x 48)")
+    if bad.any():
+        raise ValueError(
+            f"{path}, line {int(np.flatnonzero(bad.to_numpy())[0]) + 2}: pixels must hold 2304 values (48 x 48)"
+        )
     imgs = np.array(px.tolist(), dtype=np.int64)
-    if imgs.min() < 0 or imgs.max() > 255: raise ValueError(f"{path}: pixel values outside 0..255")
-    split = df.Usage.map({"Training": "train", "PublicTest": "valid", "PrivateTest": "test"})
-    if split.isna().any(): raise ValueError(f"{path}, line {int(np.flatnonzero(split.isna().to_numpy())[0]) + 2}: unknown Usage {df.Usage[split.isna()].iloc[0]!r}")
-    meta = pd.DataFrame({"usage": df.Usage, "split": split, "label": FER2013.map_codes(code, RAFDB_BASIC), "dataset": "FER2013"})
-    return FaceSet(meta, images=imgs.reshape(-1, 48, 48).astype(np.uint8), classes=BASIC7, info={"dataset": "FER2013", "path": str(path)})
+    if imgs.min() < 0 or imgs.max() > 255:
+        raise ValueError(f"{path}: pixel values outside 0..255")
+    split = df.Usage.map(
+        {"Training": "train", "PublicTest": "valid", "PrivateTest": "test"}
+    )
+    if split.isna().any():
+        raise ValueError(
+            f"{path}, line {int(np.flatnonzero(split.isna().to_numpy())[0]) + 2}: unknown Usage {df.Usage[split.isna()].iloc[0]!r}"
+        )
+    meta = pd.DataFrame(
+        {
+            "usage": df.Usage,
+            "split": split,
+            "label": FER2013.map_codes(code, RAFDB_BASIC),
+            "dataset": "FER2013",
+        }
+    )
+    return FaceSet(
+        meta,
+        images=imgs.reshape(-1, 48, 48).astype(np.uint8),
+        classes=BASIC7,
+        info={"dataset": "FER2013", "path": str(path)},
+    )
 
 # %% ../nbs/03_data.ipynb
-CKPLUS = Vocab(("neutral", "anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise"), "ckplus:")
-JAFFE_CODES = {"AN": "anger", "DI": "disgust", "FE": "fear", "HA": "happiness", "NE": "neutral", "SA": "sadness", "SU": "surprise"}
-JAFFE_RATINGS = {"SUR": "surprise", "FEA": "fear", "DIS": "disgust", "HAP": "happiness", "SAD": "sadness", "ANG": "anger"}
+CKPLUS = Vocab(
+    (
+        "neutral",
+        "anger",
+        "contempt",
+        "disgust",
+        "fear",
+        "happiness",
+        "sadness",
+        "surprise",
+    ),
+    "ckplus:",
+)
+JAFFE_CODES = {
+    "AN": "anger",
+    "DI": "disgust",
+    "FE": "fear",
+    "HA": "happiness",
+    "NE": "neutral",
+    "SA": "sadness",
+    "SU": "surprise",
+}
+JAFFE_RATINGS = {
+    "SUR": "surprise",
+    "FEA": "fear",
+    "DIS": "disgust",
+    "HAP": "happiness",
+    "SAD": "sadness",
+    "ANG": "anger",
+}
+
 
 def _number_file(path: Path) -> float:
     "The one number a CK+ label file holds; anything else (empty, text, more fields) raises naming the file."
     f = path.read_text().split()
     try:
-        if len(f) != 1: raise ValueError
+        if len(f) != 1:
+            raise ValueError
         return float(f[0])
-    except ValueError: raise ValueError(f"{path}: expected one number, found {' '.join(f)[:40]!r}") from None
+    except ValueError:
+        raise ValueError(
+            f"{path}: expected one number, found {' '.join(f)[:40]!r}"
+        ) from None
+
 
 def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
     "CK+'s labelled sequences: peak frames (and first frames as neutral with `neutral_first`), labels in EMOTIONS8 order."
-    root = Path(root); emo_root = root / "Emotion"
-    if not emo_root.is_dir(): raise FileNotFoundError(f"{emo_root}: CK+ Emotion folder not found")
+    root = Path(root)
+    emo_root = root / "Emotion"
+    if not emo_root.is_dir():
+        raise FileNotFoundError(f"{emo_root}: CK+ Emotion folder not found")
     rows, aus = [], []
     for f in sorted(emo_root.glob("S*/*/*_emotion.txt")):
         code = _number_file(f)
-        if code not in range(8): raise ValueError(f"{f}: emotion code {code:g} is outside 0..7")
+        if code not in range(8):
+            raise ValueError(f"{f}: emotion code {code:g} is outside 0..7")
         subj, seq = f.parent.parent.name, f.parent.name
         frames = sorted((root / "cohn-kanade-images" / subj / seq).glob("*.png"))
-        if not frames: raise FileNotFoundError(f"{root / 'cohn-kanade-images' / subj / seq}: no frames for {f.name}")
-        peak = frames[0].parent / f.name.replace("_emotion.txt", ".png")   # the frame the label file names (the last one)
-        frames = [q for q in frames if q.name <= peak.name]; frames[-1:] = [peak]
+        if not frames:
+            raise FileNotFoundError(
+                f"{root / 'cohn-kanade-images' / subj / seq}: no frames for {f.name}"
+            )
+        peak = frames[0].parent / f.name.replace(
+            "_emotion.txt", ".png"
+        )  # the frame the label file names (the last one)
+        frames = [q for q in frames if q.name <= peak.name]
+        frames[-1:] = [peak]
         facs = root / "FACS" / subj / seq / f.name.replace("_emotion.txt", "_facs.txt")
-        codes = sorted({int(float(line.split()[0])) for line in facs.read_text().splitlines() if line.strip()}) if facs.exists() else []
+        codes = (
+            sorted(
+                {
+                    int(float(line.split()[0]))
+                    for line in facs.read_text().splitlines()
+                    if line.strip()
+                }
+            )
+            if facs.exists()
+            else []
+        )
         lm = root / "Landmarks" / subj / seq / (frames[-1].stem + "_landmarks.txt")
-        rows.append({"image": str(frames[-1].relative_to(root)), "path": frames[-1], "subject": subj, "sequence": seq,
-                     "label": EMOTIONS8.index(CKPLUS[int(code)]), "frame": "peak", "facs": " ".join(f"AU{c}" for c in codes), "lm": lm})
-        if neutral_first: rows.append({**rows[-1], "image": str(frames[0].relative_to(root)), "path": frames[0], "label": EMOTIONS8.index("neutral"),
-                                       "frame": "first", "facs": "", "lm": root / "Landmarks" / subj / seq / (frames[0].stem + "_landmarks.txt")})
-    if not rows: raise ValueError(f"{emo_root}: no *_emotion.txt files under S*/*/")
+        rows.append(
+            {
+                "image": str(frames[-1].relative_to(root)),
+                "path": frames[-1],
+                "subject": subj,
+                "sequence": seq,
+                "label": EMOTIONS8.index(CKPLUS[int(code)]),
+                "frame": "peak",
+                "facs": " ".join(f"AU{c}" for c in codes),
+                "lm": lm,
+            }
+        )
+        if neutral_first:
+            rows.append(
+                {
+                    **rows[-1],
+                    "image": str(frames[0].relative_to(root)),
+                    "path": frames[0],
+                    "label": EMOTIONS8.index("neutral"),
+                    "frame": "first",
+                    "facs": "",
+                    "lm": root
+                    / "Landmarks"
+                    / subj
+                    / seq
+                    / (frames[0].stem + "_landmarks.txt"),
+                }
+            )
+    if not rows:
+        raise ValueError(f"{emo_root}: no *_emotion.txt files under S*/*/")
     meta = pd.DataFrame(rows)
     kw = {}
-    if all(p.exists() for p in meta.lm): kw["landmarks5"] = landmarks5_from68(np.stack([_points(p, 68) for p in meta.lm]))
+    if all(p.exists() for p in meta.lm):
+        kw["landmarks5"] = landmarks5_from68(
+            np.stack([_points(p, 68) for p in meta.lm])
+        )
     if au_names is not None:
         au_names = tuple(au_names)
-        kw.update(aus=np.array([[a in set(f.split()) for a in au_names] for f in meta.facs], np.float32), au_names=au_names)
-    return FaceSet(meta.drop(columns=["path", "lm"]).assign(split="train", dataset="CK+"), images=ImageFiles(meta.path),
-                   classes=EMOTIONS8, info={"dataset": "CK+", "root": str(root)}, **kw)
+        kw.update(
+            aus=np.array(
+                [[a in set(f.split()) for a in au_names] for f in meta.facs], np.float32
+            ),
+            au_names=au_names,
+        )
+    return FaceSet(
+        meta.drop(columns=["path", "lm"]).assign(split="train", dataset="CK+"),
+        images=ImageFiles(meta.path),
+        classes=EMOTIONS8,
+        info={"dataset": "CK+", "root": str(root)},
+        **kw,
+    )
 
-def load_jaffe(root, ratings: str | None = None, threshold: float = 3.0, inclusive: bool = True) -> FaceSet:
+
+def load_jaffe(
+    root, ratings: str | None = None, threshold: float = 3.0, inclusive: bool = True
+) -> FaceSet:
     """JAFFE's images (labels in BASIC7 order) and, when a rating table is found (`ratings`, default: the first *.txt in
     root naming PIC), the 6-d rating `distribution` and RAF-ML's multi-hot `labels` (rating >= or > `threshold`)."""
     root = Path(root)
-    files = sorted(p for p in root.iterdir() if p.suffix.lower() in (".tiff", ".tif")) if root.is_dir() else []
-    if not files: raise FileNotFoundError(f"{root}: no JAFFE .tiff images")
+    files = (
+        sorted(p for p in root.iterdir() if p.suffix.lower() in (".tiff", ".tif"))
+        if root.is_dir()
+        else []
+    )
+    if not files:
+        raise FileNotFoundError(f"{root}: no JAFFE .tiff images")
     rows = []
     for p in files:
         parts = p.name.split(".")
         code = parts[1][:2] if len(parts) >= 3 else ""
-        if code not in JAFFE_CODES: raise ValueError(f"{p}: file name is not subject.expressionN.id.tiff with an expression in {list(JAFFE_CODES)}")
-        rows.append({"image": p.name, "subject": parts[0], "pic": f"{parts[0]}-{parts[1]}", "label": BASIC7.index(JAFFE_CODES[code])})
+        if code not in JAFFE_CODES:
+            raise ValueError(
+                f"{p}: file name is not subject.expressionN.id.tiff with an expression in {list(JAFFE_CODES)}"
+            )
+        rows.append(
+            {
+                "image": p.name,
+                "subject": parts[0],
+                "pic": f"{parts[0]}-{parts[1]}",
+                "label": BASIC7.index(JAFFE_CODES[code]),
+            }
+        )
     meta = pd.DataFrame(rows).assign(split="train", dataset="JAFFE")
     kw = {}
-    rp = Path(ratings) if ratings else next((f for f in sorted(root.glob("*.txt")) if "PIC" in f.read_text(errors="replace")), None)
+    rp = (
+        Path(ratings)
+        if ratings
+        else next(
+            (
+                f
+                for f in sorted(root.glob("*.txt"))
+                if "PIC" in f.read_text(errors="replace")
+            ),
+            None,
+        )
+    )
     if rp is not None:
-        lines = [l.split() for l in rp.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [
+            l.split() for l in rp.read_text(errors="replace").splitlines() if l.strip()
+        ]
         head_i = next((i for i, l in enumerate(lines) if "PIC" in l), None)
-        if head_i is None: raise ValueError(f"{rp}: no header line naming PIC")
+        if head_i is None:
+            raise ValueError(f"{rp}: no header line naming PIC")
         head = [h.lstrip("#") for h in lines[head_i] if h.lstrip("#")]
         missing = [c for c in list(JAFFE_RATINGS) + ["PIC"] if c not in head]
-        if missing: raise ValueError(f"{rp}: header lacks {missing}")
+        if missing:
+            raise ValueError(f"{rp}: header lacks {missing}")
         tab = {}
-        for i, l in enumerate(lines[head_i + 1:], head_i + 2):
-            vals = l[-len(head):]
-            if len(vals) != len(head): raise ValueError(f"{rp}, line {i}: expected {len(head)} fields")
-            try: tab[vals[head.index("PIC")]] = [float(vals[head.index(c)]) for c in JAFFE_RATINGS]
-            except ValueError: raise ValueError(f"{rp}, line {i}: ratings must be numbers") from None
+        for i, l in enumerate(lines[head_i + 1 :], head_i + 2):
+            vals = l[-len(head) :]
+            if len(vals) != len(head):
+                raise ValueError(f"{rp}, line {i}: expected {len(head)} fields")
+            try:
+                tab[vals[head.index("PIC")]] = [
+                    float(vals[head.index(c)]) for c in JAFFE_RATINGS
+                ]
+            except ValueError:
+                raise ValueError(f"{rp}, line {i}: ratings must be numbers") from None
         absent = [p_ for p_ in meta.pic if p_ not in tab]
-        if absent: raise ValueError(f"{rp}: no ratings for {len(absent)} pictures, e.g. {absent[0]}")
-        R = np.array([tab[p_] for p_ in meta.pic])                 # columns in BASIC6 order (surprise ... anger)
-        kw = {"distribution": (R / R.sum(1, keepdims=True)).astype(np.float32),
-              "labels": ((R >= threshold) if inclusive else (R > threshold)).astype(np.float32)}
+        if absent:
+            raise ValueError(
+                f"{rp}: no ratings for {len(absent)} pictures, e.g. {absent[0]}"
+            )
+        R = np.array(
+            [tab[p_] for p_ in meta.pic]
+        )  # columns in BASIC6 order (surprise ... anger)
+        kw = {
+            "distribution": (R / R.sum(1, keepdims=True)).astype(np.float32),
+            "labels": ((R >= threshold) if inclusive else (R > threshold)).astype(
+                np.float32
+            ),
+        }
         meta["n_labels"] = kw["labels"].sum(1).astype(int)
         meta[[f"rating_{c}" for c in JAFFE_RATINGS.values()]] = R
-    fs = FaceSet(meta, images=ImageFiles([root / n for n in meta.image]), classes=BASIC7, info={"dataset": "JAFFE", "root": str(root)}, **kw)
-    if "labels" in kw: fs.info["label_classes"] = BASIC7[:6]
+    fs = FaceSet(
+        meta,
+        images=ImageFiles([root / n for n in meta.image]),
+        classes=BASIC7,
+        info={"dataset": "JAFFE", "root": str(root)},
+        **kw,
+    )
+    if "labels" in kw:
+        fs.info["label_classes"] = BASIC7[:6]
     return fs
 
 # %% ../nbs/03_data.ipynb
-AFFECTNET = Vocab(("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger", "contempt"), "affectnet:")
+AFFECTNET = Vocab(
+    (
+        "neutral",
+        "happiness",
+        "sadness",
+        "surprise",
+        "fear",
+        "disgust",
+        "anger",
+        "contempt",
+    ),
+    "affectnet:",
+)
+
 
 def load_sfew(root) -> FaceSet:
     "SFEW 2.0's Train and Val folders (split train / valid)."
     root = Path(root)
-    parts = [load_image_folder(root / d, classes=BASIC7, split=s) for d, s in (("Train", "train"), ("Val", "valid")) if (root / d).is_dir()]
-    if not parts: raise FileNotFoundError(f"{root}: no Train/ or Val/ folder")
-    fs = FaceSet(pd.concat([p.meta for p in parts], ignore_index=True).assign(dataset="SFEW 2.0"),
-                 images=ImageFiles([q for p in parts for q in p.images.paths]), classes=BASIC7, info={"dataset": "SFEW 2.0", "root": str(root)})
+    parts = [
+        load_image_folder(root / d, classes=BASIC7, split=s)
+        for d, s in (("Train", "train"), ("Val", "valid"))
+        if (root / d).is_dir()
+    ]
+    if not parts:
+        raise FileNotFoundError(f"{root}: no Train/ or Val/ folder")
+    fs = FaceSet(
+        pd.concat([p.meta for p in parts], ignore_index=True).assign(
+            dataset="SFEW 2.0"
+        ),
+        images=ImageFiles([q for p in parts for q in p.images.paths]),
+        classes=BASIC7,
+        info={"dataset": "SFEW 2.0", "root": str(root)},
+    )
     return fs
+
 
 def load_affectnet(root, splits=("training", "validation")) -> FaceSet:
     "AffectNet's manually annotated lists: face boxes, 68 landmarks, expression (EMOTIONS8), valence and arousal."
-    root = Path(root); metas = []
+    root = Path(root)
+    metas = []
     for s in splits:
         f = root / "Manually_Annotated_file_lists" / f"{s}.csv"
-        df = _read_table(f, ("subDirectory_filePath", "face_x", "face_y", "face_width", "face_height", "facial_landmarks", "expression", "valence", "arousal"))
-        code = parse_codes(df.expression, np.arange(len(df)) + 2, f, 0, 10, "expression")
+        df = _read_table(
+            f,
+            (
+                "subDirectory_filePath",
+                "face_x",
+                "face_y",
+                "face_width",
+                "face_height",
+                "facial_landmarks",
+                "expression",
+                "valence",
+                "arousal",
+            ),
+        )
+        code = parse_codes(
+            df.expression, np.arange(len(df)) + 2, f, 0, 10, "expression"
+        )
         va = df[["valence", "arousal"]].apply(pd.to_numeric, errors="coerce")
-        if va.isna().any().any(): raise ValueError(f"{f}, line {int(np.flatnonzero(va.isna().any(axis=1).to_numpy())[0]) + 2}: valence/arousal must be numbers")
-        lab = np.where(code <= 7, AFFECTNET.map_codes(np.minimum(code, 7), Vocab(EMOTIONS8)), -1)
-        metas.append(pd.DataFrame({"image": df.subDirectory_filePath, "split": "train" if s == "training" else "valid", "label": lab,
-                                   "affectnet_code": code, "valence": va.valence, "arousal": va.arousal,
-                                   **{c: pd.to_numeric(df[c], errors="coerce") for c in ("face_x", "face_y", "face_width", "face_height")},
-                                   "facial_landmarks": df.facial_landmarks}))
+        if va.isna().any().any():
+            raise ValueError(
+                f"{f}, line {int(np.flatnonzero(va.isna().any(axis=1).to_numpy())[0]) + 2}: valence/arousal must be numbers"
+            )
+        lab = np.where(
+            code <= 7, AFFECTNET.map_codes(np.minimum(code, 7), Vocab(EMOTIONS8)), -1
+        )
+        metas.append(
+            pd.DataFrame(
+                {
+                    "image": df.subDirectory_filePath,
+                    "split": "train" if s == "training" else "valid",
+                    "label": lab,
+                    "affectnet_code": code,
+                    "valence": va.valence,
+                    "arousal": va.arousal,
+                    **{
+                        c: pd.to_numeric(df[c], errors="coerce")
+                        for c in ("face_x", "face_y", "face_width", "face_height")
+                    },
+                    "facial_landmarks": df.facial_landmarks,
+                }
+            )
+        )
     meta = pd.concat(metas, ignore_index=True).assign(dataset="AffectNet")
-    return FaceSet(meta, images=ImageFiles([root / "Manually_Annotated_Images" / p for p in meta.image]), classes=EMOTIONS8,
-                   info={"dataset": "AffectNet", "root": str(root)})
+    return FaceSet(
+        meta,
+        images=ImageFiles([root / "Manually_Annotated_Images" / p for p in meta.image]),
+        classes=EMOTIONS8,
+        info={"dataset": "AffectNet", "root": str(root)},
+    )
 
 # %% ../nbs/03_data.ipynb
 def _classes_for(codes_names, classes):
-    if classes is not None: return tuple(classes)
+    if classes is not None:
+        return tuple(classes)
     seen = set()
     for n in codes_names:
-        try: seen.add(canonical(str(n)))
-        except KeyError: pass
+        try:
+            seen.add(canonical(str(n)))
+        except KeyError:
+            pass
     return EMOTIONS8 if "contempt" in seen else BASIC7
+
 
 def load_image_folder(root, classes=None, split: str = "train") -> FaceSet:
     "Faces from `root/<expression>/<image>`; one class per sub-folder."
     root = Path(root)
-    if not root.is_dir(): raise FileNotFoundError(f"{root}: folder not found")
-    dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
-    if not dirs: raise ValueError(f"{root}: no class sub-folders")
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: folder not found")
+    dirs = sorted(
+        d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")
+    )
+    if not dirs:
+        raise ValueError(f"{root}: no class sub-folders")
     classes = _classes_for([d.name for d in dirs], classes)
     rows = []
     for d in dirs:
         code = class_codes([d.name], classes, path=d)[0]
-        rows += [(p, code) for p in sorted(d.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
-    if not rows: raise ValueError(f"{root}: no images ({', '.join(IMAGE_EXTS)}) in its class folders")
-    meta = pd.DataFrame({"image": [str(p.relative_to(root)) for p, _ in rows], "label": [c for _, c in rows], "split": split, "dataset": root.name})
-    return FaceSet(meta, images=ImageFiles([p for p, _ in rows]), classes=classes, info={"dataset": root.name, "root": str(root)})
+        rows += [
+            (p, code) for p in sorted(d.iterdir()) if p.suffix.lower() in IMAGE_EXTS
+        ]
+    if not rows:
+        raise ValueError(
+            f"{root}: no images ({', '.join(IMAGE_EXTS)}) in its class folders"
+        )
+    meta = pd.DataFrame(
+        {
+            "image": [str(p.relative_to(root)) for p, _ in rows],
+            "label": [c for _, c in rows],
+            "split": split,
+            "dataset": root.name,
+        }
+    )
+    return FaceSet(
+        meta,
+        images=ImageFiles([p for p, _ in rows]),
+        classes=classes,
+        info={"dataset": root.name, "root": str(root)},
+    )
 
-def load_image_csv(csv, image_col: str = "image", label_col: str = "expression", image_dir=None, classes=None, split: str = "train") -> FaceSet:
+
+def load_image_csv(
+    csv,
+    image_col: str = "image",
+    label_col: str = "expression",
+    image_dir=None,
+    classes=None,
+    split: str = "train",
+) -> FaceSet:
     "Faces listed in a CSV (`image_col`, `label_col`, other columns kept); images under `image_dir` (default: the CSV's `images/` folder, else its folder)."
     csv = Path(csv)
     df = _read_table(csv, (image_col, label_col))
@@ -503,15 +1100,37 @@ def load_image_csv(csv, image_col: str = "image", label_col: str = "expression",
     _no_duplicates(df[image_col], lines, csv)
     classes = _classes_for(df[label_col], classes)
     code = class_codes(df[label_col].tolist(), classes, lines, csv)
-    image_dir = Path(image_dir) if image_dir else (csv.parent / "images" if (csv.parent / "images").is_dir() else csv.parent)
-    meta = df.rename(columns={image_col: "image", label_col: "expression"}).assign(label=code, dataset=csv.parent.name)
-    if "split" not in meta: meta["split"] = split
-    return FaceSet(meta, images=ImageFiles([image_dir / n for n in df[image_col]]), classes=classes, info={"dataset": csv.parent.name, "csv": str(csv)})
+    image_dir = (
+        Path(image_dir)
+        if image_dir
+        else (csv.parent / "images" if (csv.parent / "images").is_dir() else csv.parent)
+    )
+    meta = df.rename(columns={image_col: "image", label_col: "expression"}).assign(
+        label=code, dataset=csv.parent.name
+    )
+    if "split" not in meta:
+        meta["split"] = split
+    return FaceSet(
+        meta,
+        images=ImageFiles([image_dir / n for n in df[image_col]]),
+        classes=classes,
+        info={"dataset": csv.parent.name, "csv": str(csv)},
+    )
 
 # %% ../nbs/03_data.ipynb
-LOADERS = {"rafdb": lambda p: [load_rafdb(p, s) for s in ("basic", "compound") if (Path(p) / s).is_dir()] or [load_rafdb(p)],
-           "rafml": lambda p: [load_rafml(p)], "dfew": lambda p: [load_dfew(p)], "fer2013": lambda p: [load_fer2013(p)],
-           "ferplus": lambda p: [load_ferplus(p, images=True)], "folder": lambda p: [load_image_folder(p)],
-           "csv": lambda p: [load_image_csv(p)], "ckplus": lambda p: [load_ckplus(p)], "jaffe": lambda p: [load_jaffe(p)],
-           "sfew": lambda p: [load_sfew(p)], "affectnet": lambda p: [load_affectnet(p)]}
-
+LOADERS = {
+    "rafdb": lambda p: (
+        [load_rafdb(p, s) for s in ("basic", "compound") if (Path(p) / s).is_dir()]
+        or [load_rafdb(p)]
+    ),
+    "rafml": lambda p: [load_rafml(p)],
+    "dfew": lambda p: [load_dfew(p)],
+    "fer2013": lambda p: [load_fer2013(p)],
+    "ferplus": lambda p: [load_ferplus(p, images=True)],
+    "folder": lambda p: [load_image_folder(p)],
+    "csv": lambda p: [load_image_csv(p)],
+    "ckplus": lambda p: [load_ckplus(p)],
+    "jaffe": lambda p: [load_jaffe(p)],
+    "sfew": lambda p: [load_sfew(p)],
+    "affectnet": lambda p: [load_affectnet(p)],
+}

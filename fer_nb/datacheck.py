@@ -11,7 +11,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .data import FERPLUS_COLUMNS, FERPLUS_SPLITS, IMAGE_EXTS, LOADERS, ImageFiles, read_image
+from fer_nb.data import (
+    FERPLUS_COLUMNS,
+    FERPLUS_SPLITS,
+    IMAGE_EXTS,
+    LOADERS,
+    ImageFiles,
+    read_image,
+)
 from .faceset import ClipSet
 
 # %% auto 0
@@ -22,174 +29,394 @@ __all__ = ['FATAL', 'KINDS', 'FERPLUS_REQUIRED', 'REQUIRED_SPLITS', 'FORMATS', '
 FATAL = ("malformed", "missing", "corrupt", "empty")
 KINDS = FATAL + ("duplicate", "unlisted", "disagree", "partial")
 
+
 class Findings:
     "What a check found: rows of (kind, file, line, name, detail); `usable` when none of the `FATAL` kinds occurred."
-    def __init__(self): self.rows = []
-    def add(self, kind: str, file="", line: int | None = None, name: str = "", detail: str = ""):
-        if kind not in KINDS: raise ValueError(f"unknown finding kind {kind!r}; valid: {', '.join(KINDS)}")
-        self.rows.append({"kind": kind, "file": str(file), "line": line, "name": str(name), "detail": detail})
-    def frame(self) -> pd.DataFrame: return pd.DataFrame(self.rows, columns=["kind", "file", "line", "name", "detail"])
-    def counts(self) -> dict: return {k: sum(r["kind"] == k for r in self.rows) for k in KINDS}
+
+    def __init__(self):
+        self.rows = []
+
+    def add(
+        self,
+        kind: str,
+        file="",
+        line: int | None = None,
+        name: str = "",
+        detail: str = "",
+    ):
+        if kind not in KINDS:
+            raise ValueError(
+                f"unknown finding kind {kind!r}; valid: {', '.join(KINDS)}"
+            )
+        self.rows.append(
+            {
+                "kind": kind,
+                "file": str(file),
+                "line": line,
+                "name": str(name),
+                "detail": detail,
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self.rows, columns=["kind", "file", "line", "name", "detail"]
+        )
+
+    def counts(self) -> dict:
+        return {k: sum(r["kind"] == k for r in self.rows) for k in KINDS}
+
     @property
-    def usable(self) -> bool: return not any(r["kind"] in FATAL for r in self.rows)
+    def usable(self) -> bool:
+        return not any(r["kind"] in FATAL for r in self.rows)
+
     def markdown(self, first: int = 5) -> list[str]:
         "Per kind found: its count and the first `first` rows (file, line, name, detail)."
         L, F = [], self.frame()
         for k in KINDS:
             d = F[F.kind == k]
-            if not len(d): continue
-            L += [f"**{len(d)} {k}**" + (" (not an error)" if k not in FATAL else "") + ":", "",
-                  d.head(first).drop(columns="kind").assign(line=lambda x: x.line.map(lambda v: "" if v is None or pd.isna(v) else int(v)))
-                   .to_markdown(index=False), ""]
+            if not len(d):
+                continue
+            L += [
+                f"**{len(d)} {k}**"
+                + (" (not an error)" if k not in FATAL else "")
+                + ":",
+                "",
+                d.head(first)
+                .drop(columns="kind")
+                .assign(
+                    line=lambda x: x.line.map(
+                        lambda v: "" if v is None or pd.isna(v) else int(v)
+                    )
+                )
+                .to_markdown(index=False),
+                "",
+            ]
         return L
 
 # %% ../nbs/03b_datacheck.ipynb
-def check_images(paths, findings: Findings, listed_in=None, lines=None, progress: bool = False) -> np.ndarray:
+def check_images(
+    paths, findings: Findings, listed_in=None, lines=None, progress: bool = False
+) -> np.ndarray:
     "Decode every file of `paths`, recording missing and corrupt ones (with the list file and line that names each); returns which decode."
     from tqdm.auto import tqdm
+
     ok = []
-    for i, p in enumerate(tqdm(list(paths), desc="decoding images", disable=not progress)):
-        where = dict(file=listed_in if listed_in is not None else p, line=None if lines is None else int(lines[i]), name=Path(p).name)
-        if not Path(p).is_file(): findings.add("missing", detail=f"{p}: image not found", **where); ok.append(False); continue
-        try: read_image(p); ok.append(True)
-        except (ValueError, OSError) as e: findings.add("corrupt", detail=str(e).split(": ", 1)[-1], **where); ok.append(False)
+    for i, p in enumerate(
+        tqdm(list(paths), desc="decoding images", disable=not progress)
+    ):
+        where = dict(
+            file=listed_in if listed_in is not None else p,
+            line=None if lines is None else int(lines[i]),
+            name=Path(p).name,
+        )
+        if not Path(p).is_file():
+            findings.add("missing", detail=f"{p}: image not found", **where)
+            ok.append(False)
+            continue
+        try:
+            read_image(p)
+            ok.append(True)
+        except (ValueError, OSError) as e:
+            findings.add("corrupt", detail=str(e).split(": ", 1)[-1], **where)
+            ok.append(False)
     return np.array(ok, bool)
+
 
 def unlisted_images(paths, findings: Findings):
     "Record image files in the folders of `paths` that `paths` do not name."
     named = {Path(p).resolve() for p in paths}
     for d in sorted({Path(p).parent for p in paths}):
-        if not d.is_dir(): continue
+        if not d.is_dir():
+            continue
         for f in sorted(d.iterdir()):
-            if f.suffix.lower() in IMAGE_EXTS and f.resolve() not in named: findings.add("unlisted", f, name=f.name)
+            if f.suffix.lower() in IMAGE_EXTS and f.resolve() not in named:
+                findings.add("unlisted", f, name=f.name)
 
 # %% ../nbs/03b_datacheck.ipynb
 FERPLUS_REQUIRED = ("FER2013Train",)
 
+
 def _votes(fields, n: int = 10):
     "Ten non-negative integer vote counts, or None."
-    try: v = [int(x) for x in fields]
-    except ValueError: return None
+    try:
+        v = [int(x) for x in fields]
+    except ValueError:
+        return None
     return v if len(v) == n and min(v) >= 0 else None
+
 
 def _read_ferplus_new(path: Path, findings: Findings) -> dict:
     "fer2013new.csv -> {folder: {image: (line, votes)}}; bad lines recorded."
     out = {f: {} for _, f in FERPLUS_SPLITS.values()}
-    if not path.is_file(): findings.add("missing", path, name=path.name, detail="FER+'s fer2013new.csv not found"); return out
+    if not path.is_file():
+        findings.add(
+            "missing", path, name=path.name, detail="FER+'s fer2013new.csv not found"
+        )
+        return out
     with open(path, newline="", encoding="utf-8", errors="replace") as fh:
         rows = list(csv.reader(fh))
     if not rows or tuple(c.strip() for c in rows[0]) != FERPLUS_COLUMNS:
-        findings.add("malformed", path, 1, detail=f"header must be {','.join(FERPLUS_COLUMNS)}"); return out
+        findings.add(
+            "malformed", path, 1, detail=f"header must be {','.join(FERPLUS_COLUMNS)}"
+        )
+        return out
     for ln, r in enumerate(rows[1:], 2):
-        if not r or not "".join(r).strip(): continue
-        if len(r) != len(FERPLUS_COLUMNS): findings.add("malformed", path, ln, detail=f"expected {len(FERPLUS_COLUMNS)} fields, got {len(r)}"); continue
+        if not r or not "".join(r).strip():
+            continue
+        if len(r) != len(FERPLUS_COLUMNS):
+            findings.add(
+                "malformed",
+                path,
+                ln,
+                detail=f"expected {len(FERPLUS_COLUMNS)} fields, got {len(r)}",
+            )
+            continue
         usage, name, v = r[0].strip(), r[1].strip(), _votes(r[2:])
-        if usage not in FERPLUS_SPLITS: findings.add("malformed", path, ln, name, f"unknown Usage {usage!r}"); continue
-        if v is None: findings.add("malformed", path, ln, name, "vote columns must be integers >= 0"); continue
-        if not name: continue                                          # a row FER+ dropped: no image, not an error
+        if usage not in FERPLUS_SPLITS:
+            findings.add("malformed", path, ln, name, f"unknown Usage {usage!r}")
+            continue
+        if v is None:
+            findings.add(
+                "malformed", path, ln, name, "vote columns must be integers >= 0"
+            )
+            continue
+        if not name:
+            continue  # a row FER+ dropped: no image, not an error
         d = out[FERPLUS_SPLITS[usage][1]]
-        if name in d: findings.add("duplicate", path, ln, name, f"also on line {d[name][0]}, " + ("same votes" if d[name][1] == v else "different votes")); continue
+        if name in d:
+            findings.add(
+                "duplicate",
+                path,
+                ln,
+                name,
+                f"also on line {d[name][0]}, "
+                + ("same votes" if d[name][1] == v else "different votes"),
+            )
+            continue
         d[name] = (ln, v)
     return out
+
 
 def _read_ferplus_label(path: Path, findings: Findings) -> dict:
     "A folder's label.csv -> {image: (line, votes)}; bad lines recorded."
     out = {}
     with open(path, newline="", encoding="utf-8", errors="replace") as fh:
         for ln, r in enumerate(csv.reader(fh), 1):
-            if not r or not "".join(r).strip(): continue
-            if len(r) != 12: findings.add("malformed", path, ln, r[0] if r else "", f"expected 12 fields (name, box, 10 votes), got {len(r)}"); continue
+            if not r or not "".join(r).strip():
+                continue
+            if len(r) != 12:
+                findings.add(
+                    "malformed",
+                    path,
+                    ln,
+                    r[0] if r else "",
+                    f"expected 12 fields (name, box, 10 votes), got {len(r)}",
+                )
+                continue
             name, v = r[0].strip(), _votes(r[2:])
-            if v is None: findings.add("malformed", path, ln, name, "vote columns must be integers >= 0"); continue
-            if name in out: findings.add("duplicate", path, ln, name, f"also on line {out[name][0]}, " + ("same votes" if out[name][1] == v else "different votes")); continue
+            if v is None:
+                findings.add(
+                    "malformed", path, ln, name, "vote columns must be integers >= 0"
+                )
+                continue
+            if name in out:
+                findings.add(
+                    "duplicate",
+                    path,
+                    ln,
+                    name,
+                    f"also on line {out[name][0]}, "
+                    + ("same votes" if out[name][1] == v else "different votes"),
+                )
+                continue
             out[name] = (ln, v)
     return out
 
+
 def check_ferplus(root, progress: bool = False) -> tuple[Findings, pd.DataFrame]:
     "Findings for a FER+ folder, and the usable images per folder (listed, decoding)."
-    root = Path(root); F = Findings()
+    root = Path(root)
+    F = Findings()
     new = _read_ferplus_new(root / "fer2013new.csv", F)
     counts = []
     for folder in [f for _, f in FERPLUS_SPLITS.values()]:
         d, lab_path = root / folder, root / folder / "label.csv"
         lab = _read_ferplus_label(lab_path, F) if lab_path.is_file() else None
         if not d.is_dir() and not new[folder]:
-            if folder in FERPLUS_REQUIRED: F.add("empty", d, detail="required folder missing")
+            if folder in FERPLUS_REQUIRED:
+                F.add("empty", d, detail="required folder missing")
             continue
-        if lab is not None:                                            # the two label files, compared
-            for n in sorted(set(lab) - set(new[folder])): F.add("disagree", lab_path, lab[n][0], n, "not in fer2013new.csv")
-            for n in sorted(set(new[folder]) - set(lab)): F.add("disagree", root / "fer2013new.csv", new[folder][n][0], n, f"not in {folder}/label.csv")
+        if lab is not None:  # the two label files, compared
+            for n in sorted(set(lab) - set(new[folder])):
+                F.add("disagree", lab_path, lab[n][0], n, "not in fer2013new.csv")
+            for n in sorted(set(new[folder]) - set(lab)):
+                F.add(
+                    "disagree",
+                    root / "fer2013new.csv",
+                    new[folder][n][0],
+                    n,
+                    f"not in {folder}/label.csv",
+                )
             for n in sorted(set(lab) & set(new[folder])):
-                if lab[n][1] != new[folder][n][1]: F.add("disagree", lab_path, lab[n][0], n, "votes differ from fer2013new.csv")
-        listed = {**{n: (root / "fer2013new.csv", ln) for n, (ln, _) in new[folder].items()}, **({n: (lab_path, ln) for n, (ln, _) in lab.items()} if lab else {})}
+                if lab[n][1] != new[folder][n][1]:
+                    F.add(
+                        "disagree",
+                        lab_path,
+                        lab[n][0],
+                        n,
+                        "votes differ from fer2013new.csv",
+                    )
+        listed = {
+            **{n: (root / "fer2013new.csv", ln) for n, (ln, _) in new[folder].items()},
+            **({n: (lab_path, ln) for n, (ln, _) in lab.items()} if lab else {}),
+        }
         names = sorted(listed)
         ok = 0
-        for n in names:                                                # each image named with the file and line that lists it
-            ok += int(check_images([d / n], F, listed_in=listed[n][0], lines=[listed[n][1]]).sum())
+        for n in names:  # each image named with the file and line that lists it
+            ok += int(
+                check_images(
+                    [d / n], F, listed_in=listed[n][0], lines=[listed[n][1]]
+                ).sum()
+            )
         unlisted_images([d / n for n in names] or [d / "_"], F)
         counts.append({"folder": folder, "listed": len(names), "usable": ok})
-        if folder in FERPLUS_REQUIRED and ok == 0: F.add("empty", d, detail="no usable image in a required folder")
+        if folder in FERPLUS_REQUIRED and ok == 0:
+            F.add("empty", d, detail="no usable image in a required folder")
     return F, pd.DataFrame(counts, columns=["folder", "listed", "usable"])
 
 # %% ../nbs/03b_datacheck.ipynb
 def csv_path(path) -> Path:
     "The label CSV for format csv: `path` itself, else `path/labels.csv`, else the one CSV in folder `path`; errors say what is wanted."
     p = Path(path)
-    if p.is_file(): return p
-    if not p.exists(): raise FileNotFoundError(f"{p}: not found (format csv wants a CSV file with columns image, expression, or a folder holding labels.csv)")
-    if (p / "labels.csv").is_file(): return p / "labels.csv"
+    if p.is_file():
+        return p
+    if not p.exists():
+        raise FileNotFoundError(
+            f"{p}: not found (format csv wants a CSV file with columns image, expression, or a folder holding labels.csv)"
+        )
+    if (p / "labels.csv").is_file():
+        return p / "labels.csv"
     found = sorted(p.glob("*.csv"))
-    if len(found) == 1: return found[0]
-    raise FileNotFoundError(f"{p} is a folder: format csv wants {p / 'labels.csv'} (columns image, expression)"
-                            + (f"; it holds {len(found)} CSV files: {', '.join(f.name for f in found[:5])} - give one" if found else ""))
+    if len(found) == 1:
+        return found[0]
+    raise FileNotFoundError(
+        f"{p} is a folder: format csv wants {p / 'labels.csv'} (columns image, expression)"
+        + (
+            f"; it holds {len(found)} CSV files: {', '.join(f.name for f in found[:5])} - give one"
+            if found
+            else ""
+        )
+    )
 
-REQUIRED_SPLITS = {"rafdb": ("train", "test"), "rafml": ("train", "test"), "sfew": ("train",), "affectnet": ("train",)}
+
+REQUIRED_SPLITS = {
+    "rafdb": ("train", "test"),
+    "rafml": ("train", "test"),
+    "sfew": ("train",),
+    "affectnet": ("train",),
+}
+
 
 def _check_clips(s: ClipSet, F: Findings, progress: bool = False) -> int:
     "Every frame of every listed clip decoded; clip folders no split file lists reported. Returns the clips whose frames all decode."
     from tqdm.auto import tqdm
+
     ok = 0
     for i in tqdm(range(len(s)), desc="decoding clips", disable=not progress):
-        try: frames = s.frames.frame_paths(i)
+        try:
+            frames = s.frames.frame_paths(i)
         except (FileNotFoundError, ValueError) as e:
-            F.add("missing" if isinstance(e, FileNotFoundError) else "corrupt", s.frames.dirs[i], name=Path(s.frames.dirs[i]).name, detail=str(e).split(": ", 1)[-1]); continue
+            F.add(
+                "missing" if isinstance(e, FileNotFoundError) else "corrupt",
+                s.frames.dirs[i],
+                name=Path(s.frames.dirs[i]).name,
+                detail=str(e).split(": ", 1)[-1],
+            )
+            continue
         ok += bool(check_images(frames, F).all())
     listed = {Path(d).resolve() for d in s.frames.dirs}
     for parent in sorted({Path(d).parent for d in s.frames.dirs}):
         if parent.is_dir():
             for d in sorted(parent.iterdir()):
-                if d.is_dir() and d.resolve() not in listed: F.add("unlisted", d, name=d.name, detail="clip folder no split file lists")
+                if d.is_dir() and d.resolve() not in listed:
+                    F.add(
+                        "unlisted",
+                        d,
+                        name=d.name,
+                        detail="clip folder no split file lists",
+                    )
     return ok
+
 
 def _jaffe_ratings(root: Path, F: Findings):
     "JAFFE without a usable rating table: a .txt that should be one (empty, or no header naming PIC) is malformed."
     for t in sorted(root.glob("*.txt")):
         text = t.read_text(errors="replace")
-        if not text.strip() or "PIC" not in text: F.add("malformed", t, 1, t.name, "a rating table needs a header line naming PIC (and the six emotions)")
+        if not text.strip() or "PIC" not in text:
+            F.add(
+                "malformed",
+                t,
+                1,
+                t.name,
+                "a rating table needs a header line naming PIC (and the six emotions)",
+            )
 
-def check_generic(path, fmt: str, progress: bool = False) -> tuple[Findings, pd.DataFrame]:
+
+def check_generic(
+    path, fmt: str, progress: bool = False
+) -> tuple[Findings, pd.DataFrame]:
     "Findings for a dataset the loader `LOADERS[fmt]` reads, and the usable items per set."
     F, counts = Findings(), []
-    try: sets = LOADERS[fmt](csv_path(path) if fmt == "csv" else path)
+    try:
+        sets = LOADERS[fmt](csv_path(path) if fmt == "csv" else path)
     except (ValueError, FileNotFoundError, IsADirectoryError, UnicodeDecodeError) as e:
-        msg = str(e); file, _, rest = msg.partition(", line ")
+        msg = str(e)
+        file, _, rest = msg.partition(", line ")
         line = int(rest.split(":")[0]) if rest[:1].isdigit() else None
-        F.add("missing" if isinstance(e, FileNotFoundError) else "malformed", file.split(": ")[0] if line is None else file, line, detail=msg)
+        F.add(
+            "missing" if isinstance(e, FileNotFoundError) else "malformed",
+            file.split(": ")[0] if line is None else file,
+            line,
+            detail=msg,
+        )
         return F, pd.DataFrame(counts, columns=["set", "listed", "usable"])
     for s in sets:
-        name = " ".join(str(s.info.get(k, "")) for k in ("dataset", "subset")).strip() or fmt
-        if isinstance(s, ClipSet): ok = _check_clips(s, F, progress)
+        name = (
+            " ".join(str(s.info.get(k, "")) for k in ("dataset", "subset")).strip()
+            or fmt
+        )
+        if isinstance(s, ClipSet):
+            ok = _check_clips(s, F, progress)
         elif isinstance(s.images, ImageFiles):
-            good = check_images(s.images.paths, F, progress=progress); ok = int(good.sum())
-            split = s.meta["split"].to_numpy() if "split" in s.meta else np.array(["train"] * len(s))
+            good = check_images(s.images.paths, F, progress=progress)
+            ok = int(good.sum())
+            split = (
+                s.meta["split"].to_numpy()
+                if "split" in s.meta
+                else np.array(["train"] * len(s))
+            )
             for r in REQUIRED_SPLITS.get(fmt, ()):
-                if ok and not good[split == r].any(): F.add("empty", path, name=name, detail=f"no usable image in the {r!r} split the format requires")
-            if fmt != "ckplus": unlisted_images(s.images.paths, F)       # CK+: a sequence's other frames are part of the layout
-            if fmt == "jaffe" and s.labels is None: _jaffe_ratings(Path(path), F)
-        else: ok = len(s)                                              # pixels held in the label file itself (FER2013's CSV)
+                if ok and not good[split == r].any():
+                    F.add(
+                        "empty",
+                        path,
+                        name=name,
+                        detail=f"no usable image in the {r!r} split the format requires",
+                    )
+            if fmt != "ckplus":
+                unlisted_images(
+                    s.images.paths, F
+                )  # CK+: a sequence's other frames are part of the layout
+            if fmt == "jaffe" and s.labels is None:
+                _jaffe_ratings(Path(path), F)
+        else:
+            ok = len(s)  # pixels held in the label file itself (FER2013's CSV)
         counts.append({"set": name, "listed": len(s), "usable": ok})
-        if ok == 0: F.add("empty", path, name=name, detail="no usable image")
-    if not counts: F.add("empty", path, detail="the loader found nothing")
+        if ok == 0:
+            F.add("empty", path, name=name, detail="no usable image")
+    if not counts:
+        F.add("empty", path, detail="the loader found nothing")
     return F, pd.DataFrame(counts, columns=["set", "listed", "usable"])
 
 # %% ../nbs/03b_datacheck.ipynb
@@ -198,41 +425,87 @@ def check_screening(root, progress: bool = False) -> tuple[Findings, pd.DataFram
     decoded, every audio track read. A recording whose audio is absent or unreadable is `partial` (its visual features still count);
     one whose video is missing or broken is `missing` / `corrupt`; video files that labels.csv does not name are `unlisted`."""
     from tqdm.auto import tqdm
-    from fer_nb.screening import VIDEO_EXTS, read_audio, read_frames, read_interviews, read_video
+    from fer_nb.screening import (
+        VIDEO_EXTS,
+        read_audio,
+        read_frames,
+        read_interviews,
+        read_video,
+    )
+
     F, root = Findings(), Path(root)
-    try: items = read_interviews(root)
+    try:
+        items = read_interviews(root)
     except (ValueError, FileNotFoundError) as e:
-        msg = str(e); file, _, rest = msg.partition(", line ")
-        F.add("missing" if isinstance(e, FileNotFoundError) else "malformed", msg.split(": ")[0] if not rest else file,
-              int(rest.split(":")[0]) if rest[:1].isdigit() else None, detail=msg)
+        msg = str(e)
+        file, _, rest = msg.partition(", line ")
+        F.add(
+            "missing" if isinstance(e, FileNotFoundError) else "malformed",
+            msg.split(": ")[0] if not rest else file,
+            int(rest.split(":")[0]) if rest[:1].isdigit() else None,
+            detail=msg,
+        )
         return F, pd.DataFrame(columns=["set", "listed", "usable"])
     ok = 0
-    for r in tqdm(list(items.itertuples()), desc="decoding recordings", disable=not progress):
+    for r in tqdm(
+        list(items.itertuples()), desc="decoding recordings", disable=not progress
+    ):
         where = dict(file=root / "labels.csv", line=r.line, name=r.subject)
         if r.video is None and r.frames is None:
-            F.add("missing", detail=f"no videos/{r.subject}.<{'|'.join(e[1:] for e in VIDEO_EXTS)}> and no frames/{r.subject}/", **where); continue
-        try: read_video(r.video) if r.video is not None else read_frames(r.frames)
-        except (ValueError, OSError) as e: F.add("corrupt", detail=str(e), **where); continue
+            F.add(
+                "missing",
+                detail=f"no videos/{r.subject}.<{'|'.join(e[1:] for e in VIDEO_EXTS)}> and no frames/{r.subject}/",
+                **where,
+            )
+            continue
+        try:
+            read_video(r.video) if r.video is not None else read_frames(r.frames)
+        except (ValueError, OSError) as e:
+            F.add("corrupt", detail=str(e), **where)
+            continue
         ok += 1
-        if r.audio is None and r.video is None: F.add("partial", detail=f"no audio/{r.subject}.wav: speech features will be skipped", **where); continue
-        try: read_audio(r.audio if r.audio is not None else r.video)
-        except (ValueError, OSError) as e: F.add("partial", detail=f"{e}: speech features will be skipped", **where)
+        if r.audio is None and r.video is None:
+            F.add(
+                "partial",
+                detail=f"no audio/{r.subject}.wav: speech features will be skipped",
+                **where,
+            )
+            continue
+        try:
+            read_audio(r.audio if r.audio is not None else r.video)
+        except (ValueError, OSError) as e:
+            F.add("partial", detail=f"{e}: speech features will be skipped", **where)
     listed = set(items.subject)
     for f in sorted((root / "videos").glob("*")) if (root / "videos").is_dir() else []:
-        if f.suffix.lower() in VIDEO_EXTS and f.stem not in listed: F.add("unlisted", f, name=f.name)
-    if ok == 0: F.add("empty", root, detail="no usable recording")
+        if f.suffix.lower() in VIDEO_EXTS and f.stem not in listed:
+            F.add("unlisted", f, name=f.name)
+    if ok == 0:
+        F.add("empty", root, detail="no usable recording")
     return F, pd.DataFrame([{"set": "screening", "listed": len(items), "usable": ok}])
+
 
 FORMATS = (*LOADERS, "screening")
 
 # %% ../nbs/03b_datacheck.ipynb
-def check_dataset(path, fmt: str, progress: bool = False, first: int = 5) -> tuple[str, bool]:
+def check_dataset(
+    path, fmt: str, progress: bool = False, first: int = 5
+) -> tuple[str, bool]:
     "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `FORMATS`); see the lesson."
-    if fmt not in FORMATS: raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
     check = {"ferplus": check_ferplus, "screening": check_screening}.get(fmt)
     F, counts = check(path, progress) if check else check_generic(path, fmt, progress)
     L = [f"# data check: `{path}` as {fmt}", ""]
-    if len(counts): L += [counts.to_markdown(index=False), ""]
-    L += F.markdown(first) or ["No missing, corrupt, malformed, duplicate or unlisted entries.", ""]
-    L += ["**usable**" if F.usable else "**not usable as it stands**: " + ", ".join(f"{v} {k}" for k, v in F.counts().items() if v and k in FATAL)]
+    if len(counts):
+        L += [counts.to_markdown(index=False), ""]
+    L += F.markdown(first) or [
+        "No missing, corrupt, malformed, duplicate or unlisted entries.",
+        "",
+    ]
+    L += [
+        "**usable**"
+        if F.usable
+        else "**not usable as it stands**: "
+        + ", ".join(f"{v} {k}" for k, v in F.counts().items() if v and k in FATAL)
+    ]
     return "\n".join(L), F.usable

@@ -12,107 +12,262 @@ import torch
 from .faceset import FaceSet
 
 # %% auto 0
-__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'deep_features', 'jaffe_target', 'train_dbm']
+__all__ = ['SOURCES', 'rafml_faces', 'crop_for', 'deep_features', 'jaffe_target', 'train_dbm', 'bm_loss_share']
 
 # %% ../nbs/16_dbm.ipynb
 SOURCES = ("synthfer", "ferplus", "rafml")
 
-def rafml_faces(source: str = "synthfer", n: int = 5000, seed: int = 0, data_root: str = "", max_train: int = 0) -> tuple[FaceSet, FaceSet]:
+
+def rafml_faces(
+    source: str = "synthfer",
+    n: int = 5000,
+    seed: int = 0,
+    data_root: str = "",
+    max_train: int = 0,
+) -> tuple[FaceSet, FaceSet]:
     "(train, test) multi-label FaceSets over RAF-ML's six emotions from SynthFER, FER+ or an official RAF-ML folder."
     from fer_nb.crowd import ferplus_faces, rafml_view
-    if source not in SOURCES: raise ValueError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
-    if source == "ferplus": tr, te = ferplus_faces("multi", max_train=max_train, seed=seed)
+
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
+    if source == "ferplus":
+        tr, te = ferplus_faces("multi", max_train=max_train, seed=seed)
     else:
         if source == "rafml":
             from fer_nb.data import load_rafml
-            if not data_root: raise ValueError("source 'rafml' needs data_root, the folder holding RAF-ML's official layout")
+
+            if not data_root:
+                raise ValueError(
+                    "source 'rafml' needs data_root, the folder holding RAF-ML's official layout"
+                )
             fs = load_rafml(data_root)
         else:
             from fer_nb.synth import make_faceset
-            fs = rafml_view(make_faceset(n, "wild", kinds=("compound", "blend"), kind_freq={"compound": 1, "blend": 2}, seed=seed, cache=True), "truth")
+
+            fs = rafml_view(
+                make_faceset(
+                    n,
+                    "wild",
+                    kinds=("compound", "blend"),
+                    kind_freq={"compound": 1, "blend": 2},
+                    seed=seed,
+                    cache=True,
+                ),
+                "truth",
+            )
         split = fs.meta.split.to_numpy()
-        tr, te = fs.subset(np.flatnonzero(split == "train")), fs.subset(np.flatnonzero(split == "test"))
-        if max_train and len(tr) > max_train: tr = tr.subset(np.sort(np.random.default_rng(seed).choice(len(tr), max_train, replace=False)))
+        tr, te = (
+            fs.subset(np.flatnonzero(split == "train")),
+            fs.subset(np.flatnonzero(split == "test")),
+        )
+        if max_train and len(tr) > max_train:
+            tr = tr.subset(
+                np.sort(
+                    np.random.default_rng(seed).choice(
+                        len(tr), max_train, replace=False
+                    )
+                )
+            )
     for name, f in (("train", tr), ("test", te)):
-        if len(f) == 0: raise ValueError(f"source {source!r} gave no {name} faces")
+        if len(f) == 0:
+            raise ValueError(f"source {source!r} gave no {name} faces")
     return tr, te
+
 
 def crop_for(fs: FaceSet) -> int:
     "The crop side for a FaceSet's images: a border of side // 20 pixels taken off each edge (100 -> 90, 48 -> 44)."
     side = int(np.asarray(fs.images[0]).shape[0])
     return side - 2 * (side // 20)
 
+
 def deep_features(model, *sets: FaceSet) -> tuple:
     "The net's penultimate features of each FaceSet, in order: through the net's own evaluation input (`model.inputs`, a trunk's) or centre crops of `crop_for` size."
     from fer_nb.train import extract_features
+
     own = getattr(model, "inputs", None) is not None
-    return tuple(extract_features(model, fs) if own else extract_features(model, fs, crop=crop_for(fs)) for fs in sets)
+    return tuple(
+        extract_features(model, fs)
+        if own
+        else extract_features(model, fs, crop=crop_for(fs))
+        for fs in sets
+    )
 
 # %% ../nbs/16_dbm.ipynb
-def jaffe_target(root, detector=None, progress: bool = True) -> tuple[FaceSet, pd.DataFrame]:
+def jaffe_target(
+    root, detector=None, progress: bool = True
+) -> tuple[FaceSet, pd.DataFrame]:
     "JAFFE's official folder as a multi-label target over RAF-ML's six emotions: (aligned faces, per-photo detection report)."
     from fer_nb.crowd import RAFML_CLASSES
     from fer_nb.data import load_jaffe
     from fer_nb.detect import DlibDetector, align_photos
+
     js = load_jaffe(root)
-    if js.labels is None: raise ValueError(f"{root}: JAFFE's rating table (a .txt whose header names PIC) is needed for the multi-label target")
+    if js.labels is None:
+        raise ValueError(
+            f"{root}: JAFFE's rating table (a .txt whose header names PIC) is needed for the multi-label target"
+        )
     paths = [str(p) for p in js.images.paths]
     al, report = align_photos(paths, detector or DlibDetector(), progress=progress)
-    if len(al) == 0: raise ValueError(f"{root}: no face was found in any of the {len(paths)} JAFFE photos")
+    if len(al) == 0:
+        raise ValueError(
+            f"{root}: no face was found in any of the {len(paths)} JAFFE photos"
+        )
     row = {p: i for i, p in enumerate(paths)}
     keep = np.array([row[p] for p in al.meta["image"]])
     D = np.asarray(js.distribution)[keep]
-    meta = js.meta.iloc[keep].reset_index(drop=True).assign(identity=lambda m: m.subject, label=D.argmax(1), fold=-1)
-    return FaceSet(meta, images=al.images, classes=RAFML_CLASSES, landmarks5=al.landmarks5, distribution=D, labels=np.asarray(js.labels)[keep],
-                   info={"dataset": "JAFFE", "root": str(root), "aligned_by": al.info.get("aligned_by")}), report
+    meta = (
+        js.meta.iloc[keep]
+        .reset_index(drop=True)
+        .assign(identity=lambda m: m.subject, label=D.argmax(1), fold=-1)
+    )
+    return FaceSet(
+        meta,
+        images=al.images,
+        classes=RAFML_CLASSES,
+        landmarks5=al.landmarks5,
+        distribution=D,
+        labels=np.asarray(js.labels)[keep],
+        info={
+            "dataset": "JAFFE",
+            "root": str(root),
+            "aligned_by": al.info.get("aligned_by"),
+        },
+    ), report
 
 # %% ../nbs/16_dbm.ipynb
 def _fingerprint(fs: FaceSet) -> str:
     "A short hash of a FaceSet's first image and its label distributions (or its size): names the data in checkpoint keys."
     import hashlib
-    lab = np.ascontiguousarray(fs.distribution, np.float32).tobytes() if fs.distribution is not None else str(len(fs)).encode()
-    return hashlib.sha1(lab + np.asarray(fs.images[0]).tobytes() + np.asarray(fs.images[len(fs) - 1]).tobytes()).hexdigest()[:12]
+
+    lab = (
+        np.ascontiguousarray(fs.distribution, np.float32).tobytes()
+        if fs.distribution is not None
+        else str(len(fs)).encode()
+    )
+    return hashlib.sha1(
+        lab
+        + np.asarray(fs.images[0]).tobytes()
+        + np.asarray(fs.images[len(fs) - 1]).tobytes()
+    ).hexdigest()[:12]
+
 
 def _check_inputs(train: FaceSet, loss: str):
-    if train.labels is None or train.distribution is None: raise ValueError("train needs multi-hot labels and label distributions (see rafml_faces)")
-    if loss != "softmax" and not loss.startswith("dbm"): raise ValueError(f"loss must be 'softmax' or a 'dbm' variant, got {loss!r}")
+    if train.labels is None or train.distribution is None:
+        raise ValueError(
+            "train needs multi-hot labels and label distributions (see rafml_faces)"
+        )
+    if loss != "softmax" and not loss.startswith("dbm"):
+        raise ValueError(f"loss must be 'softmax' or a 'dbm' variant, got {loss!r}")
+
 
 def _target_losses(target: FaceSet | None, gamma: float, eta: float) -> list:
     "DBM-DACNN's target-domain terms for `fit`: γ L_mmd (Eq. 12) between source and target features, η L_e (Eq. 16) on the target's outputs."
     from fer_nb.losses import entropy_loss, mk_mmd2
-    if (gamma or eta) and target is None: raise ValueError("gamma and eta weigh target-domain losses: give the target faces")
-    terms = ((gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t)), (eta, lambda f_s, f_t, z_t: entropy_loss(z_t)))
+
+    if (gamma or eta) and target is None:
+        raise ValueError(
+            "gamma and eta weigh target-domain losses: give the target faces"
+        )
+    terms = (
+        (gamma, lambda f_s, f_t, z_t: mk_mmd2(f_s, f_t)),
+        (eta, lambda f_s, f_t, z_t: entropy_loss(z_t)),
+    )
     return [(w, fn) for w, fn in terms if w]
 
-def _continue_dbm(train: FaceSet, test: FaceSet | None, loss: str, *, lam: float, k: int, width: float, iterations: int, seed: int, tag: str,
-                  progress: bool, target: FaceSet | None, gamma: float, eta: float, recipe_name: str, size: int, trunk_iterations: int,
-                  lr: float, clip_grad: float | None):
+
+def _continue_dbm(
+    train: FaceSet,
+    test: FaceSet | None,
+    loss: str,
+    *,
+    lam: float,
+    k: int,
+    width: float,
+    iterations: int,
+    seed: int,
+    tag: str,
+    progress: bool,
+    target: FaceSet | None,
+    gamma: float,
+    eta: float,
+    recipe_name: str,
+    size: int,
+    trunk_iterations: int,
+    lr: float,
+    clip_grad: float | None,
+):
     """The competent path: one FERCNN trunk per training set, trained once with `recipe_name` on the label distributions (Eq. 1), then a
     copy continued `iterations` with Eq. (1) + λ L_bm (`loss`), and with a `target`, + γ L_mmd + η L_e (Algorithm 3's losses)."""
-    import copy
-    from fer_nb.train import aux_losses_for, checkpoint_path, continue_variant, fit, recipe, train_trunk
+    from fer_nb.train import continue_variant, train_trunk
+
     _check_inputs(train, loss)
     tl = _target_losses(target, gamma, eta)
-    trunk, _ = train_trunk(train, test, {"set": "rafml", "tag": tag, "data": _fingerprint(train)}, arch="fercnn", width=width, size=size,
-                           recipe_name=recipe_name, iterations=trunk_iterations, seed=0, targets="distribution", progress=progress)
-    loss = loss if lam > 0 else "softmax"
-    if target is None:
-        return continue_variant(trunk, loss, train, test, iterations=iterations, lr=lr, seed=seed, recipe_name=recipe_name, size=size, lam=lam, k=k,
-                                label_vectors=train.distribution, targets="distribution", clip_grad=clip_grad, evals=4, progress=progress)
-    m = copy.deepcopy(trunk)
-    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam, k=k, label_vectors=train.distribution)
-    kw = recipe(recipe_name, size=size, lr=lr)
-    every = max(1, iterations // 4)
-    ck = checkpoint_path("rafml-da", trunk=trunk.trunk_key, target=_fingerprint(target), loss=loss, lam=lam, k=k, gamma=gamma, eta=eta,
-                         its=iterations, lr=lr, seed=seed, clip=clip_grad)
-    hist = fit(m, train, test, aux_losses=aux, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets="distribution",
-               clip_grad=clip_grad, eval_every=every, checkpoint=ck, checkpoint_every=every, target=target, target_losses=tl)
-    return m, hist
+    trunk, _ = train_trunk(
+        train,
+        test,
+        {"set": "rafml", "tag": tag, "data": _fingerprint(train)},
+        arch="fercnn",
+        width=width,
+        size=size,
+        recipe_name=recipe_name,
+        iterations=trunk_iterations,
+        seed=0,
+        targets="distribution",
+        progress=progress,
+    )
+    da = (
+        {"faces": _fingerprint(target), "gamma": gamma, "eta": eta}
+        if target is not None
+        else None
+    )
+    return continue_variant(
+        trunk,
+        loss if lam > 0 else "softmax",
+        train,
+        test,
+        iterations=iterations,
+        lr=lr,
+        seed=seed,
+        recipe_name=recipe_name,
+        size=size,
+        lam=lam,
+        k=k,
+        label_vectors=train.distribution,
+        targets="distribution",
+        clip_grad=clip_grad,
+        evals=4,
+        progress=progress,
+        target=target,
+        target_losses=tl,
+        target_key=da,
+    )
 
-def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", lam: float = 0.01, k: int = 10, width: float = 0.25,
-              iterations: int = 2000, batch_size: int = 64, lr: float = 0.01, seed: int = 0, tag: str = "", progress: bool = True,
-              device=None, arch: str = "basedcnn", target: FaceSet | None = None, gamma: float = 0.0, eta: float = 0.0, warmup: int = 0,
-              recipe_name: str = "paper", size: int = 48, trunk_iterations: int = 3000, variant_lr: float = 3e-4, clip_grad: float | None = 10.0):
+
+def train_dbm(
+    train: FaceSet,
+    test: FaceSet | None = None,
+    loss: str = "dbm",
+    lam: float = 0.01,
+    k: int = 10,
+    width: float = 0.25,
+    iterations: int = 2000,
+    batch_size: int = 64,
+    lr: float = 0.01,
+    seed: int = 0,
+    tag: str = "",
+    progress: bool = True,
+    device=None,
+    arch: str = "basedcnn",
+    target: FaceSet | None = None,
+    gamma: float = 0.0,
+    eta: float = 0.0,
+    warmup: int = 0,
+    recipe_name: str = "paper",
+    size: int = 48,
+    trunk_iterations: int = 3000,
+    variant_lr: float = 3e-4,
+    clip_grad: float | None = 10.0,
+):
     """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
     `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
     With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16).
@@ -120,25 +275,100 @@ def train_dbm(train: FaceSet, test: FaceSet | None = None, loss: str = "dbm", la
     `recipe_name` 'paper' trains from scratch as above; another recipe ('cpu') continues a shared trunk instead (`_continue_dbm`):
     then `iterations` counts the continuation, `trunk_iterations` the trunk, and `width` / `size` describe the trunk's FERCNN."""
     if recipe_name != "paper":
-        if arch != "basedcnn": raise ValueError(f"recipe {recipe_name!r} continues the shared FERCNN trunk: arch {arch!r} trains with recipe 'paper' only")
-        return _continue_dbm(train, test, loss, lam=lam, k=k, width=width, iterations=iterations, seed=seed, tag=tag, progress=progress, target=target,
-                             gamma=gamma, eta=eta, recipe_name=recipe_name, size=size, trunk_iterations=trunk_iterations, lr=variant_lr, clip_grad=clip_grad)
+        if arch != "basedcnn":
+            raise ValueError(
+                f"recipe {recipe_name!r} continues the shared FERCNN trunk: arch {arch!r} trains with recipe 'paper' only"
+            )
+        return _continue_dbm(
+            train,
+            test,
+            loss,
+            lam=lam,
+            k=k,
+            width=width,
+            iterations=iterations,
+            seed=seed,
+            tag=tag,
+            progress=progress,
+            target=target,
+            gamma=gamma,
+            eta=eta,
+            recipe_name=recipe_name,
+            size=size,
+            trunk_iterations=trunk_iterations,
+            lr=variant_lr,
+            clip_grad=clip_grad,
+        )
     from fer_nb.models import make_model
     from fer_nb.train import aux_losses_for, checkpoint_path, fit
+
     _check_inputs(train, loss)
-    if arch not in ("basedcnn", "vgg", "alexnet"): raise ValueError(f"arch must be 'basedcnn', 'vgg' or 'alexnet', got {arch!r}")
-    if arch != "basedcnn" and loss != "softmax": raise ValueError(f"arch {arch!r} trains with loss 'softmax' only")
+    if arch not in ("basedcnn", "vgg", "alexnet"):
+        raise ValueError(f"arch must be 'basedcnn', 'vgg' or 'alexnet', got {arch!r}")
+    if arch != "basedcnn" and loss != "softmax":
+        raise ValueError(f"arch {arch!r} trains with loss 'softmax' only")
     crop, C = crop_for(train), len(train.classes)
     torch.manual_seed(seed)
     model = make_model(arch, C, width=width, feat_dim=2000, in_size=crop, dropout=0.3)
-    aux = aux_losses_for(loss, train.label, model.feat_dim, C, lam=lam, k=k, label_vectors=train.distribution) if lam > 0 else []
+    aux = (
+        aux_losses_for(
+            loss,
+            train.label,
+            model.feat_dim,
+            C,
+            lam=lam,
+            k=k,
+            label_vectors=train.distribution,
+        )
+        if lam > 0
+        else []
+    )
     tl = _target_losses(target, gamma, eta)
     data = _fingerprint(train) + (_fingerprint(target) if target is not None else "")
     da = dict(gamma=gamma, eta=eta) if target is not None else {}
-    if aux and warmup: da["warmup"] = warmup                            # keyed only where it changes the run
-    ck = checkpoint_path("rafml", arch=arch, tag=tag, data=data, **da, n=len(train), loss=loss, lam=lam, k=k, w=width, its=iterations, bs=batch_size, lr=lr, seed=seed, crop=crop)
-    hist = fit(model, train, test, aux_losses=aux, iterations=iterations, batch_size=batch_size, lr=lr, seed=seed, crop=crop,
-               milestones=(iterations // 4, iterations * 9 // 10), eval_every=max(1, iterations // 8), checkpoint=ck,
-               checkpoint_every=max(1, iterations // 8), targets="distribution", progress=progress, device=device,
-               target=target, target_losses=tl, aux_warmup=warmup if aux else 0)
+    if aux and warmup:
+        da["warmup"] = warmup  # keyed only where it changes the run
+    ck = checkpoint_path(
+        "rafml",
+        arch=arch,
+        tag=tag,
+        data=data,
+        **da,
+        n=len(train),
+        loss=loss,
+        lam=lam,
+        k=k,
+        w=width,
+        its=iterations,
+        bs=batch_size,
+        lr=lr,
+        seed=seed,
+        crop=crop,
+    )
+    hist = fit(
+        model,
+        train,
+        test,
+        aux_losses=aux,
+        iterations=iterations,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        crop=crop,
+        milestones=(iterations // 4, iterations * 9 // 10),
+        eval_every=max(1, iterations // 8),
+        checkpoint=ck,
+        checkpoint_every=max(1, iterations // 8),
+        targets="distribution",
+        progress=progress,
+        device=device,
+        target=target,
+        target_losses=tl,
+        aux_warmup=warmup if aux else 0,
+    )
     return model, hist
+
+
+def bm_loss_share(history) -> float:
+    "λ·L_bm's share of a DBM run's training loss at its last evaluation (a fraction): 1 − L_softmax / L, Eq. (1) against Eq. (1) + λ L_bm."
+    return float(1 - history.softmax_loss.iloc[-1] / history.loss.iloc[-1])

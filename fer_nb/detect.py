@@ -22,77 +22,152 @@ __all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluat
 @dataclass
 class Detection:
     "One face: box (x1, y1, x2, y2), 5 alignment points (eye centres, nose tip, mouth corners) in image pixels, score, and the 68 points when the detector gives them."
+
     box: np.ndarray
     landmarks5: np.ndarray
     score: float = 1.0
     landmarks68: np.ndarray | None = None
 
     @property
-    def area(self) -> float: return float(max(0, self.box[2] - self.box[0]) * max(0, self.box[3] - self.box[1]))
+    def area(self) -> float:
+        return float(
+            max(0, self.box[2] - self.box[0]) * max(0, self.box[3] - self.box[1])
+        )
+
 
 class DlibDetector:
     """dlib's HOG and/or CNN (MMOD) face detector with its 68-point shape predictor, reduced to 5 points.
     `mode`: 'hog', 'cnn' or 'hog+cnn' (CNN only where HOG finds nothing). Needs the `detect` extra."""
+
     def __init__(self, mode: str = "hog+cnn", upsample: int | None = None):
-        if mode not in ("hog", "cnn", "hog+cnn"): raise ValueError(f"mode must be hog, cnn or hog+cnn; got {mode!r}")
+        if mode not in ("hog", "cnn", "hog+cnn"):
+            raise ValueError(f"mode must be hog, cnn or hog+cnn; got {mode!r}")
         try:
             import dlib, face_recognition_models
         except ImportError as e:
-            raise ImportError(f"DlibDetector needs dlib and its models: pip install -e '.[detect]' ({e})") from None
+            raise ImportError(
+                f"DlibDetector needs dlib and its models: pip install -e '.[detect]' ({e})"
+            ) from None
         models = Path(face_recognition_models.__file__).parent / "models"
         self.mode, self.upsample = mode, upsample
         self._hog = dlib.get_frontal_face_detector()
-        self._cnn = dlib.cnn_face_detection_model_v1(str(models / "mmod_human_face_detector.dat")) if "cnn" in mode else None
-        self._sp = dlib.shape_predictor(str(models / "shape_predictor_68_face_landmarks.dat"))
+        self._cnn = (
+            dlib.cnn_face_detection_model_v1(
+                str(models / "mmod_human_face_detector.dat")
+            )
+            if "cnn" in mode
+            else None
+        )
+        self._sp = dlib.shape_predictor(
+            str(models / "shape_predictor_68_face_landmarks.dat")
+        )
 
     def _up(self, img) -> int:
-        if self.upsample is not None: return self.upsample
-        m = max(img.shape[:2]);  return 2 if m < 120 else 1 if m < 400 else 0    # small faces need upsampling
+        if self.upsample is not None:
+            return self.upsample
+        m = max(img.shape[:2])
+        return 2 if m < 120 else 1 if m < 400 else 0  # small faces need upsampling
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         "Every face in a uint8 grey or RGB image."
-        img = np.ascontiguousarray(image if image.dtype == np.uint8 else np.clip(image, 0, 255).astype(np.uint8))
+        img = np.ascontiguousarray(
+            image
+            if image.dtype == np.uint8
+            else np.clip(image, 0, 255).astype(np.uint8)
+        )
         up = self._up(img)
         rects = [(r, 1.0) for r in self._hog(img, up)] if "hog" in self.mode else []
-        if not rects and self._cnn is not None: rects = [(d.rect, float(d.confidence)) for d in self._cnn(img, up)]
+        if not rects and self._cnn is not None:
+            rects = [(d.rect, float(d.confidence)) for d in self._cnn(img, up)]
         out = []
         for r, score in rects:
             s = self._sp(img, r)
             p68 = np.array([[s.part(i).x, s.part(i).y] for i in range(68)], np.float32)
-            out.append(Detection(np.array([r.left(), r.top(), r.right(), r.bottom()], np.float32), landmarks5_from68(p68), score, p68))
+            out.append(
+                Detection(
+                    np.array([r.left(), r.top(), r.right(), r.bottom()], np.float32),
+                    landmarks5_from68(p68),
+                    score,
+                    p68,
+                )
+            )
         return out
 
 # %% ../nbs/03a_detect.ipynb
-def detect_align(image, detector, size: int = 100, template=TEMPLATE5, multiple: str = "largest") -> dict:
+def detect_align(
+    image, detector, size: int = 100, template=TEMPLATE5, multiple: str = "largest"
+) -> dict:
     "Aligned face of one photo (array or path): {'face', 'landmarks5' (aligned), 'box', 'n_faces', 'status'}."
-    if multiple not in ("largest", "skip"): raise ValueError(f"multiple must be 'largest' or 'skip', got {multiple!r}")
+    if multiple not in ("largest", "skip"):
+        raise ValueError(f"multiple must be 'largest' or 'skip', got {multiple!r}")
     out = {"face": None, "landmarks5": None, "box": None, "n_faces": 0, "status": "ok"}
-    try: img = read_image(image, grey=False) if isinstance(image, (str, Path)) else np.asarray(image)
-    except (FileNotFoundError, ValueError) as e: return {**out, "status": f"unreadable: {e}"}
-    dets = detector.detect(img); out["n_faces"] = len(dets)
-    if not dets: return {**out, "status": "no face"}
+    try:
+        img = (
+            read_image(image, grey=False)
+            if isinstance(image, (str, Path))
+            else np.asarray(image)
+        )
+    except (FileNotFoundError, ValueError) as e:
+        return {**out, "status": f"unreadable: {e}"}
+    dets = detector.detect(img)
+    out["n_faces"] = len(dets)
+    if not dets:
+        return {**out, "status": "no face"}
     if len(dets) > 1:
-        if multiple == "skip": return {**out, "status": f"several faces ({len(dets)}): skipped"}
+        if multiple == "skip":
+            return {**out, "status": f"several faces ({len(dets)}): skipped"}
         out["status"] = f"several faces ({len(dets)}): largest taken"
     d = max(dets, key=lambda d: d.area)
     face, lm = align_face(img, d.landmarks5, size=size, template=template)
     return {**out, "face": face, "landmarks5": lm, "box": d.box}
 
-def align_photos(paths, detector, size: int = 100, multiple: str = "largest", labels=None, classes=None, progress: bool = True):
+
+def align_photos(
+    paths,
+    detector,
+    size: int = 100,
+    multiple: str = "largest",
+    labels=None,
+    classes=None,
+    progress: bool = True,
+):
     "(FaceSet of the aligned faces, per-photo report: path, status, n_faces, seconds)."
     from tqdm.auto import tqdm
+
     paths = list(paths.paths if isinstance(paths, ImageFiles) else paths)
     faces, lms, keep, rows = [], [], [], []
     for i, p in enumerate(tqdm(paths, desc="detect + align", disable=not progress)):
-        t0 = time.perf_counter(); r = detect_align(p, detector, size, multiple=multiple)
-        rows.append({"path": str(p), "status": r["status"], "n_faces": r["n_faces"], "seconds": time.perf_counter() - t0})
-        if r["face"] is not None: faces.append(r["face"]); lms.append(r["landmarks5"]); keep.append(i)
+        t0 = time.perf_counter()
+        r = detect_align(p, detector, size, multiple=multiple)
+        rows.append(
+            {
+                "path": str(p),
+                "status": r["status"],
+                "n_faces": r["n_faces"],
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+        if r["face"] is not None:
+            faces.append(r["face"])
+            lms.append(r["landmarks5"])
+            keep.append(i)
     report = pd.DataFrame(rows)
-    meta = pd.DataFrame({"image": [str(paths[i]) for i in keep], "label": [int(labels[i]) for i in keep] if labels is not None else -1})
+    meta = pd.DataFrame(
+        {
+            "image": [str(paths[i]) for i in keep],
+            "label": [int(labels[i]) for i in keep] if labels is not None else -1,
+        }
+    )
     kw = {"classes": tuple(classes)} if classes is not None else {}
-    fs = FaceSet(meta, images=np.stack(faces) if faces else np.zeros((0, size, size), np.uint8),
-                 landmarks5=np.stack(lms) if lms else np.zeros((0, 5, 2), np.float32), info={"aligned_by": type(detector).__name__}, **kw)
+    fs = FaceSet(
+        meta,
+        images=np.stack(faces) if faces else np.zeros((0, size, size), np.uint8),
+        landmarks5=np.stack(lms) if lms else np.zeros((0, 5, 2), np.float32),
+        info={"aligned_by": type(detector).__name__},
+        **kw,
+    )
     return fs, report
+
 
 def evaluate_detector(detector, images, landmarks5=None) -> dict:
     """Detection rate and seconds per image; with the true `landmarks5`, a face counts as found only when a detection's
@@ -101,17 +176,29 @@ def evaluate_detector(detector, images, landmarks5=None) -> dict:
     found, fp, errs, t0 = 0, 0, [], time.perf_counter()
     for i in range(len(images)):
         dets = detector.detect(images[i])
-        if landmarks5 is None: found += bool(dets); continue
-        t = np.asarray(landmarks5[i]); iod = np.linalg.norm(t[0] - t[1])
+        if landmarks5 is None:
+            found += bool(dets)
+            continue
+        t = np.asarray(landmarks5[i])
+        iod = np.linalg.norm(t[0] - t[1])
         dist = [np.linalg.norm(d.landmarks5.mean(0) - t.mean(0)) for d in dets]
         if dets and min(dist) < iod:
-            d = dets[int(np.argmin(dist))]; found += 1; fp += len(dets) - 1
+            d = dets[int(np.argmin(dist))]
+            found += 1
+            fp += len(dets) - 1
             errs.append(float(np.linalg.norm(d.landmarks5 - t, axis=1).mean() / iod))
-        else: fp += len(dets)
+        else:
+            fp += len(dets)
     n = len(images)
-    return {"images": n, "detected": found, "rate": found / max(n, 1), "false_positives": fp if landmarks5 is not None else None,
-            "seconds_per_image": (time.perf_counter() - t0) / max(n, 1),
-            "nme_median": float(np.median(errs)) if errs else None, "nme_mean": float(np.mean(errs)) if errs else None}
+    return {
+        "images": n,
+        "detected": found,
+        "rate": found / max(n, 1),
+        "false_positives": fp if landmarks5 is not None else None,
+        "seconds_per_image": (time.perf_counter() - t0) / max(n, 1),
+        "nme_median": float(np.median(errs)) if errs else None,
+        "nme_mean": float(np.mean(errs)) if errs else None,
+    }
 
 # %% ../nbs/03a_detect.ipynb
 def estimate_template(images, detector) -> tuple[np.ndarray, int]:
@@ -119,6 +206,10 @@ def estimate_template(images, detector) -> tuple[np.ndarray, int]:
     pts = []
     for im in images:
         dets = detector.detect(np.asarray(im))
-        if len(dets) == 1: pts.append(dets[0].landmarks5)
-    if not pts: raise ValueError(f"the detector found a single face in none of the {len(images)} crops: no template to estimate")
+        if len(dets) == 1:
+            pts.append(dets[0].landmarks5)
+    if not pts:
+        raise ValueError(
+            f"the detector found a single face in none of the {len(images)} crops: no template to estimate"
+        )
     return np.mean(pts, 0).astype(np.float32), len(pts)

@@ -22,40 +22,84 @@ __all__ = ['SOURCES', 'BUCKETS', 'VIDEO_LOSSES', 'dfew_clips', 'clip_agreement',
 # %% ../nbs/19_dfew.ipynb
 SOURCES = ("synthfer", "dfew")
 
-def dfew_clips(source: str = "synthfer", n: int = 1200, seed: int = 0, data_root: str = "", domain: str = "wild", progress: bool = True) -> ClipSet:
+
+def dfew_clips(
+    source: str = "synthfer",
+    n: int = 1200,
+    seed: int = 0,
+    data_root: str = "",
+    domain: str = "wild",
+    progress: bool = True,
+) -> ClipSet:
     "SynthFER clips (n, domain, seed) or the official DFEW layout at `data_root`."
-    if source not in SOURCES: raise ValueError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
     if source == "dfew":
         from fer_nb.data import load_dfew
-        if not data_root: raise ValueError("source 'dfew' needs data_root, the folder holding DFEW's official layout")
+
+        if not data_root:
+            raise ValueError(
+                "source 'dfew' needs data_root, the folder holding DFEW's official layout"
+            )
         return load_dfew(data_root)
     from fer_nb.clips import synth_clips
+
     return synth_clips(n, domain, seed=seed, progress=progress)
 
 # %% ../nbs/19_dfew.ipynb
 def clip_agreement(clips: ClipSet) -> dict:
     "Fleiss' kappa of the clips' votes: over the single-labelled clips and over all clips, with their counts."
     from fer_nb.crowd import fleiss_kappa
-    if clips.votes is None: raise ValueError("clip_agreement needs the clips' vote counts (ClipSet.votes)")
+
+    if clips.votes is None:
+        raise ValueError("clip_agreement needs the clips' vote counts (ClipSet.votes)")
     single = clips.label >= 0
-    if single.sum() < 2: raise ValueError(f"only {int(single.sum())} single-labelled clips: Fleiss' kappa needs at least 2")
-    return {"kappa_single": fleiss_kappa(clips.votes[single]), "kappa_all": fleiss_kappa(clips.votes),
-            "n_single": int(single.sum()), "n_all": len(clips)}
+    if single.sum() < 2:
+        raise ValueError(
+            f"only {int(single.sum())} single-labelled clips: Fleiss' kappa needs at least 2"
+        )
+    return {
+        "kappa_single": fleiss_kappa(clips.votes[single]),
+        "kappa_all": fleiss_kappa(clips.votes),
+        "n_single": int(single.sum()),
+        "n_all": len(clips),
+    }
+
 
 BUCKETS = ("0-2s", "2-5s", "5s+")
+
 
 def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
     "Single-labelled clips by emotion x length bucket (0-2 s, 2-5 s, 5 s+), with totals and each emotion's percent."
     m = clips.meta
-    if "duration_s" in m: dur = m["duration_s"].to_numpy(float)
-    elif "n_frames" in m: dur = m["n_frames"].to_numpy(float) / fps
-    else: dur = np.array([len(clips.frames.frame_paths(i)) if hasattr(clips.frames, "frame_paths") else len(clips.frames[i]) for i in range(len(clips))]) / fps
+    if "duration_s" in m:
+        dur = m["duration_s"].to_numpy(float)
+    elif "n_frames" in m:
+        dur = m["n_frames"].to_numpy(float) / fps
+    else:
+        dur = (
+            np.array(
+                [
+                    len(clips.frames.frame_paths(i))
+                    if hasattr(clips.frames, "frame_paths")
+                    else len(clips.frames[i])
+                    for i in range(len(clips))
+                ]
+            )
+            / fps
+        )
     b = np.digitize(dur, [2.0, 5.0])
     single = clips.label >= 0
-    T = pd.crosstab(pd.Categorical(np.array(clips.classes)[clips.label[single]], categories=clips.classes),
-                    pd.Categorical(np.array(BUCKETS)[b[single]], categories=BUCKETS), dropna=False)
+    T = pd.crosstab(
+        pd.Categorical(
+            np.array(clips.classes)[clips.label[single]], categories=clips.classes
+        ),
+        pd.Categorical(np.array(BUCKETS)[b[single]], categories=BUCKETS),
+        dropna=False,
+    )
     T.index.name, T.columns.name = "emotion", "length"
-    T["Total"] = T.sum(1); T.loc["Total"] = T.sum(0)
+    T["Total"] = T.sum(1)
+    T.loc["Total"] = T.sum(0)
     T["Percent"] = (100 * T["Total"] / T.loc["Total", "Total"]).round(2)
     return T
 
@@ -63,89 +107,255 @@ def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
 def _clip_fingerprint(clips: ClipSet) -> str:
     "A short hash of the clips' ids, labels, folds and where their frames live: names the data in checkpoint keys."
     import hashlib, json
+
     m = clips.meta
-    key = json.dumps({"ids": m["clip"].tolist() if "clip" in m else len(m), "label": clips.label.tolist(),
-                      "fold": m["fold"].tolist() if "fold" in m else None, "src": clips.info.get("cache", clips.info.get("root", ""))})
+    key = json.dumps(
+        {
+            "ids": m["clip"].tolist() if "clip" in m else len(m),
+            "label": clips.label.tolist(),
+            "fold": m["fold"].tolist() if "fold" in m else None,
+            "src": clips.info.get("cache", clips.info.get("root", "")),
+        }
+    )
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
+
 VIDEO_LOSSES = ("softmax", "center", "ec-stfl", "ec-stfl-l1")
+
 
 def _video_aux(loss: str, train: ClipSet, feat_dim: int, lam: float) -> list:
     "`fit`'s auxiliary losses for `loss` (none for softmax); an unknown loss raises naming the valid ones."
     from fer_nb.train import aux_losses_for
-    if loss not in VIDEO_LOSSES: raise ValueError(f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}")
-    return aux_losses_for(loss, train.label, feat_dim, len(train.classes), lam=lam) if loss != "softmax" else []
 
-def _clip_recipe(recipe_name: str, iterations: int, lr: float, batch_size: int, inputs: ClipInput) -> dict:
+    if loss not in VIDEO_LOSSES:
+        raise ValueError(
+            f"loss must be 'softmax', 'center', 'ec-stfl' or 'ec-stfl-l1', got {loss!r}"
+        )
+    return (
+        aux_losses_for(loss, train.label, feat_dim, len(train.classes), lam=lam)
+        if loss != "softmax"
+        else []
+    )
+
+
+def _clip_recipe(
+    recipe_name: str, iterations: int, lr: float, batch_size: int, inputs: ClipInput
+) -> dict:
     "`fit`'s settings for clips: the paper's SGD steps at 60 % and 90 %, or a named recipe of `fer_nb.train.recipe` with the clip inputs."
     from fer_nb.train import recipe
-    if recipe_name == "paper": return dict(lr=lr, batch_size=batch_size, milestones=(iterations * 6 // 10, iterations * 9 // 10), head_weight_decay=None, inputs=inputs)
+
+    if recipe_name == "paper":
+        return dict(
+            lr=lr,
+            batch_size=batch_size,
+            milestones=(iterations * 6 // 10, iterations * 9 // 10),
+            head_weight_decay=None,
+            inputs=inputs,
+        )
     return recipe(recipe_name, lr=lr, batch_size=batch_size, inputs=inputs)
 
-def train_video(train: ClipSet, test: ClipSet | None = None, arch: str = "r3d18", loss: str = "softmax", lam: float = 1.0,
-                width: float = 0.25, blocks: int = 2, iterations: int = 2000, batch_size: int = 16, lr: float = 0.01,
-                inputs: ClipInput | None = None, seed: int = 0, tag: str = "", progress: bool = True, device=None,
-                weights_path=None, eval_every: int | None = None, recipe_name: str = "paper"):
+
+def train_video(
+    train: ClipSet,
+    test: ClipSet | None = None,
+    arch: str = "r3d18",
+    loss: str = "softmax",
+    lam: float = 1.0,
+    width: float = 0.25,
+    blocks: int = 2,
+    iterations: int = 2000,
+    batch_size: int = 16,
+    lr: float = 0.01,
+    inputs: ClipInput | None = None,
+    seed: int = 0,
+    tag: str = "",
+    progress: bool = True,
+    device=None,
+    weights_path=None,
+    eval_every: int | None = None,
+    recipe_name: str = "paper",
+):
     """Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson.
     `recipe_name` 'paper': SGD with step decay; 'cpu': the cpu recipe of lesson `09_train` (AdamW, one-cycle, label smoothing, weight EMA)
     at this `lr` and `batch_size`, on these clip `inputs`."""
     from fer_nb.train import checkpoint_path, fit
     from fer_nb.video_models import VIDEO_MODELS, ResNet3D, make_video_model
-    if arch not in VIDEO_MODELS: raise ValueError(f"unknown video model {arch!r}; valid: {', '.join(VIDEO_MODELS)}")
+
+    if arch not in VIDEO_MODELS:
+        raise ValueError(
+            f"unknown video model {arch!r}; valid: {', '.join(VIDEO_MODELS)}"
+        )
     inputs = inputs or ClipInput()
-    kw = {"blocks": blocks} if VIDEO_MODELS[arch][0] is ResNet3D else {}   # the residual nets take a depth
+    kw = (
+        {"blocks": blocks} if VIDEO_MODELS[arch][0] is ResNet3D else {}
+    )  # the residual nets take a depth
     torch.manual_seed(seed)
-    model = make_video_model(arch, len(train.classes), weights_path=weights_path, width=width, in_size=inputs.crop, T=inputs.T, **kw)
+    model = make_video_model(
+        arch,
+        len(train.classes),
+        weights_path=weights_path,
+        width=width,
+        in_size=inputs.crop,
+        T=inputs.T,
+        **kw,
+    )
     aux = _video_aux(loss, train, model.feat_dim, lam)
-    ck = checkpoint_path("dfew", arch=arch, loss=loss, lam=lam if aux else 0, w=width, blocks=blocks if kw else 0, its=iterations, bs=batch_size,
-                         lr=lr, seed=seed, tag=tag, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop,
-                         method=inputs.method, init=str(weights_path or ""), **({"recipe": recipe_name} if recipe_name != "paper" else {}))
+    ck = checkpoint_path(
+        "dfew",
+        arch=arch,
+        loss=loss,
+        lam=lam if aux else 0,
+        w=width,
+        blocks=blocks if kw else 0,
+        its=iterations,
+        bs=batch_size,
+        lr=lr,
+        seed=seed,
+        tag=tag,
+        data=_clip_fingerprint(train),
+        T=inputs.T,
+        size=inputs.size,
+        crop=inputs.crop,
+        method=inputs.method,
+        init=str(weights_path or ""),
+        **({"recipe": recipe_name} if recipe_name != "paper" else {}),
+    )
     ev = eval_every or max(1, iterations // 4)
-    hist = fit(model, train, test, aux_losses=aux, iterations=iterations, seed=seed, clip_grad=10.0, eval_every=ev, checkpoint=ck, checkpoint_every=ev,
-               progress=progress, device=device, **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs))
-    model.checkpoint = ck                                                # where the run lives (e.g. to start a fine-tuning from it)
+    hist = fit(
+        model,
+        train,
+        test,
+        aux_losses=aux,
+        iterations=iterations,
+        seed=seed,
+        clip_grad=10.0,
+        eval_every=ev,
+        checkpoint=ck,
+        checkpoint_every=ev,
+        progress=progress,
+        device=device,
+        **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs),
+    )
+    model.checkpoint = ck  # where the run lives (e.g. to start a fine-tuning from it)
     return model, hist
 
-def continue_video(trunk, loss: str, train: ClipSet, test: ClipSet | None = None, *, lam: float = 1.0, iterations: int = 200, lr: float = 3e-4,
-                   batch_size: int = 16, inputs: ClipInput | None = None, seed: int = 0, recipe_name: str = "cpu", progress: bool = False, device=None):
+
+def continue_video(
+    trunk,
+    loss: str,
+    train: ClipSet,
+    test: ClipSet | None = None,
+    *,
+    lam: float = 1.0,
+    iterations: int = 200,
+    lr: float = 3e-4,
+    batch_size: int = 16,
+    inputs: ClipInput | None = None,
+    seed: int = 0,
+    recipe_name: str = "cpu",
+    progress: bool = False,
+    device=None,
+):
     """A copy of `trunk` (a `train_video` model) trained `iterations` more on `train` with the softmax loss plus λ `loss` ('softmax' adds
     nothing), at learning rate `lr`: (model, history). The trunk is left untouched; the run is checkpointed under the trunk's name and its settings."""
     import copy
     from pathlib import Path
     from fer_nb.train import checkpoint_path, fit
-    if getattr(trunk, "checkpoint", None) is None: raise ValueError("trunk has no checkpoint: make it with train_video")
+
+    if getattr(trunk, "checkpoint", None) is None:
+        raise ValueError("trunk has no checkpoint: make it with train_video")
     inputs = inputs or ClipInput()
     m = copy.deepcopy(trunk)
     aux = _video_aux(loss, train, m.feat_dim, lam)
-    ck = checkpoint_path("dfew-variant", trunk=Path(trunk.checkpoint).stem, loss=loss, lam=lam if aux else 0, its=iterations, lr=lr, bs=batch_size,
-                         seed=seed, recipe=recipe_name, data=_clip_fingerprint(train), T=inputs.T, size=inputs.size, crop=inputs.crop, method=inputs.method)
+    ck = checkpoint_path(
+        "dfew-variant",
+        trunk=Path(trunk.checkpoint).stem,
+        loss=loss,
+        lam=lam if aux else 0,
+        its=iterations,
+        lr=lr,
+        bs=batch_size,
+        seed=seed,
+        recipe=recipe_name,
+        data=_clip_fingerprint(train),
+        T=inputs.T,
+        size=inputs.size,
+        crop=inputs.crop,
+        method=inputs.method,
+    )
     ev = max(1, iterations // 2)
-    hist = fit(m, train, test, aux_losses=aux, iterations=iterations, seed=seed, clip_grad=10.0, eval_every=ev, checkpoint=ck, checkpoint_every=ev,
-               progress=progress, device=device, **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs))
+    hist = fit(
+        m,
+        train,
+        test,
+        aux_losses=aux,
+        iterations=iterations,
+        seed=seed,
+        clip_grad=10.0,
+        eval_every=ev,
+        checkpoint=ck,
+        checkpoint_every=ev,
+        progress=progress,
+        device=device,
+        **_clip_recipe(recipe_name, iterations, lr, batch_size, inputs),
+    )
     m.checkpoint = ck
     return m, hist
 
 # %% ../nbs/19_dfew.ipynb
-def cross_validate(clips: ClipSet, arch: str = "r3d18", loss: str = "softmax", folds=None, progress: bool = True, variant_iterations: int = 0,
-                   variant_lr: float = 3e-4, variant_batch_size: int | None = None, seed: int = 0, lam: float = 1.0, batch_size: int = 16,
-                   inputs: ClipInput | None = None, recipe_name: str = "paper", **kw) -> dict:
+def cross_validate(
+    clips: ClipSet,
+    arch: str = "r3d18",
+    loss: str = "softmax",
+    folds=None,
+    progress: bool = True,
+    variant_iterations: int = 0,
+    variant_lr: float = 3e-4,
+    variant_batch_size: int | None = None,
+    seed: int = 0,
+    lam: float = 1.0,
+    batch_size: int = 16,
+    inputs: ClipInput | None = None,
+    recipe_name: str = "paper",
+    **kw,
+) -> dict:
     """One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts keyed by fold, and 'summary' (fold_summary).
     With `variant_iterations` > 0 each fold's net is a softmax trunk (`train_video`, seed 0, shared by every loss and seed) continued
     `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size` (default: the trunk's), the batches drawn by `seed` (`continue_video`).
     `lam`, `batch_size`, `inputs`, `recipe_name` and any other `kw` go to `train_video`."""
     from fer_nb.train import predict
+
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
     out = {"y_true": {}, "y_pred": {}, "features": {}, "seconds": {}}
     kw.update(lam=lam, batch_size=batch_size, inputs=inputs, recipe_name=recipe_name)
     for f in folds:
         tr, te = fold_split(clips, f)
         if variant_iterations:
-            trunk, _ = train_video(tr, None, arch, "softmax", progress=progress, seed=0, **kw)
-            model, h = continue_video(trunk, loss, tr, lam=lam, iterations=variant_iterations, lr=variant_lr, seed=seed,
-                                      batch_size=variant_batch_size or batch_size, inputs=inputs, recipe_name=recipe_name)
-        else: model, h = train_video(tr, None, arch, loss, progress=progress, seed=seed, **kw)
+            trunk, _ = train_video(
+                tr, None, arch, "softmax", progress=progress, seed=0, **kw
+            )
+            model, h = continue_video(
+                trunk,
+                loss,
+                tr,
+                lam=lam,
+                iterations=variant_iterations,
+                lr=variant_lr,
+                seed=seed,
+                batch_size=variant_batch_size or batch_size,
+                inputs=inputs,
+                recipe_name=recipe_name,
+            )
+        else:
+            model, h = train_video(
+                tr, None, arch, loss, progress=progress, seed=seed, **kw
+            )
         p = predict(model, te, inputs=inputs or ClipInput())
-        out["y_true"][f], out["y_pred"][f], out["features"][f] = te.label, p["pred"], p["features"]
+        out["y_true"][f], out["y_pred"][f], out["features"][f] = (
+            te.label,
+            p["pred"],
+            p["features"],
+        )
         out["seconds"][f] = float(h.seconds.iloc[-1])
     out["summary"] = fold_summary(out["y_true"], out["y_pred"], clips.classes)
     return out
@@ -155,39 +365,87 @@ def _smoke_run(n: int = 48, arch: str = "r3d18", iterations: int = 6):
     "A short training run at the smoke profile's clip sizes (for measuring one run's peak memory in its own process)."
     cs = dfew_clips("synthfer", n=n, progress=False)
     tr, te = fold_split(cs, 0)
-    train_video(tr, te, arch, "ec-stfl", width=0.25, blocks=1, iterations=iterations, batch_size=8,
-                inputs=ClipInput(T=8, size=56, crop=48), tag="bench-memory", progress=False)
+    train_video(
+        tr,
+        te,
+        arch,
+        "ec-stfl",
+        width=0.25,
+        blocks=1,
+        iterations=iterations,
+        batch_size=8,
+        inputs=ClipInput(T=8, size=56, crop=48),
+        tag="bench-memory",
+        progress=False,
+    )
 
-def bench(n: int = 3, arch: str = "r3d18", batch_size: int = 8, configs=((16, 112, 112, 0.25), (8, 56, 48, 0.25)), memory: bool = True) -> pd.DataFrame:
+
+def bench(
+    n: int = 3,
+    arch: str = "r3d18",
+    batch_size: int = 8,
+    configs=((16, 112, 112, 0.25), (8, 56, 48, 0.25)),
+    memory: bool = True,
+) -> pd.DataFrame:
     "Clips/s of loading alone and of a training step alone at `batch_size`, per (T, size, crop, width) config; peak memory of one smoke run."
     import resource, subprocess, sys
     from fer_nb.clips import default_workers
     from fer_nb.video_models import make_video_model
+
     cs = dfew_clips("synthfer", n=max(64, batch_size * (n + 1)), progress=False)
     g = torch.Generator().manual_seed(0)
     rows = []
     for T, size, crop, width in configs:
         inp = ClipInput(T=T, size=size, crop=crop)
         idx = lambda i: np.arange(i * batch_size, (i + 1) * batch_size) % len(cs)
-        inp.train_batch(cs, idx(0), g)                                   # warm-up (file cache, threads)
+        inp.train_batch(cs, idx(0), g)  # warm-up (file cache, threads)
         t0 = time.perf_counter()
-        for i in range(1, n + 1): x = inp.train_batch(cs, idx(i), g)
+        for i in range(1, n + 1):
+            x = inp.train_batch(cs, idx(i), g)
         load = n * batch_size / (time.perf_counter() - t0)
         torch.manual_seed(0)
         model = make_video_model(arch, 7, width=width, in_size=crop, T=T)
-        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9); y = torch.randint(0, 7, (batch_size,))
+        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+        y = torch.randint(0, 7, (batch_size,))
+
         def step():
-            loss = torch.nn.functional.cross_entropy(model(x)[1], y); opt.zero_grad(); loss.backward(); opt.step()
+            loss = torch.nn.functional.cross_entropy(model(x)[1], y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
         step()
         t0 = time.perf_counter()
-        for _ in range(n): step()
+        for _ in range(n):
+            step()
         train = n * batch_size / (time.perf_counter() - t0)
-        rows.append({"clip": f"{T} x {crop} x {crop} (from {size})", "model": f"{arch} width {width}", "batch": batch_size,
-                     "loader threads": default_workers(), "load clips/s": round(load, 1), "train clips/s": round(train, 1),
-                     "load / train": round(load / train, 2), "goal": ">= 2"})
+        rows.append(
+            {
+                "clip": f"{T} x {crop} x {crop} (from {size})",
+                "model": f"{arch} width {width}",
+                "batch": batch_size,
+                "loader threads": default_workers(),
+                "load clips/s": round(load, 1),
+                "train clips/s": round(train, 1),
+                "load / train": round(load / train, 2),
+                "goal": ">= 2",
+            }
+        )
     if memory:
-        subprocess.run([sys.executable, "-c", "from fer_nb.dfew import _smoke_run; _smoke_run()"], check=True)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss      # KiB on Linux: the largest child so far (here: that run)
-        rows.append({"clip": "8 x 48 x 48 (from 56)", "model": f"{arch} width 0.25, one smoke training run", "batch": batch_size,
-                     "peak memory GiB": round(peak / 2 ** 20, 2), "goal": "< 4 GiB"})
+        subprocess.run(
+            [sys.executable, "-c", "from fer_nb.dfew import _smoke_run; _smoke_run()"],
+            check=True,
+        )
+        peak = resource.getrusage(
+            resource.RUSAGE_CHILDREN
+        ).ru_maxrss  # KiB on Linux: the largest child so far (here: that run)
+        rows.append(
+            {
+                "clip": "8 x 48 x 48 (from 56)",
+                "model": f"{arch} width 0.25, one smoke training run",
+                "batch": batch_size,
+                "peak memory GiB": round(peak / 2**20, 2),
+                "goal": "< 4 GiB",
+            }
+        )
     return pd.DataFrame(rows)

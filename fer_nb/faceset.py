@@ -19,122 +19,213 @@ __all__ = ['TEMPLATE5', 'TEMPLATE3_RAFML', 'similarity_matrix', 'apply_affine', 
 
 # %% ../nbs/01_faceset.ipynb
 # (x, y) in a 100x100 crop: eye centres (image left, image right), nose tip, mouth corners (image left, right)
-TEMPLATE5 = np.array([[34.0, 42.0], [66.0, 42.0], [50.0, 60.0], [38.0, 76.0], [62.0, 76.0]], np.float32)
-TEMPLATE3_RAFML = np.array([[20.0, 30.0], [80.0, 30.0], [50.0, 75.0]], np.float32)  # eyes, mouth centre (IJCV 2019)
+TEMPLATE5 = np.array(
+    [[34.0, 42.0], [66.0, 42.0], [50.0, 60.0], [38.0, 76.0], [62.0, 76.0]], np.float32
+)
+TEMPLATE3_RAFML = np.array(
+    [[20.0, 30.0], [80.0, 30.0], [50.0, 75.0]], np.float32
+)  # eyes, mouth centre (IJCV 2019)
+
 
 def similarity_matrix(src, dst) -> np.ndarray:
     "Least-squares similarity (rotation, uniform scale, translation) taking points `src` to `dst`: (..., P, 2) -> (..., 2, 3)."
     src, dst = np.asarray(src, np.float64), np.asarray(dst, np.float64)
-    if src.shape[-1] != 2 or src.shape[-2] < 2: raise ValueError(f"src must be (..., P>=2, 2) points, got {src.shape}")
+    if src.shape[-1] != 2 or src.shape[-2] < 2:
+        raise ValueError(f"src must be (..., P>=2, 2) points, got {src.shape}")
     dst = np.broadcast_to(dst, src.shape)
     ms, md = src.mean(-2, keepdims=True), dst.mean(-2, keepdims=True)
     s, d = src - ms, dst - md
     # complex-number form of the 2-D Umeyama solution: z = a + ib with dst ~ z * src
     a = (s[..., 0] * d[..., 0] + s[..., 1] * d[..., 1]).sum(-1)
     b = (s[..., 0] * d[..., 1] - s[..., 1] * d[..., 0]).sum(-1)
-    n = (s ** 2).sum((-1, -2))
-    if np.any(n < 1e-9): raise ValueError("landmarks are degenerate (all points coincide)")
+    n = (s**2).sum((-1, -2))
+    if np.any(n < 1e-9):
+        raise ValueError("landmarks are degenerate (all points coincide)")
     a, b = a / n, b / n
     M = np.zeros(src.shape[:-2] + (2, 3))
     M[..., 0, 0], M[..., 0, 1], M[..., 1, 0], M[..., 1, 1] = a, -b, b, a
-    M[..., :, 2] = md[..., 0, :] - np.einsum("...ij,...j->...i", M[..., :, :2], ms[..., 0, :])
+    M[..., :, 2] = md[..., 0, :] - np.einsum(
+        "...ij,...j->...i", M[..., :, :2], ms[..., 0, :]
+    )
     return M
+
 
 def apply_affine(M, pts) -> np.ndarray:
     "Apply (..., 2, 3) affine matrices to (..., P, 2) points."
     M, pts = np.asarray(M), np.asarray(pts)
     return np.einsum("...ij,...pj->...pi", M[..., :, :2], pts) + M[..., None, :, 2]
 
+
 def invert_affine(M) -> np.ndarray:
     "Inverse of (..., 2, 3) affine matrices."
     M = np.asarray(M, np.float64)
     A = np.linalg.inv(M[..., :, :2])
-    return np.concatenate([A, -np.einsum("...ij,...j->...i", A, M[..., :, 2])[..., None]], -1)
+    return np.concatenate(
+        [A, -np.einsum("...ij,...j->...i", A, M[..., :, 2])[..., None]], -1
+    )
+
 
 def landmarks5_from37(l37) -> np.ndarray:
     "The 5 alignment points from SynthFER's 37-point layout (eye centres = mean of each eye's 6 points)."
     l37 = np.asarray(l37)
-    return np.stack([l37[..., 10:16, :].mean(-2), l37[..., 16:22, :].mean(-2), l37[..., 23, :], l37[..., 26, :], l37[..., 30, :]], -2)
+    return np.stack(
+        [
+            l37[..., 10:16, :].mean(-2),
+            l37[..., 16:22, :].mean(-2),
+            l37[..., 23, :],
+            l37[..., 26, :],
+            l37[..., 30, :],
+        ],
+        -2,
+    )
+
 
 def landmarks5_from68(l68) -> np.ndarray:
     "The 5 alignment points from the 68-point iBUG layout (CK+, AffectNet): eye centres (36-41, 42-47), nose tip 30, mouth corners 48, 54."
     l68 = np.asarray(l68)
-    if l68.shape[-2:] != (68, 2): raise ValueError(f"expected (..., 68, 2) landmarks, got {l68.shape}")
-    return np.stack([l68[..., 36:42, :].mean(-2), l68[..., 42:48, :].mean(-2), l68[..., 30, :], l68[..., 48, :], l68[..., 54, :]], -2)
+    if l68.shape[-2:] != (68, 2):
+        raise ValueError(f"expected (..., 68, 2) landmarks, got {l68.shape}")
+    return np.stack(
+        [
+            l68[..., 36:42, :].mean(-2),
+            l68[..., 42:48, :].mean(-2),
+            l68[..., 30, :],
+            l68[..., 48, :],
+            l68[..., 54, :],
+        ],
+        -2,
+    )
+
 
 def to_grey(image) -> np.ndarray:
     "Any 8/16-bit grey, RGB or RGBA image -> float32 grey in [0, 1]."
     img = np.asarray(image)
-    if img.dtype == np.uint16: img = img.astype(np.float32) / 65535
-    elif img.dtype == np.uint8: img = img.astype(np.float32) / 255
-    elif np.issubdtype(img.dtype, np.floating): img = img.astype(np.float32)
-    else: raise TypeError(f"unsupported image dtype {img.dtype}")
-    if img.ndim == 3 and img.shape[-1] == 4: img = img[..., :3]  # drop alpha
-    if img.ndim == 3 and img.shape[-1] == 3: img = img @ np.array([0.299, 0.587, 0.114], np.float32)
-    if img.ndim != 2: raise ValueError(f"expected an H x W (x 3|4) image, got shape {np.asarray(image).shape}")
+    if img.dtype == np.uint16:
+        img = img.astype(np.float32) / 65535
+    elif img.dtype == np.uint8:
+        img = img.astype(np.float32) / 255
+    elif np.issubdtype(img.dtype, np.floating):
+        img = img.astype(np.float32)
+    else:
+        raise TypeError(f"unsupported image dtype {img.dtype}")
+    if img.ndim == 3 and img.shape[-1] == 4:
+        img = img[..., :3]  # drop alpha
+    if img.ndim == 3 and img.shape[-1] == 3:
+        img = img @ np.array([0.299, 0.587, 0.114], np.float32)
+    if img.ndim != 2:
+        raise ValueError(
+            f"expected an H x W (x 3|4) image, got shape {np.asarray(image).shape}"
+        )
     return img
 
-def align_face(image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool = True):
+
+def align_face(
+    image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool = True
+):
     "Warp `image` so that its `landmarks` (5 or 3 points) land on `template`; returns (uint8 crop, all landmarks moved)."
     from skimage.transform import warp
+
     pts = np.asarray(landmarks, np.float64)
     key = pts
     if len(template) == 3 and len(pts) == 5:  # RAF-ML: eye centres and the mouth centre
         key = np.stack([pts[0], pts[1], (pts[3] + pts[4]) / 2])
-    if key.shape != (len(template), 2): raise ValueError(f"need {len(template)} (x, y) landmarks, got shape {pts.shape}")
+    if key.shape != (len(template), 2):
+        raise ValueError(
+            f"need {len(template)} (x, y) landmarks, got shape {pts.shape}"
+        )
     M = similarity_matrix(key, np.asarray(template) * size / 100)
     Minv = np.vstack([invert_affine(M), [0, 0, 1]])
-    img = to_grey(image) if grey else np.asarray(image, np.float32) / (255 if np.asarray(image).dtype == np.uint8 else 1)
-    out = warp(img, Minv, output_shape=(size, size), order=1, mode="edge", preserve_range=True)
-    return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8), apply_affine(M, pts).astype(np.float32)
+    img = (
+        to_grey(image)
+        if grey
+        else np.asarray(image, np.float32)
+        / (255 if np.asarray(image).dtype == np.uint8 else 1)
+    )
+    out = warp(
+        img, Minv, output_shape=(size, size), order=1, mode="edge", preserve_range=True
+    )
+    return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8), apply_affine(
+        M, pts
+    ).astype(np.float32)
 
 # %% ../nbs/01_faceset.ipynb
-_ARRAYS = ("images", "landmarks5", "landmarks37", "votes", "distribution", "labels", "aus")
+_ARRAYS = (
+    "images",
+    "landmarks5",
+    "landmarks37",
+    "votes",
+    "distribution",
+    "labels",
+    "aus",
+)
+
 
 def _take(a, idx):
     "Rows `idx` of an array, a list, or a lazy sequence (which stays lazy when it has a `subset` method)."
-    if a is None: return None
-    if isinstance(a, np.ndarray): return a[idx]
+    if a is None:
+        return None
+    if isinstance(a, np.ndarray):
+        return a[idx]
     return a.subset(idx) if hasattr(a, "subset") else [a[i] for i in idx]
+
 
 class _Samples:
     "What FaceSet and ClipSet share: a `meta` table, per-row arrays named in `_arrays`, an integer `label` column."
+
     _arrays: tuple = ()
+
     def _check(self):
         self.meta = self.meta.reset_index(drop=True)
         self.classes = tuple(self.classes)
         n, kind = len(self.meta), type(self).__name__
         for name in self._arrays:
             a = getattr(self, name)
-            if a is not None and len(a) != n: raise ValueError(f"{kind}.{name} has {len(a)} rows but meta has {n}")
-        if "label" not in self.meta: self.meta["label"] = -1
+            if a is not None and len(a) != n:
+                raise ValueError(f"{kind}.{name} has {len(a)} rows but meta has {n}")
+        if "label" not in self.meta:
+            self.meta["label"] = -1
         bad = (self.meta["label"] < -1) | (self.meta["label"] >= len(self.classes))
-        if bad.any(): raise ValueError(f"label codes outside -1..{len(self.classes) - 1} at rows {list(np.flatnonzero(bad)[:5])}")
+        if bad.any():
+            raise ValueError(
+                f"label codes outside -1..{len(self.classes) - 1} at rows {list(np.flatnonzero(bad)[:5])}"
+            )
 
-    def __len__(self): return len(self.meta)
+    def __len__(self):
+        return len(self.meta)
 
     @property
-    def label(self) -> np.ndarray: return self.meta["label"].to_numpy()
+    def label(self) -> np.ndarray:
+        return self.meta["label"].to_numpy()
 
     def subset(self, idx):
         "Rows `idx` (boolean mask or integer positions) as a new set of the same kind."
         idx = np.asarray(idx)
         if idx.dtype == bool:
-            if len(idx) != len(self): raise ValueError(f"mask has {len(idx)} entries for {len(self)} rows")
+            if len(idx) != len(self):
+                raise ValueError(f"mask has {len(idx)} entries for {len(self)} rows")
             idx = np.flatnonzero(idx)
-        return replace(self, meta=self.meta.iloc[idx].reset_index(drop=True), **{n: _take(getattr(self, n), idx) for n in self._arrays})
+        return replace(
+            self,
+            meta=self.meta.iloc[idx].reset_index(drop=True),
+            **{n: _take(getattr(self, n), idx) for n in self._arrays},
+        )
 
     def where(self, **conds):
         "Rows whose meta columns equal the given values, e.g. `fs.where(split='train', domain='wild')`."
         m = np.ones(len(self), bool)
         for k, v in conds.items():
-            if k not in self.meta: raise KeyError(f"no meta column {k!r}; columns: {list(self.meta.columns)}")
+            if k not in self.meta:
+                raise KeyError(
+                    f"no meta column {k!r}; columns: {list(self.meta.columns)}"
+                )
             m &= (self.meta[k] == v).to_numpy()
         return self.subset(m)
+
 
 @dataclass
 class FaceSet(_Samples):
     "Samples table + aligned arrays; see the lesson for the columns."
+
     _arrays = _ARRAYS
     meta: pd.DataFrame
     images: object = None
@@ -151,51 +242,83 @@ class FaceSet(_Samples):
     def __post_init__(self):
         self._check()
         if self.aus is not None and len(self.au_names) != self.aus.shape[1]:
-            raise ValueError(f"{self.aus.shape[1]} AU columns but {len(self.au_names)} au_names")
+            raise ValueError(
+                f"{self.aus.shape[1]} AU columns but {len(self.au_names)} au_names"
+            )
 
     def __repr__(self):
         have = [n for n in _ARRAYS if getattr(self, n) is not None]
-        return f"FaceSet({len(self)} faces, classes={list(self.classes)}, arrays={have})"
+        return (
+            f"FaceSet({len(self)} faces, classes={list(self.classes)}, arrays={have})"
+        )
 
     def class_counts(self) -> pd.Series:
         "Number of faces per single-label class (classes with none included)."
         lab = self.label[self.label >= 0]
-        return pd.Series(np.bincount(lab, minlength=len(self.classes)), index=list(self.classes), name="faces")
+        return pd.Series(
+            np.bincount(lab, minlength=len(self.classes)),
+            index=list(self.classes),
+            name="faces",
+        )
 
     @staticmethod
     def concat(sets: list["FaceSet"]) -> "FaceSet":
         "Stack FaceSets with the same classes."
-        if len({s.classes for s in sets}) != 1: raise ValueError("FaceSets have different classes")
+        if len({s.classes for s in sets}) != 1:
+            raise ValueError("FaceSets have different classes")
         kw = {}
         for n in _ARRAYS:
             arrs = [getattr(s, n) for s in sets]
-            if all(a is None for a in arrs): kw[n] = None
-            elif any(a is None for a in arrs): raise ValueError(f"some FaceSets lack {n}")
-            else: kw[n] = np.concatenate(arrs)
-        return replace(sets[0], meta=pd.concat([s.meta for s in sets], ignore_index=True), **kw)
+            if all(a is None for a in arrs):
+                kw[n] = None
+            elif any(a is None for a in arrs):
+                raise ValueError(f"some FaceSets lack {n}")
+            else:
+                kw[n] = np.concatenate(arrs)
+        return replace(
+            sets[0], meta=pd.concat([s.meta for s in sets], ignore_index=True), **kw
+        )
 
 # %% ../nbs/01_faceset.ipynb
 class FaceDataset:
     "torch-style dataset over a FaceSet: item i -> (float image tensor C x H x W in [0, 1], target)."
+
     def __init__(self, fs: "FaceSet", transform=None, target: str = "label"):
-        if target not in ("label", "labels", "distribution"): raise ValueError(f"target must be label, labels or distribution; got {target!r}")
-        if fs.images is None: raise ValueError("FaceDataset needs a FaceSet with images")
-        if target != "label" and getattr(fs, target) is None: raise ValueError(f"this FaceSet has no {target}")
+        if target not in ("label", "labels", "distribution"):
+            raise ValueError(
+                f"target must be label, labels or distribution; got {target!r}"
+            )
+        if fs.images is None:
+            raise ValueError("FaceDataset needs a FaceSet with images")
+        if target != "label" and getattr(fs, target) is None:
+            raise ValueError(f"this FaceSet has no {target}")
         self.fs, self.transform, self.target = fs, transform, target
-    def __len__(self): return len(self.fs)
+
+    def __len__(self):
+        return len(self.fs)
+
     def __getitem__(self, i):
         import torch
+
         a = np.asarray(self.fs.images[i])
-        x = torch.from_numpy(a.astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
+        x = torch.from_numpy(
+            a.astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0)
+        )
         x = x[None] if x.ndim == 2 else x.permute(2, 0, 1)
-        if self.transform is not None: x = self.transform(x)
-        y = int(self.fs.label[i]) if self.target == "label" else torch.as_tensor(getattr(self.fs, self.target)[i], dtype=torch.float32)
+        if self.transform is not None:
+            x = self.transform(x)
+        y = (
+            int(self.fs.label[i])
+            if self.target == "label"
+            else torch.as_tensor(getattr(self.fs, self.target)[i], dtype=torch.float32)
+        )
         return x, y
 
 # %% ../nbs/01_faceset.ipynb
 @dataclass
 class ClipSet(_Samples):
     "Clips table + per-clip frame stacks."
+
     _arrays = ("frames", "votes", "aus")
     meta: pd.DataFrame
     frames: object = None
@@ -205,18 +328,29 @@ class ClipSet(_Samples):
     au_names: tuple = ()
     info: dict = field(default_factory=dict)
 
-    def __post_init__(self): self._check()
-    def __repr__(self): return f"ClipSet({len(self)} clips, classes={list(self.classes)})"
+    def __post_init__(self):
+        self._check()
+
+    def __repr__(self):
+        return f"ClipSet({len(self)} clips, classes={list(self.classes)})"
 
 # %% ../nbs/01_faceset.ipynb
 def count_codes(rows, cols, n_rows: int, n_cols: int) -> np.ndarray:
     "n_rows x n_cols matrix counting the (row, col) integer-code pairs."
     rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
-    return np.bincount(rows * n_cols + cols, minlength=n_rows * n_cols).reshape(n_rows, n_cols)
+    return np.bincount(rows * n_cols + cols, minlength=n_rows * n_cols).reshape(
+        n_rows, n_cols
+    )
 
-def vote_counts(df: pd.DataFrame, n_items: int | None = None, classes=BASIC7) -> np.ndarray:
+
+def vote_counts(
+    df: pd.DataFrame, n_items: int | None = None, classes=BASIC7
+) -> np.ndarray:
     "Items x classes vote counts from a tidy (item, annotator, label) table with integer items 0..n_items-1."
     codes = pd.Index(list(classes)).get_indexer(df["label"].astype(str))
-    if (codes < 0).any(): raise ValueError(f"labels outside {list(classes)}: {sorted(set(df['label'].astype(str)[codes < 0]))[:5]}")
+    if (codes < 0).any():
+        raise ValueError(
+            f"labels outside {list(classes)}: {sorted(set(df['label'].astype(str)[codes < 0]))[:5]}"
+        )
     n = n_items or int(df["item"].max()) + 1
     return count_codes(df["item"].to_numpy(), codes, n, len(classes))

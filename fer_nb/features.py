@@ -21,34 +21,45 @@ __all__ = ['GABOR_FREQUENCIES', 'GABOR_THETAS', 'DESCRIPTORS', 'shape_features',
 def shape_features(landmarks) -> np.ndarray:
     "Pairwise landmark differences (N x P x 2 -> N x P(P-1)), x and y of each pair i < j."
     L = np.asarray(landmarks, np.float64)
-    if L.ndim != 3 or L.shape[-1] != 2: raise ValueError(f"landmarks must be N x P x 2, got {L.shape}")
+    if L.ndim != 3 or L.shape[-1] != 2:
+        raise ValueError(f"landmarks must be N x P x 2, got {L.shape}")
     i, j = np.triu_indices(L.shape[1], 1)
     return (L[:, i, :] - L[:, j, :]).reshape(len(L), -1)
 
+
 class ShapeNormalizer(TransformerMixin, BaseEstimator):
     "TIP 2019 Eq. (6): f~ = ((f - mu) / (2 sigma) + 1) / 2 with training mean and std, truncated to [0, 1]."
+
     def fit(self, X, y=None):
-        X = np.asarray(X, np.float64); self.mean_, self.std_ = X.mean(0), X.std(0)
+        X = np.asarray(X, np.float64)
+        self.mean_, self.std_ = X.mean(0), X.std(0)
         self.std_[self.std_ == 0] = 1.0
         return self
+
     def transform(self, X):
-        return np.clip(((np.asarray(X, np.float64) - self.mean_) / (2 * self.std_) + 1) / 2, 0, 1)
+        return np.clip(
+            ((np.asarray(X, np.float64) - self.mean_) / (2 * self.std_) + 1) / 2, 0, 1
+        )
 
 # %% ../nbs/06_features.ipynb
 import numba
 
+
 def nri_uniform_codes(P: int = 8) -> np.ndarray:
     "scikit-image's 'nri_uniform' bin of every P-bit pattern (bit i set when neighbour i >= centre)."
-    lut = np.empty(2 ** P, np.int64)
-    for code in range(2 ** P):
+    lut = np.empty(2**P, np.int64)
+    for code in range(2**P):
         s = [(code >> i) & 1 for i in range(P)]
         n1 = sum(s)
-        if sum(s[i] != s[i + 1] for i in range(P - 1)) > 2: lut[code] = P * (P - 1) + 2   # not uniform: one shared bin
-        elif n1 in (0, P): lut[code] = 0 if n1 == 0 else P * (P - 1) + 1
-        else:                                                                          # n1 ones, rotated: P - 1 bins per n1
+        if sum(s[i] != s[i + 1] for i in range(P - 1)) > 2:
+            lut[code] = P * (P - 1) + 2  # not uniform: one shared bin
+        elif n1 in (0, P):
+            lut[code] = 0 if n1 == 0 else P * (P - 1) + 1
+        else:  # n1 ones, rotated: P - 1 bins per n1
             rot = n1 - s.index(0) if s[0] else P - s.index(1)
             lut[code] = 1 + (n1 - 1) * P + rot
     return lut
+
 
 @numba.njit(parallel=True, cache=True, boundscheck=False)
 def _lbp_histograms(Ip, pad, oy, ox, dr, dc, lut, grid, out):
@@ -63,24 +74,48 @@ def _lbp_histograms(Ip, pad, oy, ox, dr, dc, lut, grid, out):
                 for i in range(oy.shape[0]):
                     a, b = dr[r, i], dc[c, i]
                     y0, x0 = y + oy[i], x + ox[i]
-                    top = (1 - b) * I[y0, x0] + b * I[y0, x0 + 1]            # skimage's bilinear_interpolation, same order
+                    top = (1 - b) * I[y0, x0] + b * I[
+                        y0, x0 + 1
+                    ]  # skimage's bilinear_interpolation, same order
                     bottom = (1 - b) * I[y0 + 1, x0] + b * I[y0 + 1, x0 + 1]
                     code |= ((1 - a) * top + a * bottom - I[y, x] >= 0) << i
                 h[(r // (H // grid)) * grid + c // (W // grid), lut[code]] += 1
 
+
 def lbp_features(images, grid: int = 10, P: int = 8, R: float = 2.0) -> np.ndarray:
     "59-bin LBP^u2_{8,2} histograms of each of grid x grid regions, concatenated (N x grid*grid*59)."
     I = np.asarray(images, np.float64)
-    if I.ndim != 3: raise ValueError(f"images must be N x H x W, got shape {I.shape}")
+    if I.ndim != 3:
+        raise ValueError(f"images must be N x H x W, got shape {I.shape}")
     N, H, W = I.shape
-    if H % grid or W % grid: raise ValueError(f"image size {H}x{W} is not divisible by the {grid}x{grid} grid")
+    if H % grid or W % grid:
+        raise ValueError(
+            f"image size {H}x{W} is not divisible by the {grid}x{grid} grid"
+        )
     k = np.arange(P, dtype=np.float64)
-    rp, cp = np.round(-R * np.sin(2 * np.pi * k / P), 5), np.round(R * np.cos(2 * np.pi * k / P), 5)
-    rr, cc = np.arange(H, dtype=np.float64)[:, None] + rp, np.arange(W, dtype=np.float64)[:, None] + cp   # as skimage: r + rp[i]
-    pad = int(np.ceil(R)) + 1                                # zeros outside (skimage's mode 'C', cval 0), one spare for x0 + 1
+    rp, cp = (
+        np.round(-R * np.sin(2 * np.pi * k / P), 5),
+        np.round(R * np.cos(2 * np.pi * k / P), 5),
+    )
+    rr, cc = (
+        np.arange(H, dtype=np.float64)[:, None] + rp,
+        np.arange(W, dtype=np.float64)[:, None] + cp,
+    )  # as skimage: r + rp[i]
+    pad = (
+        int(np.ceil(R)) + 1
+    )  # zeros outside (skimage's mode 'C', cval 0), one spare for x0 + 1
     out = np.zeros((N, grid * grid, P * (P - 1) + 3), np.int32)
-    _lbp_histograms(np.pad(I, ((0, 0), (pad, pad), (pad, pad))), pad, np.floor(rp).astype(np.int64), np.floor(cp).astype(np.int64),
-                    rr - np.floor(rr), cc - np.floor(cc), nri_uniform_codes(P), grid, out)
+    _lbp_histograms(
+        np.pad(I, ((0, 0), (pad, pad), (pad, pad))),
+        pad,
+        np.floor(rp).astype(np.int64),
+        np.floor(cp).astype(np.int64),
+        rr - np.floor(rr),
+        cc - np.floor(cc),
+        nri_uniform_codes(P),
+        grid,
+        out,
+    )
     return out.reshape(N, -1).astype(np.float32)
 
 # %% ../nbs/06_features.ipynb
@@ -94,30 +129,43 @@ def _hog_cells(I, cos_e, sin_e, cell, out):
             for c in range(out.shape[2] * cell):
                 gr = A[r + 1, c] - A[r - 1, c] if 0 < r < H - 1 else 0.0
                 gc = A[r, c + 1] - A[r, c - 1] if 0 < c < W - 1 else 0.0
-                x, y = (-gc, -gr) if gr < 0 or (gr == 0 and gc < 0) else (gc, gr)   # unsigned: fold into [0, 180)
+                x, y = (
+                    (-gc, -gr) if gr < 0 or (gr == 0 and gc < 0) else (gc, gr)
+                )  # unsigned: fold into [0, 180)
                 b = 0
-                for e in range(cos_e.shape[0]): b += cos_e[e] * y - sin_e[e] * x >= 0    # past edge e
+                for e in range(cos_e.shape[0]):
+                    b += cos_e[e] * y - sin_e[e] * x >= 0  # past edge e
                 h[r // cell, c // cell, b] += np.sqrt(gr * gr + gc * gc)
 
-def hog_features(images, orientations: int = 10, cell: int = 5, eps: float = 1e-5) -> np.ndarray:
+
+def hog_features(
+    images, orientations: int = 10, cell: int = 5, eps: float = 1e-5
+) -> np.ndarray:
     "Non-overlapping 2x2-cell HOG blocks, L2-Hys normalised (N x blocks*4*orientations)."
     I = np.asarray(images, np.float64)
-    if I.ndim != 3: raise ValueError(f"images must be N x H x W, got shape {I.shape}")
-    N, H, W = I.shape; nr, nc = H // cell, W // cell
+    if I.ndim != 3:
+        raise ValueError(f"images must be N x H x W, got shape {I.shape}")
+    N, H, W = I.shape
+    nr, nc = H // cell, W // cell
     edges = np.arange(1, orientations) * np.pi / orientations
     hist = np.zeros((N, nr, nc, orientations))
     _hog_cells(I, np.cos(edges), np.sin(edges), cell, hist)
     hist /= cell * cell
-    blocks = hist[:, : nr // 2 * 2, : nc // 2 * 2].reshape(N, nr // 2, 2, nc // 2, 2, orientations).transpose(0, 1, 3, 2, 4, 5)
+    blocks = (
+        hist[:, : nr // 2 * 2, : nc // 2 * 2]
+        .reshape(N, nr // 2, 2, nc // 2, 2, orientations)
+        .transpose(0, 1, 3, 2, 4, 5)
+    )
     blocks = blocks.reshape(N, nr // 2, nc // 2, -1)
-    out = blocks / np.sqrt((blocks ** 2).sum(-1, keepdims=True) + eps ** 2)
+    out = blocks / np.sqrt((blocks**2).sum(-1, keepdims=True) + eps**2)
     out = np.minimum(out, 0.2)
-    out = out / np.sqrt((out ** 2).sum(-1, keepdims=True) + eps ** 2)
+    out = out / np.sqrt((out**2).sum(-1, keepdims=True) + eps**2)
     return out.reshape(N, -1).astype(np.float32)
 
 # %% ../nbs/06_features.ipynb
 GABOR_FREQUENCIES = tuple(0.25 / np.sqrt(2) ** v for v in range(5))
 GABOR_THETAS = tuple(k * np.pi / 8 for k in range(8))
+
 
 @numba.njit(parallel=True, cache=True, boundscheck=False)
 def _abs_pool(Z, start, grid, q, out):
@@ -128,107 +176,206 @@ def _abs_pool(Z, start, grid, q, out):
         for r in range(grid * q):
             for c in range(grid * q):
                 z = Z[b, f, start + r, start + c]
-                out[b, f, r // q, c // q] += np.sqrt(z.real * z.real + z.imag * z.imag) * s
+                out[b, f, r // q, c // q] += (
+                    np.sqrt(z.real * z.real + z.imag * z.imag) * s
+                )
+
 
 class GaborBank:
     """Gabor filters (frequencies x thetas) for batches of square size x size images; `features` averages |response| over grid x grid areas
     from `samples` x `samples` points per area (one value per frequency, or one for all; the area side = exact)."""
-    def __init__(self, size=(100, 100), frequencies=GABOR_FREQUENCIES, thetas=GABOR_THETAS, bandwidth: float = 1.0,
-                 grid: int = 10, samples=(10, 5, 5, 5, 5)):
+
+    def __init__(
+        self,
+        size=(100, 100),
+        frequencies=GABOR_FREQUENCIES,
+        thetas=GABOR_THETAS,
+        bandwidth: float = 1.0,
+        grid: int = 10,
+        samples=(10, 5, 5, 5, 5),
+    ):
         from skimage.filters import gabor_kernel
+
         L = size[0]
-        if size[0] != size[1] or L % grid: raise ValueError(f"GaborBank needs square images whose side divides into {grid} areas, got size={tuple(size)}")
+        if size[0] != size[1] or L % grid:
+            raise ValueError(
+                f"GaborBank needs square images whose side divides into {grid} areas, got size={tuple(size)}"
+            )
         area = L // grid
-        qs = [int(samples)] * len(frequencies) if np.isscalar(samples) else [int(q) for q in samples]
+        qs = (
+            [int(samples)] * len(frequencies)
+            if np.isscalar(samples)
+            else [int(q) for q in samples]
+        )
         if len(qs) != len(frequencies) or not all(0 < q <= area for q in qs):
-            raise ValueError(f"samples must be one or {len(frequencies)} values in 1..{area} (the area side), got {samples}")
-        ks = [(gabor_kernel(f, t, bandwidth=bandwidth), q) for f, q in zip(frequencies, qs) for t in thetas]
+            raise ValueError(
+                f"samples must be one or {len(frequencies)} values in 1..{area} (the area side), got {samples}"
+            )
+        ks = [
+            (gabor_kernel(f, t, bandwidth=bandwidth), q)
+            for f, q in zip(frequencies, qs)
+            for t in thetas
+        ]
         self.size, self.grid, self.n = (L, L), grid, len(ks)
-        by_size = {}                                         # (FFT size, samples per area) -> filters
+        by_size = {}  # (FFT size, samples per area) -> filters
         for i, (k, q) in enumerate(ks):
-            step = np.lcm(20, area // np.gcd(area, q))       # the window M = N q / area must be a whole number
-            by_size.setdefault((int(-(-(L + 2 * (max(k.shape) // 2)) // step) * step), q), []).append(i)
+            step = np.lcm(
+                20, area // np.gcd(area, q)
+            )  # the window M = N q / area must be a whole number
+            by_size.setdefault(
+                (int(-(-(L + 2 * (max(k.shape) // 2)) // step) * step), q), []
+            ).append(i)
         self.groups = []
         for (N, q), idx in sorted(by_size.items()):
             pad = max(max(ks[i][0].shape) // 2 for i in idx)
             M = N * q // area
-            off = M // 2 if M < N else 0                     # full resolution: the whole spectrum, natural order
+            off = (
+                M // 2 if M < N else 0
+            )  # full resolution: the whole spectrum, natural order
             t = np.arange(M) - off
-            shift = pad + (N / M - 1) / 2                    # first sample: centre of the first d x d block of the image
+            shift = (
+                pad + (N / M - 1) / 2
+            )  # first sample: centre of the first d x d block of the image
             ramp = np.exp(2j * np.pi * np.add.outer(t, t) * shift / N) * (M / N) ** 2
             starts, K = [], []
             for i in idx:
-                k = ks[i][0]; kh, kw = k.shape
-                Kf = np.zeros((N, N), np.complex128); Kf[:kh, :kw] = k
-                Kf = np.fft.fft2(np.roll(Kf, (-(kh // 2), -(kw // 2)), (0, 1)))   # kernel centred at (0, 0): FFT product = convolution
-                k0 = np.unravel_index(np.abs(Kf).argmax(), Kf.shape) if M < N else (0, 0)
+                k = ks[i][0]
+                kh, kw = k.shape
+                Kf = np.zeros((N, N), np.complex128)
+                Kf[:kh, :kw] = k
+                Kf = np.fft.fft2(
+                    np.roll(Kf, (-(kh // 2), -(kw // 2)), (0, 1))
+                )  # kernel centred at (0, 0): FFT product = convolution
+                k0 = (
+                    np.unravel_index(np.abs(Kf).argmax(), Kf.shape) if M < N else (0, 0)
+                )
                 y0, x0 = (k0[0] - off) % N, (k0[1] - off) % N
-                K.append(Kf[np.ix_((y0 + np.arange(M)) % N, (x0 + np.arange(M)) % N)] * ramp); starts.append((y0, x0))
-            self.groups.append((idx, pad, N, M, q, starts, torch.from_numpy(np.array(K).astype(np.complex64))))   # complex64 is plenty
+                K.append(
+                    Kf[np.ix_((y0 + np.arange(M)) % N, (x0 + np.arange(M)) % N)] * ramp
+                )
+                starts.append((y0, x0))
+            self.groups.append(
+                (
+                    idx,
+                    pad,
+                    N,
+                    M,
+                    q,
+                    starts,
+                    torch.from_numpy(np.array(K).astype(np.complex64)),
+                )
+            )  # complex64 is plenty
         self.margin = max(max(pad, N - L - pad) for _, pad, N, *_ in self.groups)
 
     def _check(self, images) -> np.ndarray:
         I = np.asarray(images, np.float32)
-        if I.ndim != 3 or I.shape[1:] != self.size: raise ValueError(f"GaborBank was built for {self.size} images, got {I.shape[1:]}")
+        if I.ndim != 3 or I.shape[1:] != self.size:
+            raise ValueError(
+                f"GaborBank was built for {self.size} images, got {I.shape[1:]}"
+            )
         return I
 
     def _filter(self, Ip: np.ndarray, group) -> np.ndarray:
         "Windowed spectra of one group's filters, inverted: B x F x M x M complex samples (sample (0, 0) first)."
-        idx, pad, N, M, q, starts, K = group; m = self.margin
-        F = torch.fft.fft2(torch.from_numpy(Ip[:, m - pad:m - pad + N, m - pad:m - pad + N]))
-        if M < N:                                            # periodic extension: every window is a plain slice
-            F = torch.cat([F, F[:, :M]], 1); F = torch.cat([F, F[:, :, :M]], 2)
-            F = torch.stack([F[:, y:y + M, x:x + M] for y, x in starts], 1)
-        else: F = F[:, None]
+        idx, pad, N, M, q, starts, K = group
+        m = self.margin
+        F = torch.fft.fft2(
+            torch.from_numpy(Ip[:, m - pad : m - pad + N, m - pad : m - pad + N])
+        )
+        if M < N:  # periodic extension: every window is a plain slice
+            F = torch.cat([F, F[:, :M]], 1)
+            F = torch.cat([F, F[:, :, :M]], 2)
+            F = torch.stack([F[:, y : y + M, x : x + M] for y, x in starts], 1)
+        else:
+            F = F[:, None]
         return torch.fft.ifft2(F * K[None]).numpy()
 
     def responses(self, images) -> torch.Tensor:
         "Complex responses at full resolution, N x n_filters x H x W (full-resolution banks only: samples = the area side)."
-        if any(g[3] < g[2] for g in self.groups): raise ValueError("responses needs a full-resolution bank: build it with samples equal to the area side")
-        I = self._check(images); h = self.size[0]
-        Ip = np.pad(I, ((0, 0), (self.margin,) * 2, (self.margin,) * 2), mode="symmetric")
+        if any(g[3] < g[2] for g in self.groups):
+            raise ValueError(
+                "responses needs a full-resolution bank: build it with samples equal to the area side"
+            )
+        I = self._check(images)
+        h = self.size[0]
+        Ip = np.pad(
+            I, ((0, 0), (self.margin,) * 2, (self.margin,) * 2), mode="symmetric"
+        )
         R = torch.empty((len(I), self.n) + self.size, dtype=torch.complex64)
-        for g in self.groups: R[:, g[0]] = torch.from_numpy(self._filter(Ip, g)[:, :, :h, :h])
+        for g in self.groups:
+            R[:, g[0]] = torch.from_numpy(self._filter(Ip, g)[:, :, :h, :h])
         return R
 
     def features(self, images, batch: int = 8) -> np.ndarray:
         "Mean |response| over grid x grid areas for every filter (N x n_filters*grid*grid)."
-        I = self._check(images) if len(images) else np.zeros((0,) + self.size, np.float32)
+        I = (
+            self._check(images)
+            if len(images)
+            else np.zeros((0,) + self.size, np.float32)
+        )
         g, m = self.grid, self.margin
         out = np.zeros((len(I), self.n, g, g), np.float32)
-        for s in range(0, len(I), batch):                    # small batches stay in cache: faster than big ones
-            Ip = np.pad(I[s:s + batch], ((0, 0), (m, m), (m, m)), mode="symmetric")
+        for s in range(
+            0, len(I), batch
+        ):  # small batches stay in cache: faster than big ones
+            Ip = np.pad(I[s : s + batch], ((0, 0), (m, m), (m, m)), mode="symmetric")
             for grp in self.groups:
                 o = np.zeros((len(Ip), len(grp[0]), g, g), np.float32)
                 _abs_pool(self._filter(Ip, grp), 0, g, grp[4], o)
-                out[s:s + batch, grp[0]] = o
+                out[s : s + batch, grp[0]] = o
         return out.reshape(len(I), -1)
 
 # %% ../nbs/06_features.ipynb
 DESCRIPTORS = ("shape", "lbp", "hog", "gabor")
 
-def describe(fs_or_images, kinds=("lbp", "hog", "gabor"), landmarks37=None, batch: int = 256, progress: bool = False) -> dict:
+
+def describe(
+    fs_or_images,
+    kinds=("lbp", "hog", "gabor"),
+    landmarks37=None,
+    batch: int = 256,
+    progress: bool = False,
+) -> dict:
     "Descriptor matrices {kind: N x d} of a FaceSet (or N x 100 x 100 images; `landmarks37` for shape)."
     from tqdm.auto import tqdm
+
     bad = [k for k in kinds if k not in DESCRIPTORS]
-    if bad: raise ValueError(f"unknown descriptors {bad}; valid: {', '.join(DESCRIPTORS)}")
+    if bad:
+        raise ValueError(f"unknown descriptors {bad}; valid: {', '.join(DESCRIPTORS)}")
     images = getattr(fs_or_images, "images", fs_or_images)
-    lm = landmarks37 if landmarks37 is not None else getattr(fs_or_images, "landmarks37", None)
+    lm = (
+        landmarks37
+        if landmarks37 is not None
+        else getattr(fs_or_images, "landmarks37", None)
+    )
     out = {}
     if "shape" in kinds:
-        if lm is None: raise ValueError("the shape descriptor needs 37 landmarks (landmarks37)")
+        if lm is None:
+            raise ValueError("the shape descriptor needs 37 landmarks (landmarks37)")
         out["shape"] = shape_features(lm).astype(np.float32)
     rest = [k for k in kinds if k != "shape"]
     if rest:
-        bank = GaborBank(tuple(np.asarray(images[0]).shape)) if "gabor" in rest else None
+        bank = (
+            GaborBank(tuple(np.asarray(images[0]).shape)) if "gabor" in rest else None
+        )
         parts = {k: [] for k in rest}
-        for s in tqdm(range(0, len(images), batch), desc="descriptors", disable=not progress):
-            x = np.asarray(images[s:s + batch] if isinstance(images, np.ndarray) else images[list(range(s, min(s + batch, len(images))))])
-            if "lbp" in rest: parts["lbp"].append(lbp_features(x))
-            if "hog" in rest: parts["hog"].append(hog_features(x))
-            if "gabor" in rest: parts["gabor"].append(bank.features(x))
+        for s in tqdm(
+            range(0, len(images), batch), desc="descriptors", disable=not progress
+        ):
+            x = np.asarray(
+                images[s : s + batch]
+                if isinstance(images, np.ndarray)
+                else images[list(range(s, min(s + batch, len(images))))]
+            )
+            if "lbp" in rest:
+                parts["lbp"].append(lbp_features(x))
+            if "hog" in rest:
+                parts["hog"].append(hog_features(x))
+            if "gabor" in rest:
+                parts["gabor"].append(bank.features(x))
         out.update({k: np.concatenate(v) for k, v in parts.items()})
     return out
+
 
 def bench(n: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Faces per second of each descriptor (batched) and of all four, against the 500 faces/s target; for comparison the exact
@@ -236,20 +383,55 @@ def bench(n: int = 1000, seed: int = 0) -> pd.DataFrame:
     import time
     from skimage.feature import hog
     from skimage.filters import gabor
+
     x = (np.random.default_rng(seed).random((n, 100, 100)) * 255).astype(np.uint8)
     lm = np.random.default_rng(seed).random((n, 37, 2)) * 100
-    describe(x[:8], DESCRIPTORS, landmarks37=lm[:8])         # compile the numba kernels outside the clock
+    describe(
+        x[:8], DESCRIPTORS, landmarks37=lm[:8]
+    )  # compile the numba kernels outside the clock
+
     def timed(name, fn, m):
-        t0 = time.perf_counter(); fn(); dt = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
         return {"descriptor": name, "faces": m, "seconds": dt, "faces_per_s": m / dt}
-    rows = [timed(k, lambda k=k: describe(x, (k,), landmarks37=lm), n) for k in DESCRIPTORS]
+
+    rows = [
+        timed(k, lambda k=k: describe(x, (k,), landmarks37=lm), n) for k in DESCRIPTORS
+    ]
     total = sum(r["seconds"] for r in rows)
-    rows.append({"descriptor": "all four", "faces": n, "seconds": total, "faces_per_s": n / total, "target_faces_per_s": 500, "ratio_to_target": n / total / 500})
+    rows.append(
+        {
+            "descriptor": "all four",
+            "faces": n,
+            "seconds": total,
+            "faces_per_s": n / total,
+            "target_faces_per_s": 500,
+            "ratio_to_target": n / total / 500,
+        }
+    )
     exact = GaborBank(samples=10)
     rows.append(timed("gabor, exact (full resolution)", lambda: exact.features(x), n))
-    rows.append(timed("skimage gabor, 40 filters (per image)", lambda: [gabor(f, fr, th, bandwidth=1) for f in x[:5] for fr in GABOR_FREQUENCIES for th in GABOR_THETAS], 5))
+    rows.append(
+        timed(
+            "skimage gabor, 40 filters (per image)",
+            lambda: [
+                gabor(f, fr, th, bandwidth=1)
+                for f in x[:5]
+                for fr in GABOR_FREQUENCIES
+                for th in GABOR_THETAS
+            ],
+            5,
+        )
+    )
     m = min(n, 200)
-    rows.append(timed("skimage hog (per image)", lambda: [hog(f, 10, (5, 5), (2, 2)) for f in x[:m]], m))
+    rows.append(
+        timed(
+            "skimage hog (per image)",
+            lambda: [hog(f, 10, (5, 5), (2, 2)) for f in x[:m]],
+            m,
+        )
+    )
     return pd.DataFrame(rows)
 
 # %% ../nbs/06_features.ipynb
@@ -261,68 +443,142 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-def msvm(C_grid=(0.001, 0.01, 0.1, 1.0), cv: int = 3, seed: int = 0, n_jobs: int | None = None):
+
+def msvm(
+    C_grid=(0.001, 0.01, 0.1, 1.0),
+    cv: int = 3,
+    seed: int = 0,
+    n_jobs: int | None = None,
+):
     "Standardise, then one-against-one linear SVMs with C grid-searched on the mean diagonal (balanced accuracy)."
-    svm = OneVsOneClassifier(LinearSVC(dual="auto", tol=1e-3, max_iter=5000, random_state=seed))
-    search = GridSearchCV(svm, {"estimator__C": list(C_grid)}, scoring="balanced_accuracy",
-                          cv=StratifiedKFold(cv, shuffle=True, random_state=seed), n_jobs=n_jobs)
+    svm = OneVsOneClassifier(
+        LinearSVC(dual="auto", tol=1e-3, max_iter=5000, random_state=seed)
+    )
+    search = GridSearchCV(
+        svm,
+        {"estimator__C": list(C_grid)},
+        scoring="balanced_accuracy",
+        cv=StratifiedKFold(cv, shuffle=True, random_state=seed),
+        n_jobs=n_jobs,
+    )
     return make_pipeline(StandardScaler(), search)
+
 
 def lda_nn():
     "Standardise, LDA to (classes - 1) dimensions, 1-nearest neighbour."
-    return make_pipeline(StandardScaler(), LinearDiscriminantAnalysis(), KNeighborsClassifier(1))
+    return make_pipeline(
+        StandardScaler(), LinearDiscriminantAnalysis(), KNeighborsClassifier(1)
+    )
 
 # %% ../nbs/06_features.ipynb
 def aligned_landmarks(fs, template=TEMPLATE5) -> np.ndarray:
     "A FaceSet's 37 landmarks in the aligned crop's frame (mapped by the 5-point similarity when they are in original-image coordinates)."
-    if fs.landmarks37 is None: raise ValueError("this FaceSet has no 37-point landmarks (landmarks37): the shape descriptor needs them")
-    if fs.info.get("landmark_coords", "aligned") != "original image": return np.asarray(fs.landmarks37, np.float64)
-    if fs.landmarks5 is None: raise ValueError("landmarks37 are in original-image coordinates but there are no landmarks5 to align them")
+    if fs.landmarks37 is None:
+        raise ValueError(
+            "this FaceSet has no 37-point landmarks (landmarks37): the shape descriptor needs them"
+        )
+    if fs.info.get("landmark_coords", "aligned") != "original image":
+        return np.asarray(fs.landmarks37, np.float64)
+    if fs.landmarks5 is None:
+        raise ValueError(
+            "landmarks37 are in original-image coordinates but there are no landmarks5 to align them"
+        )
     M = similarity_matrix(fs.landmarks5, template)
     return apply_affine(M, np.asarray(fs.landmarks37, np.float64))
 
 # %% ../nbs/06_features.ipynb
-def au_occurrence(aus, labels, classes, au_names, threshold: float = 0.1) -> pd.DataFrame:
+def au_occurrence(
+    aus, labels, classes, au_names, threshold: float = 0.1
+) -> pd.DataFrame:
     "Class x AU occurrence probability (%): share of each class's faces whose AU value is >= `threshold` (binary codes work with any threshold in (0, 1])."
-    A = np.asarray(aus, np.float64); y = np.asarray(labels)
-    if A.ndim != 2 or A.shape[1] != len(au_names): raise ValueError(f"aus must be N x {len(au_names)} (one column per au_names), got {A.shape}")
-    if len(y) != len(A): raise ValueError(f"{len(y)} labels for {len(A)} AU rows")
-    if len(y) and (y.min() < 0 or y.max() >= len(classes)): raise ValueError(f"labels must be in 0..{len(classes) - 1}")
+    A = np.asarray(aus, np.float64)
+    y = np.asarray(labels)
+    if A.ndim != 2 or A.shape[1] != len(au_names):
+        raise ValueError(
+            f"aus must be N x {len(au_names)} (one column per au_names), got {A.shape}"
+        )
+    if len(y) != len(A):
+        raise ValueError(f"{len(y)} labels for {len(A)} AU rows")
+    if len(y) and (y.min() < 0 or y.max() >= len(classes)):
+        raise ValueError(f"labels must be in 0..{len(classes) - 1}")
     occ = A >= threshold
-    rows = {c: occ[y == k].mean(0) * 100 if (y == k).any() else np.full(len(au_names), np.nan) for k, c in enumerate(classes)}
+    rows = {
+        c: occ[y == k].mean(0) * 100
+        if (y == k).any()
+        else np.full(len(au_names), np.nan)
+        for k, c in enumerate(classes)
+    }
     return pd.DataFrame(rows, index=list(au_names)).T
 
-def au_table(wild: pd.DataFrame, lab: pd.DataFrame | None = None, blank_below: float = 10.0, star_diff: float = 40.0,
-             columns=None) -> pd.DataFrame:
+
+def au_table(
+    wild: pd.DataFrame,
+    lab: pd.DataFrame | None = None,
+    blank_below: float = 10.0,
+    star_diff: float = 40.0,
+    columns=None,
+) -> pd.DataFrame:
     """Table III rendering of an occurrence table: rounded %, blank below `blank_below`, '*' where |wild - lab| >= `star_diff`.
     Columns default to the AUs that reach `blank_below` in some row of either table."""
-    if lab is not None and (list(lab.index) != list(wild.index) or list(lab.columns) != list(wild.columns)):
+    if lab is not None and (
+        list(lab.index) != list(wild.index) or list(lab.columns) != list(wild.columns)
+    ):
         raise ValueError("wild and lab occurrence tables need the same classes and AUs")
     if columns is None:
-        shown = (wild >= blank_below).any() | ((lab >= blank_below).any() if lab is not None else False)
+        shown = (wild >= blank_below).any() | (
+            (lab >= blank_below).any() if lab is not None else False
+        )
         columns = [c for c in wild.columns if shown[c]]
     out = pd.DataFrame("", index=wild.index, columns=columns)
     for r in wild.index:
         for c in columns:
             v = wild.loc[r, c]
-            if v >= blank_below: out.loc[r, c] = f"{v:.0f}"
-            if lab is not None and abs(v - lab.loc[r, c]) >= star_diff: out.loc[r, c] = (out.loc[r, c] or "<10") + "*"
+            if v >= blank_below:
+                out.loc[r, c] = f"{v:.0f}"
+            if lab is not None and abs(v - lab.loc[r, c]) >= star_diff:
+                out.loc[r, c] = (out.loc[r, c] or "<10") + "*"
     return out
 
 # %% ../nbs/06_features.ipynb
 class AUDetector(BaseEstimator):
     "One standardised linear SVM per AU on descriptor vectors; `fit(X, Y)` with Y an N x n_AU 0/1 occurrence matrix."
+
     def __init__(self, C: float = 0.01, seed: int = 0):
         self.C, self.seed = C, seed
+
     def fit(self, X, Y):
         Y = np.asarray(Y).astype(bool)
-        if Y.ndim != 2 or len(Y) != len(X): raise ValueError(f"Y must be N x n_AU with N = {len(X)}, got {Y.shape}")
-        self.scaler_ = StandardScaler().fit(X); Z = self.scaler_.transform(X)
-        self.models_ = [(LinearSVC(C=self.C, class_weight="balanced", dual="auto", max_iter=5000, random_state=self.seed).fit(Z, y)
-                         if 0 < y.sum() < len(y) else bool(y[0])) for y in Y.T]
+        if Y.ndim != 2 or len(Y) != len(X):
+            raise ValueError(f"Y must be N x n_AU with N = {len(X)}, got {Y.shape}")
+        self.scaler_ = StandardScaler().fit(X)
+        Z = self.scaler_.transform(X)
+        self.models_ = [
+            (
+                LinearSVC(
+                    C=self.C,
+                    class_weight="balanced",
+                    dual="auto",
+                    max_iter=5000,
+                    random_state=self.seed,
+                ).fit(Z, y)
+                if 0 < y.sum() < len(y)
+                else bool(y[0])
+            )
+            for y in Y.T
+        ]
         return self
+
     def decision_function(self, X) -> np.ndarray:
         Z = self.scaler_.transform(X)
-        return np.stack([m.decision_function(Z) if not isinstance(m, bool) else np.full(len(Z), 1.0 if m else -1.0) for m in self.models_], 1)
+        return np.stack(
+            [
+                m.decision_function(Z)
+                if not isinstance(m, bool)
+                else np.full(len(Z), 1.0 if m else -1.0)
+                for m in self.models_
+            ],
+            1,
+        )
+
     def predict(self, X) -> np.ndarray:
         return (self.decision_function(X) > 0).astype(np.int8)

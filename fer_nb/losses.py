@@ -14,15 +14,24 @@ __all__ = ['lp_neighbours', 'gather_shards', 'FeatureBank', 'LPLoss', 'CenterLos
            'mk_mmd2', 'entropy_loss', 'ECSTFLLoss']
 
 # %% ../nbs/08_losses.ipynb
-def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor | None = None, cand_y: torch.Tensor | None = None,
-                  self_idx: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def lp_neighbours(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    k: int,
+    cand: torch.Tensor | None = None,
+    cand_y: torch.Tensor | None = None,
+    self_idx: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Indices (n x k') of the k nearest same-class candidates of each row of x, and a validity mask (n x k').
     Candidates default to x itself (the mini-batch, self excluded); with a bank, `self_idx` gives each row's own bank index to exclude."""
-    if k < 1: raise ValueError(f"k must be >= 1, got {k}")
-    if cand is None: cand, cand_y, self_idx = x, y, torch.arange(len(x), device=x.device)
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    if cand is None:
+        cand, cand_y, self_idx = x, y, torch.arange(len(x), device=x.device)
     d = torch.cdist(x.detach().float(), cand.float())
     bad = y[:, None] != cand_y[None, :]
-    if self_idx is not None: bad[torch.arange(len(x), device=x.device), self_idx] = True
+    if self_idx is not None:
+        bad[torch.arange(len(x), device=x.device), self_idx] = True
     d = d.masked_fill(bad, float("inf"))
     kk = min(k, cand.shape[0])
     dist, idx = torch.topk(d, kk, dim=1, largest=False)
@@ -32,83 +41,133 @@ def lp_neighbours(x: torch.Tensor, y: torch.Tensor, k: int, cand: torch.Tensor |
 def _world() -> int:
     "The number of processes of an initialised distributed run; 1 otherwise."
     import torch.distributed as dist
+
     return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
 
 def gather_shards(t: torch.Tensor) -> torch.Tensor:
     "Concatenate a tensor over the processes of a distributed run (every shard the same size); itself when there is one process."
     import torch.distributed as dist
-    if _world() == 1: return t
+
+    if _world() == 1:
+        return t
     out = [torch.empty_like(t) for _ in range(_world())]
     dist.all_gather(out, t.detach().contiguous())
     return torch.cat(out)
 
+
 def _global_count(n: torch.Tensor) -> tuple[torch.Tensor, int]:
     "A count summed over the processes of a distributed run, and their number."
     import torch.distributed as dist
-    if _world() == 1: return n, 1
-    n = n.detach().clone(); dist.all_reduce(n)
+
+    if _world() == 1:
+        return n, 1
+    n = n.detach().clone()
+    dist.all_reduce(n)
     return n, _world()
 
-def _neighbour_mean(cand: torch.Tensor, nb: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+
+def _neighbour_mean(
+    cand: torch.Tensor, nb: torch.Tensor, mask: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     "(1/k) Σ of `cand` over each row's valid neighbours (indices `nb`, validity `mask`), and which rows have any."
-    w = mask.float(); cnt = w.sum(1)
+    w = mask.float()
+    cnt = w.sum(1)
     return (cand[nb] * w[..., None]).sum(1) / cnt.clamp(min=1)[:, None], cnt > 0
+
 
 def _half_mean_sq(r: torch.Tensor, has: torch.Tensor) -> torch.Tensor:
     "1/(2n) Σ_i ‖r_i‖² over the rows with neighbours, n counted over all processes (DDP then averages over processes)."
     n, world = _global_count(has.sum())
-    return (r ** 2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))
+    return (r**2).sum(1)[has].sum() * world / (2 * n.clamp(min=1))
+
 
 class FeatureBank(nn.Module):
     "A memory of one deep feature per training sample (n_samples x dim) with its labels; `update` writes a batch's features. Buffers, so checkpoints keep it."
+
     def __init__(self, labels, dim: int, device=None):
         super().__init__()
-        self.register_buffer("labels", torch.tensor(np.asarray(labels), dtype=torch.long, device=device))
-        self.register_buffer("features", torch.zeros(len(self.labels), dim, device=device))
-        self.register_buffer("filled", torch.zeros(len(self.labels), dtype=torch.bool, device=device))
+        self.register_buffer(
+            "labels", torch.tensor(np.asarray(labels), dtype=torch.long, device=device)
+        )
+        self.register_buffer(
+            "features", torch.zeros(len(self.labels), dim, device=device)
+        )
+        self.register_buffer(
+            "filled", torch.zeros(len(self.labels), dtype=torch.bool, device=device)
+        )
+
     @torch.no_grad()
     def update(self, idx, x):
-        idx = gather_shards(torch.as_tensor(idx, device=self.features.device)); x = gather_shards(x.detach())   # all processes' samples
-        self.features[idx] = x.to(self.features); self.filled[idx] = True
+        idx = gather_shards(torch.as_tensor(idx, device=self.features.device))
+        x = gather_shards(x.detach())  # all processes' samples
+        self.features[idx] = x.to(self.features)
+        self.filled[idx] = True
+
 
 class LPLoss(nn.Module):
     "Locality-preserving loss, TIP 2019 Eq. (4); neighbours from the mini-batch, or from a `FeatureBank` (pass sample indices)."
+
     def __init__(self, k: int = 20, bank: FeatureBank | None = None):
         super().__init__()
-        if k < 1: raise ValueError(f"k must be >= 1, got {k}")
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
         self.k, self.bank = k, bank
-        self.needs_index = bank is not None                 # fit() then passes the samples' indices
-    def forward(self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
+        self.needs_index = bank is not None  # fit() then passes the samples' indices
+
+    def forward(
+        self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None
+    ) -> torch.Tensor:
         if self.bank is None:
             nb, mask = lp_neighbours(x, y, self.k)
             cand = x.detach()
         else:
-            if idx is None: raise ValueError("LPLoss with a FeatureBank needs the samples' indices: loss(x, y, idx)")
+            if idx is None:
+                raise ValueError(
+                    "LPLoss with a FeatureBank needs the samples' indices: loss(x, y, idx)"
+                )
             B = self.bank
-            cand_y = torch.where(B.filled, B.labels, torch.full_like(B.labels, -1))   # unfilled slots are nobody's neighbours
-            nb, mask = lp_neighbours(x, y, self.k, B.features, cand_y, torch.as_tensor(idx, device=x.device))
+            cand_y = torch.where(
+                B.filled, B.labels, torch.full_like(B.labels, -1)
+            )  # unfilled slots are nobody's neighbours
+            nb, mask = lp_neighbours(
+                x, y, self.k, B.features, cand_y, torch.as_tensor(idx, device=x.device)
+            )
             cand = B.features
-        centre, has = _neighbour_mean(cand, nb, mask)         # (1/k) Σ x over N_k, constant
-        loss = _half_mean_sq(x - centre.detach(), has)       # Eq. (4): n = samples with neighbours
-        if self.bank is not None: self.bank.update(idx, x)
+        centre, has = _neighbour_mean(cand, nb, mask)  # (1/k) Σ x over N_k, constant
+        loss = _half_mean_sq(
+            x - centre.detach(), has
+        )  # Eq. (4): n = samples with neighbours
+        if self.bank is not None:
+            self.bank.update(idx, x)
         return loss
 
 # %% ../nbs/08_losses.ipynb
 class CenterLoss(nn.Module):
     "Center loss with centres updated at rate `alpha` (Wen et al. 2016, Eq. 4); value 1/(2n) Σ ||x_i - c_{y_i}||^2."
+
     def __init__(self, n_classes: int, dim: int, alpha: float = 0.5):
         super().__init__()
-        if not 0 < alpha <= 1: raise ValueError(f"alpha must be in (0, 1], got {alpha}")
+        if not 0 < alpha <= 1:
+            raise ValueError(f"alpha must be in (0, 1], got {alpha}")
         self.alpha = alpha
         self.register_buffer("centres", torch.zeros(n_classes, dim))
+
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         c = self.centres[y]
         loss = ((x - c) ** 2).sum(1).sum() / (2 * len(x))
         if self.training:
-            with torch.no_grad():                            # every process's samples (distributed runs), so centres agree
-                xa, ya = gather_shards(x.detach()), gather_shards(y); c, y = self.centres[ya], ya
-                diff = torch.zeros_like(self.centres).index_add_(0, y, (c - xa).to(self.centres))
-                n = torch.bincount(y, minlength=len(self.centres)).to(self.centres)[:, None]
+            with (
+                torch.no_grad()
+            ):  # every process's samples (distributed runs), so centres agree
+                xa, ya = gather_shards(x.detach()), gather_shards(y)
+                c, y = self.centres[ya], ya
+                diff = torch.zeros_like(self.centres).index_add_(
+                    0, y, (c - xa).to(self.centres)
+                )
+                n = torch.bincount(y, minlength=len(self.centres)).to(self.centres)[
+                    :, None
+                ]
                 self.centres -= self.alpha * diff / (1 + n)
         return loss
 
@@ -116,67 +175,143 @@ class CenterLoss(nn.Module):
 def multilabel_targets(Y) -> torch.Tensor:
     "Label sets (N x C, 0/1) or vote counts as label distributions: each row divided by its sum (RAF-ML Eq. 1 needs Σ_j y_i^j = 1)."
     Y = torch.as_tensor(np.asarray(Y), dtype=torch.float32)
-    if Y.ndim != 2 or (Y < 0).any(): raise ValueError(f"label sets must be an (N, C) non-negative matrix; got shape {tuple(Y.shape)}")
+    if Y.ndim != 2 or (Y < 0).any():
+        raise ValueError(
+            f"label sets must be an (N, C) non-negative matrix; got shape {tuple(Y.shape)}"
+        )
     s = Y.sum(1, keepdim=True)
-    if (s == 0).any(): raise ValueError(f"rows {torch.nonzero(s[:, 0] == 0).flatten()[:10].tolist()} have no label")
+    if (s == 0).any():
+        raise ValueError(
+            f"rows {torch.nonzero(s[:, 0] == 0).flatten()[:10].tolist()} have no label"
+        )
     return Y / s
 
 # %% ../nbs/08_losses.ipynb
 class BiManifoldLoss(nn.Module):
     "DBM-CNN's bi-manifold loss (RAF-ML Eq. 6, gradient Eq. 7); neighbours from the mini-batch or a `FeatureBank`; Table 4's S^f / S^l variants."
-    def __init__(self, label_vectors, k: int = 10, bank: FeatureBank | None = None, manifolds: str = "both"):
+
+    def __init__(
+        self,
+        label_vectors,
+        k: int = 10,
+        bank: FeatureBank | None = None,
+        manifolds: str = "both",
+    ):
         super().__init__()
-        if k < 1: raise ValueError(f"k must be >= 1, got {k}")
-        if manifolds not in ("both", "feature", "label"): raise ValueError(f"manifolds must be 'both', 'feature' or 'label', got {manifolds!r}")
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        if manifolds not in ("both", "feature", "label"):
+            raise ValueError(
+                f"manifolds must be 'both', 'feature' or 'label', got {manifolds!r}"
+            )
         self.k, self.bank, self.manifolds = k, bank, manifolds
-        self.register_buffer("label_vectors", torch.as_tensor(np.asarray(label_vectors), dtype=torch.float32))
+        self.register_buffer(
+            "label_vectors",
+            torch.as_tensor(np.asarray(label_vectors), dtype=torch.float32),
+        )
         if bank is not None and len(bank.labels) != len(self.label_vectors):
-            raise ValueError(f"the bank holds {len(bank.labels)} samples but {len(self.label_vectors)} label vectors were given")
-        self.needs_index = True                              # fit() passes the samples' indices (for their label vectors)
+            raise ValueError(
+                f"the bank holds {len(bank.labels)} samples but {len(self.label_vectors)} label vectors were given"
+            )
+        self.needs_index = (
+            True  # fit() passes the samples' indices (for their label vectors)
+        )
 
     def _centre(self, q, cand_q, cand_x, ok, self_idx):
         "Mean of cand_x over the k nearest candidates of each row of q (self and unusable candidates excluded); has-neighbour mask."
-        nb, mask = lp_neighbours(q, torch.zeros(len(q), dtype=torch.long, device=q.device), self.k, cand_q,
-                                 torch.where(ok, 0, -1), self_idx)
+        nb, mask = lp_neighbours(
+            q,
+            torch.zeros(len(q), dtype=torch.long, device=q.device),
+            self.k,
+            cand_q,
+            torch.where(ok, 0, -1),
+            self_idx,
+        )
         return _neighbour_mean(cand_x, nb, mask)
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None) -> torch.Tensor:
-        if idx is None: raise ValueError("BiManifoldLoss needs the samples' indices: loss(x, y, idx)")
+    def forward(
+        self, x: torch.Tensor, y: torch.Tensor, idx: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        if idx is None:
+            raise ValueError(
+                "BiManifoldLoss needs the samples' indices: loss(x, y, idx)"
+            )
         idx = torch.as_tensor(idx, device=x.device)
         lv = self.label_vectors.to(x.device)
         if self.bank is None:
-            cand_x, cand_l, ok, self_idx = x.detach(), lv[idx], torch.ones(len(x), dtype=torch.bool, device=x.device), torch.arange(len(x), device=x.device)
+            cand_x, cand_l, ok, self_idx = (
+                x.detach(),
+                lv[idx],
+                torch.ones(len(x), dtype=torch.bool, device=x.device),
+                torch.arange(len(x), device=x.device),
+            )
         else:
             cand_x, cand_l, ok, self_idx = self.bank.features, lv, self.bank.filled, idx
         centres, has = [], torch.ones(len(x), dtype=torch.bool, device=x.device)
         for m, q, cq in (("feature", x.detach(), cand_x), ("label", lv[idx], cand_l)):
             if self.manifolds in (m, "both"):
-                c, h = self._centre(q.float(), cq.float(), cand_x, ok, self_idx); centres.append(c.detach()); has &= h
-        r = len(centres) * x - sum(centres)                  # 2x - c^f - c^l, or x - c for one manifold
+                c, h = self._centre(q.float(), cq.float(), cand_x, ok, self_idx)
+                centres.append(c.detach())
+                has &= h
+        r = len(centres) * x - sum(centres)  # 2x - c^f - c^l, or x - c for one manifold
         v = _half_mean_sq(r, has)
-        if len(centres) == 2: v = v / 2 + (v / 2).detach()   # Eq. (6)'s value, Eq. (7)'s gradient (half of Eq. 6's)
-        if self.bank is not None: self.bank.update(idx, x)
+        if len(centres) == 2:
+            v = (
+                v / 2 + (v / 2).detach()
+            )  # Eq. (6)'s value, Eq. (7)'s gradient (half of Eq. 6's)
+        if self.bank is not None:
+            self.bank.update(idx, x)
         return v
 
 # %% ../nbs/08_losses.ipynb
-def mk_mmd2(xs: torch.Tensor, xt: torch.Tensor, sigmas2=None, betas=None) -> torch.Tensor:
+def mk_mmd2(
+    xs: torch.Tensor, xt: torch.Tensor, sigmas2=None, betas=None
+) -> torch.Tensor:
     """Unbiased multi-kernel MMD² between source and target features (RAF-ML Eq. 12, kernels of Eq. 11).
     `sigmas2`: the Gaussian kernels' σ² (default: 2^-2..2^2 × the pooled mean squared distance); `betas`: their weights (default equal)."""
-    if xs.ndim != 2 or xt.ndim != 2 or xs.shape[1] != xt.shape[1]: raise ValueError(f"source and target must be (n, d) with one d; got {tuple(xs.shape)}, {tuple(xt.shape)}")
+    if xs.ndim != 2 or xt.ndim != 2 or xs.shape[1] != xt.shape[1]:
+        raise ValueError(
+            f"source and target must be (n, d) with one d; got {tuple(xs.shape)}, {tuple(xt.shape)}"
+        )
     ns, nt = len(xs), len(xt)
-    if ns < 2 or nt < 2: raise ValueError(f"MMD²_u needs at least 2 source and 2 target samples; got {ns} and {nt}")
+    if ns < 2 or nt < 2:
+        raise ValueError(
+            f"MMD²_u needs at least 2 source and 2 target samples; got {ns} and {nt}"
+        )
     z = torch.cat([xs, xt]).float()
     d2 = torch.cdist(z, z) ** 2
-    if sigmas2 is None: sigmas2 = d2.detach().sum() / (len(z) * (len(z) - 1)) * torch.tensor([0.25, 0.5, 1.0, 2.0, 4.0], device=z.device)
+    if sigmas2 is None:
+        sigmas2 = (
+            d2.detach().sum()
+            / (len(z) * (len(z) - 1))
+            * torch.tensor([0.25, 0.5, 1.0, 2.0, 4.0], device=z.device)
+        )
     sigmas2 = torch.as_tensor(sigmas2, dtype=torch.float32, device=z.device).flatten()
-    betas = torch.full_like(sigmas2, 1 / len(sigmas2)) if betas is None else torch.as_tensor(betas, dtype=torch.float32, device=z.device).flatten()
-    if len(betas) != len(sigmas2) or (betas < 0).any() or not torch.isclose(betas.sum(), torch.tensor(1.0, device=z.device)):
-        raise ValueError("betas must be non-negative, one per kernel, and sum to 1 (Eq. 11)")
-    if (sigmas2 <= 0).any(): raise ValueError("every kernel's σ² must be > 0")
-    K = (betas[:, None, None] * torch.exp(-d2[None] / (2 * sigmas2[:, None, None]))).sum(0)
+    betas = (
+        torch.full_like(sigmas2, 1 / len(sigmas2))
+        if betas is None
+        else torch.as_tensor(betas, dtype=torch.float32, device=z.device).flatten()
+    )
+    if (
+        len(betas) != len(sigmas2)
+        or (betas < 0).any()
+        or not torch.isclose(betas.sum(), torch.tensor(1.0, device=z.device))
+    ):
+        raise ValueError(
+            "betas must be non-negative, one per kernel, and sum to 1 (Eq. 11)"
+        )
+    if (sigmas2 <= 0).any():
+        raise ValueError("every kernel's σ² must be > 0")
+    K = (
+        betas[:, None, None] * torch.exp(-d2[None] / (2 * sigmas2[:, None, None]))
+    ).sum(0)
     Kss, Ktt, Kst = K[:ns, :ns], K[ns:, ns:], K[:ns, ns:]
-    return ((Kss.sum() - Kss.diagonal().sum()) / (ns * (ns - 1)) + (Ktt.sum() - Ktt.diagonal().sum()) / (nt * (nt - 1))
-            - 2 * Kst.sum() / (ns * nt))
+    return (
+        (Kss.sum() - Kss.diagonal().sum()) / (ns * (ns - 1))
+        + (Ktt.sum() - Ktt.diagonal().sum()) / (nt * (nt - 1))
+        - 2 * Kst.sum() / (ns * nt)
+    )
+
 
 def entropy_loss(logits: torch.Tensor) -> torch.Tensor:
     "RAF-ML Eq. (16): mean entropy of the softmax outputs (target faces)."
@@ -186,19 +321,32 @@ def entropy_loss(logits: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/08_losses.ipynb
 class ECSTFLLoss(nn.Module):
     "DFEW's EC-STFL loss: mean same-label distance over mean different-label distance in the mini-batch (slides' formula); `distance` 'l2' or 'l1' (official release)."
+
     def __init__(self, distance: str = "l2"):
         super().__init__()
-        if distance not in ("l2", "l1"): raise ValueError(f"distance must be 'l2' or 'l1', got {distance!r}")
+        if distance not in ("l2", "l1"):
+            raise ValueError(f"distance must be 'l2' or 'l1', got {distance!r}")
         self.distance = distance
+
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 2 or len(x) != len(y): raise ValueError(f"features must be (n, d) with one label each; got {tuple(x.shape)} and {len(y)} labels")
+        if x.ndim != 2 or len(x) != len(y):
+            raise ValueError(
+                f"features must be (n, d) with one label each; got {tuple(x.shape)} and {len(y)} labels"
+            )
         diff = x[:, None, :] - x[None, :, :]
         eye = torch.eye(len(x), dtype=torch.bool, device=x.device)
-        if self.distance == "l1": d = diff.abs().sum(-1)
-        else: d = torch.where(eye, 0.0, (diff ** 2).sum(-1).clamp_min(1e-12)).sqrt().masked_fill(eye, 0.0)   # no NaN gradient at d = 0
+        if self.distance == "l1":
+            d = diff.abs().sum(-1)
+        else:
+            d = (
+                torch.where(eye, 0.0, (diff**2).sum(-1).clamp_min(1e-12))
+                .sqrt()
+                .masked_fill(eye, 0.0)
+            )  # no NaN gradient at d = 0
         same = y[:, None] == y[None, :]
-        n_same = same.sum(1).to(d)                                           # N_{x_i}, x_i included
+        n_same = same.sum(1).to(d)  # N_{x_i}, x_i included
         num = (d * same / n_same[:, None]).sum()
-        den = (d * ~same / n_same[None, :]).sum()                            # / N_{x_j}
-        if not bool((~same).any()): return 0 * x.sum()                      # one label in the batch: no different pairs
+        den = (d * ~same / n_same[None, :]).sum()  # / N_{x_j}
+        if not bool((~same).any()):
+            return 0 * x.sum()  # one label in the batch: no different pairs
         return num / den

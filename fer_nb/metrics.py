@@ -9,104 +9,219 @@ import numpy as np
 from sklearn.metrics import confusion_matrix as _sk_confusion_matrix
 
 # %% auto 0
-__all__ = ['uar', 'war', 'VERDICTS', 'confusion_matrix', 'row_normalise', 'per_class_recall', 'mean_diagonal', 'accuracy',
-           'classification_summary', 'chance_predictions', 'seed_verdict', 'all_verdicts', 'beats_all']
+__all__ = ['uar', 'war', 'VERDICTS', 'MOST', 'confusion_matrix', 'row_normalise', 'per_class_recall', 'mean_diagonal', 'accuracy',
+           'classification_summary', 'chance_predictions', 'seed_verdict', 'all_verdicts', 'brief', 'most_needed',
+           'most_verdict', 'beats_all']
 
 # %% ../nbs/05_metrics.ipynb
 def _check_labels(y_true, y_pred, n_classes: int | None):
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.ndim != 1 or y_pred.ndim != 1: raise ValueError(f"y_true and y_pred must be 1-d; got shapes {y_true.shape}, {y_pred.shape}")
-    if len(y_true) != len(y_pred): raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
-    if len(y_true) == 0: raise ValueError("y_true is empty")
+    if y_true.ndim != 1 or y_pred.ndim != 1:
+        raise ValueError(
+            f"y_true and y_pred must be 1-d; got shapes {y_true.shape}, {y_pred.shape}"
+        )
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}"
+        )
+    if len(y_true) == 0:
+        raise ValueError("y_true is empty")
     for nm, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if not np.issubdtype(y.dtype, np.integer): raise TypeError(f"{nm} must hold integer class codes, got dtype {y.dtype}")
-    if n_classes is None: n_classes = int(max(y_true.max(), y_pred.max())) + 1
+        if not np.issubdtype(y.dtype, np.integer):
+            raise TypeError(f"{nm} must hold integer class codes, got dtype {y.dtype}")
+    if n_classes is None:
+        n_classes = int(max(y_true.max(), y_pred.max())) + 1
     for nm, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if y.min() < 0 or y.max() >= n_classes: raise ValueError(f"{nm} has codes outside 0..{n_classes - 1} (n_classes={n_classes})")
+        if y.min() < 0 or y.max() >= n_classes:
+            raise ValueError(
+                f"{nm} has codes outside 0..{n_classes - 1} (n_classes={n_classes})"
+            )
     return y_true, y_pred, n_classes
+
 
 def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
     "Counts `C[i, j]` of samples of true class i predicted as j (rows = truth), shape `(n_classes, n_classes)`."
     y_true, y_pred, n = _check_labels(y_true, y_pred, n_classes)
     return _sk_confusion_matrix(y_true, y_pred, labels=np.arange(n))
 
+
 def row_normalise(cm) -> np.ndarray:
     "Each row divided by its sum (per-class recall on the diagonal); rows of absent classes become NaN."
     cm = np.asarray(cm, dtype=float)
     s = cm.sum(1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"): return np.where(s > 0, cm / s, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(s > 0, cm / s, np.nan)
+
 
 def per_class_recall(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
     "Recall of every class (NaN for classes absent from `y_true`)."
     return np.diag(row_normalise(confusion_matrix(y_true, y_pred, n_classes)))
 
+
 def mean_diagonal(y_true, y_pred, n_classes: int | None = None) -> float:
     "Mean diagonal of the row-normalised confusion matrix over the classes present in `y_true` (= UAR)."
     return float(np.nanmean(per_class_recall(y_true, y_pred, n_classes)))
 
+
 uar = mean_diagonal
+
 
 def accuracy(y_true, y_pred) -> float:
     "Overall accuracy (= WAR, recall weighted by class frequency)."
     y_true, y_pred, _ = _check_labels(y_true, y_pred, None)
     return float((y_true == y_pred).mean())
 
+
 war = accuracy
+
 
 def classification_summary(y_true, y_pred, class_names) -> dict:
     "Per-class recall, mean diagonal and accuracy, keyed by class name (what the papers' tables show)."
     n = len(class_names)
     rec = per_class_recall(y_true, y_pred, n)
-    return {"per_class_recall": {c: float(r) for c, r in zip(class_names, rec)},
-            "mean_diagonal": mean_diagonal(y_true, y_pred, n), "accuracy": accuracy(y_true, y_pred)}
+    return {
+        "per_class_recall": {c: float(r) for c, r in zip(class_names, rec)},
+        "mean_diagonal": mean_diagonal(y_true, y_pred, n),
+        "accuracy": accuracy(y_true, y_pred),
+    }
 
 # %% ../nbs/05_metrics.ipynb
-def chance_predictions(n: int, n_classes: int, kind: str = "uniform", prior=None, rng=None) -> np.ndarray:
+def chance_predictions(
+    n: int, n_classes: int, kind: str = "uniform", prior=None, rng=None
+) -> np.ndarray:
     "`n` labels from a chance detector: 'uniform' (the paper's naive detector), 'prior' (draws from `prior`), 'majority' (argmax of `prior`)."
     rng = rng if rng is not None else np.random.default_rng()
-    if kind == "uniform": return rng.integers(0, n_classes, n)
-    if prior is None: raise ValueError(f"kind={kind!r} needs a prior (class frequencies)")
+    if kind == "uniform":
+        return rng.integers(0, n_classes, n)
+    if prior is None:
+        raise ValueError(f"kind={kind!r} needs a prior (class frequencies)")
     p = np.asarray(prior, dtype=float)
-    if p.shape != (n_classes,) or (p < 0).any() or p.sum() <= 0: raise ValueError(f"prior must be {n_classes} non-negative frequencies, got {prior!r}")
-    if kind == "prior": return rng.choice(n_classes, size=n, p=p / p.sum())
-    if kind == "majority": return np.full(n, int(p.argmax()))
+    if p.shape != (n_classes,) or (p < 0).any() or p.sum() <= 0:
+        raise ValueError(
+            f"prior must be {n_classes} non-negative frequencies, got {prior!r}"
+        )
+    if kind == "prior":
+        return rng.choice(n_classes, size=n, p=p / p.sum())
+    if kind == "majority":
+        return np.full(n, int(p.argmax()))
     raise ValueError(f"kind must be 'uniform', 'prior' or 'majority', got {kind!r}")
 
 # %% ../nbs/05_metrics.ipynb
 VERDICTS = ("reproduced", "contradicted", "inconclusive")
 
-def seed_verdict(a, b, higher_is_better: bool = True, z: float = 2.0, names=("A", "B")) -> dict:
+
+def seed_verdict(
+    a, b, higher_is_better: bool = True, z: float = 2.0, names=("A", "B")
+) -> dict:
     """Three-way verdict on the claim "arm `a` beats arm `b`" from per-seed values (same seeds, same order): the paired
     difference's mean against `z` standard errors. See the lesson."""
     a, b = np.asarray(a, float), np.asarray(b, float)
-    if a.ndim != 1 or a.shape != b.shape or len(a) == 0: raise ValueError(f"a and b must be 1-d with one value per seed each, got shapes {a.shape}, {b.shape}")
-    if not np.isfinite(a).all() or not np.isfinite(b).all(): raise ValueError("a and b must be finite")
+    if a.ndim != 1 or a.shape != b.shape or len(a) == 0:
+        raise ValueError(
+            f"a and b must be 1-d with one value per seed each, got shapes {a.shape}, {b.shape}"
+        )
+    if not np.isfinite(a).all() or not np.isfinite(b).all():
+        raise ValueError("a and b must be finite")
     d = (a - b) if higher_is_better else (b - a)
     n, m = len(d), float(d.mean())
     se = float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-    if n < 3: v = "inconclusive"
-    elif m > z * se and m > 0: v = "reproduced"
-    elif m < -z * se and m < 0: v = "contradicted"
-    else: v = "inconclusive"
-    return {"verdict": v, "n_seeds": n, names[0]: {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if n > 1 else 0.0, "seeds": a.tolist()},
-            names[1]: {"mean": float(b.mean()), "std": float(b.std(ddof=1)) if n > 1 else 0.0, "seeds": b.tolist()},
-            "mean_difference": m, "se": se,
-            "test": f"paired over {n} seeds: mean difference {m:+.3g} vs {z:g} SE = {z * se:.3g}" + (f" ({n} seed{'s' * (n > 1)}: too few to test, 3 needed)" if n < 3 else "")}
+    if n < 3:
+        v = "inconclusive"
+    elif m > z * se and m > 0:
+        v = "reproduced"
+    elif m < -z * se and m < 0:
+        v = "contradicted"
+    else:
+        v = "inconclusive"
+    return {
+        "verdict": v,
+        "n_seeds": n,
+        names[0]: {
+            "mean": float(a.mean()),
+            "std": float(a.std(ddof=1)) if n > 1 else 0.0,
+            "seeds": a.tolist(),
+        },
+        names[1]: {
+            "mean": float(b.mean()),
+            "std": float(b.std(ddof=1)) if n > 1 else 0.0,
+            "seeds": b.tolist(),
+        },
+        "mean_difference": m,
+        "se": se,
+        "test": f"paired over {n} seeds: mean difference {m:+.3g} vs {z:g} SE = {z * se:.3g}"
+        + (f" ({n} seed{'s' * (n > 1)}: too few to test, 3 needed)" if n < 3 else ""),
+    }
 
 # %% ../nbs/05_metrics.ipynb
 def all_verdicts(verdicts) -> str:
     "One verdict for a conjunction of claims: reproduced if every part is, contradicted if any part is, else inconclusive."
     vs = [v["verdict"] if isinstance(v, dict) else v for v in verdicts]
     bad = [v for v in vs if v not in VERDICTS]
-    if not vs or bad: raise ValueError(f"need at least one verdict, each one of {VERDICTS}; got {vs}")
-    if all(v == "reproduced" for v in vs): return "reproduced"
+    if not vs or bad:
+        raise ValueError(f"need at least one verdict, each one of {VERDICTS}; got {vs}")
+    if all(v == "reproduced" for v in vs):
+        return "reproduced"
     return "contradicted" if "contradicted" in vs else "inconclusive"
+
+
+def brief(verdicts: dict, digits: int = 4) -> dict:
+    "{name: seed_verdict(...)} shortened for a results file: each verdict with its mean paired difference and standard error."
+    return {
+        k: {
+            "verdict": v["verdict"],
+            "difference": round(v["mean_difference"], digits),
+            "se": round(v["se"], digits),
+        }
+        for k, v in verdicts.items()
+    }
+
+
+MOST = 2 / 3  # the papers' "most classifiers" made exact: 4 of 6
+
+
+def most_needed(n: int, share: float = MOST) -> int:
+    "How many of `n` parts make 'most': round(share · n), at least 1 (4 of 6, 3 of 5, 3 of 4)."
+    return max(1, round(share * n))
+
+
+def most_verdict(verdicts, share: float = MOST) -> str:
+    """One verdict for "the claim holds for most of these" (e.g. for most classifiers): reproduced when `most_needed`
+    of the parts are reproduced, contradicted when as many are contradicted, else inconclusive."""
+    vs = [v["verdict"] if isinstance(v, dict) else v for v in verdicts]
+    bad = [v for v in vs if v not in VERDICTS]
+    if not vs or bad:
+        raise ValueError(f"need at least one verdict, each one of {VERDICTS}; got {vs}")
+    need = most_needed(len(vs), share)
+    if vs.count("reproduced") >= need:
+        return "reproduced"
+    return "contradicted" if vs.count("contradicted") >= need else "inconclusive"
+
 
 def beats_all(runs, arm, higher_is_better: bool = True, z: float = 2.0) -> dict:
     """Verdict on "`arm` beats every other arm" from `runs` (a DataFrame: one row per seed, one column per arm):
     `seed_verdict` of `arm` against each other column, combined by `all_verdicts`."""
-    if arm not in runs.columns: raise ValueError(f"arm {arm!r} is not a column of runs; columns: {list(runs.columns)}")
-    parts = {str(o): seed_verdict(runs[arm], runs[o], higher_is_better, z, names=(str(arm), str(o))) for o in runs.columns if o != arm}
-    if not parts: raise ValueError("runs needs at least two arms")
-    return {"verdict": all_verdicts(parts.values()), "per_arm": {o: {"verdict": v["verdict"], "mean_difference": v["mean_difference"], "se": v["se"]} for o, v in parts.items()},
-            "means": {str(c): float(runs[c].mean()) for c in runs.columns}}
+    if arm not in runs.columns:
+        raise ValueError(
+            f"arm {arm!r} is not a column of runs; columns: {list(runs.columns)}"
+        )
+    parts = {
+        str(o): seed_verdict(
+            runs[arm], runs[o], higher_is_better, z, names=(str(arm), str(o))
+        )
+        for o in runs.columns
+        if o != arm
+    }
+    if not parts:
+        raise ValueError("runs needs at least two arms")
+    return {
+        "verdict": all_verdicts(parts.values()),
+        "per_arm": {
+            o: {
+                "verdict": v["verdict"],
+                "mean_difference": v["mean_difference"],
+                "se": v["se"],
+            }
+            for o, v in parts.items()
+        },
+        "means": {str(c): float(runs[c].mean()) for c in runs.columns},
+    }

@@ -18,38 +18,68 @@ def msra_init(model: nn.Module) -> nn.Module:
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.Linear)):
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-            if m.bias is not None: nn.init.zeros_(m.bias)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
     return model
+
 
 class FERNet(nn.Module):
     "Shared by every model: grey in_size x in_size faces in [0, 1], centred as (x - input_mean) / input_std; `forward` -> (features, logits)."
-    def __init__(self, in_size: int, width: float, input_mean: float, input_std: float | None):
-        super().__init__()
-        if width <= 0: raise ValueError(f"width must be > 0, got {width}")
-        self.in_size, self.width, self.input_mean, self.input_std = in_size, width, input_mean, input_std
 
-    def w(self, c: int) -> int: return max(4, int(round(c * self.width)))   # a layer's width, scaled
+    def __init__(
+        self, in_size: int, width: float, input_mean: float, input_std: float | None
+    ):
+        super().__init__()
+        if width <= 0:
+            raise ValueError(f"width must be > 0, got {width}")
+        self.in_size, self.width, self.input_mean, self.input_std = (
+            in_size,
+            width,
+            input_mean,
+            input_std,
+        )
+
+    def w(self, c: int) -> int:
+        return max(4, int(round(c * self.width)))  # a layer's width, scaled
 
     def prep(self, x):
         if x.shape[-1] != self.in_size or x.shape[-2] != self.in_size:
-            raise ValueError(f"{type(self).__name__} expects {self.in_size}x{self.in_size} inputs, got {tuple(x.shape[-2:])}")
+            raise ValueError(
+                f"{type(self).__name__} expects {self.in_size}x{self.in_size} inputs, got {tuple(x.shape[-2:])}"
+            )
         return (x - self.input_mean) / self.input_std if self.input_std else x
+
 
 class BaseDCNN(FERNet):
     "baseDCNN: (B, 1, 90, 90) -> (features (B, feat_dim), logits (B, n_classes))."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, feat_dim: int = 2000, in_size: int = 90, dropout: float = 0.0,
-                 input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        feat_dim: int = 2000,
+        in_size: int = 90,
+        dropout: float = 0.0,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         w = self.w
         stages = [[64], [96], [128, 128], [256, 256]]
         layers, cin = [], 1
         for st in stages:
             for c in st:
-                layers += [nn.Conv2d(cin, w(c), 3, padding=1), nn.ReLU(inplace=True)]; cin = w(c)
+                layers += [nn.Conv2d(cin, w(c), 3, padding=1), nn.ReLU(inplace=True)]
+                cin = w(c)
             layers.append(nn.MaxPool2d(2))
         self.body = nn.Sequential(*layers)
         side = in_size // 16
-        self.fc = nn.Sequential(nn.Flatten(), nn.Linear(cin * side * side, feat_dim), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        self.fc = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(cin * side * side, feat_dim),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+        )
         self.feat_dim = feat_dim
         self.classifier = nn.Linear(self.feat_dim, n_classes)
         msra_init(self)
@@ -60,15 +90,31 @@ class BaseDCNN(FERNet):
 
 # %% ../nbs/07_models.ipynb
 def _conv(cin, cout, k=3, stride=1, bn=True):
-    return [nn.Conv2d(cin, cout, k, stride, k // 2, bias=not bn)] + ([nn.BatchNorm2d(cout)] if bn else []) + [nn.ReLU(inplace=True)]
+    return (
+        [nn.Conv2d(cin, cout, k, stride, k // 2, bias=not bn)]
+        + ([nn.BatchNorm2d(cout)] if bn else [])
+        + [nn.ReLU(inplace=True)]
+    )
+
 
 class _FCHead(FERNet):
     "Conv body, then fc6 -> fc7 (the deep feature) -> class layer, with dropout as in VGG and AlexNet."
-    def _head(self, body: list, n_classes: int, hidden: int, feat_dim: int, dropout: float):
+
+    def _head(
+        self, body: list, n_classes: int, hidden: int, feat_dim: int, dropout: float
+    ):
         self.body = nn.Sequential(*body)
-        with torch.no_grad(): n = self.body(torch.zeros(1, 1, self.in_size, self.in_size)).numel()
-        self.fc = nn.Sequential(nn.Flatten(), nn.Linear(n, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout),
-                                nn.Linear(hidden, feat_dim), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        with torch.no_grad():
+            n = self.body(torch.zeros(1, 1, self.in_size, self.in_size)).numel()
+        self.fc = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(n, hidden),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, feat_dim),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+        )
         self.feat_dim, self.classifier = feat_dim, nn.Linear(feat_dim, n_classes)
         msra_init(self)
 
@@ -76,51 +122,121 @@ class _FCHead(FERNet):
         f = self.fc(self.body(self.prep(x)))
         return f, self.classifier(f)
 
+
 class VGGNet(_FCHead):
     "VGG-16 layout (13 3x3 convs in five pooled stages, fc6, fc7) for grey faces."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, feat_dim: int = 4096, in_size: int = 90, dropout: float = 0.5,
-                 bn: bool = True, input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        feat_dim: int = 4096,
+        in_size: int = 90,
+        dropout: float = 0.5,
+        bn: bool = True,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         body, cin = [], 1
-        for stage in ([64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]):
-            for c in stage: body += _conv(cin, self.w(c), bn=bn); cin = self.w(c)
+        for stage in (
+            [64, 64],
+            [128, 128],
+            [256, 256, 256],
+            [512, 512, 512],
+            [512, 512, 512],
+        ):
+            for c in stage:
+                body += _conv(cin, self.w(c), bn=bn)
+                cin = self.w(c)
             body.append(nn.MaxPool2d(2))
         self._head(body, n_classes, self.w(4096), feat_dim, dropout)
 
+
 class AlexNet(_FCHead):
     "AlexNet layout (11x11/4, 5x5, three 3x3 convs, overlapping 3x3/2 pooling, fc6, fc7) for grey faces."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, feat_dim: int = 4096, in_size: int = 90, dropout: float = 0.5,
-                 bn: bool = True, input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        feat_dim: int = 4096,
+        in_size: int = 90,
+        dropout: float = 0.5,
+        bn: bool = True,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         w = self.w
-        body = (_conv(1, w(64), 11, 4, bn) + [nn.MaxPool2d(3, 2)] + _conv(w(64), w(192), 5, 1, bn) + [nn.MaxPool2d(3, 2)]
-                + _conv(w(192), w(384), 3, 1, bn) + _conv(w(384), w(256), 3, 1, bn) + _conv(w(256), w(256), 3, 1, bn) + [nn.MaxPool2d(3, 2, ceil_mode=True)])
+        body = (
+            _conv(1, w(64), 11, 4, bn)
+            + [nn.MaxPool2d(3, 2)]
+            + _conv(w(64), w(192), 5, 1, bn)
+            + [nn.MaxPool2d(3, 2)]
+            + _conv(w(192), w(384), 3, 1, bn)
+            + _conv(w(384), w(256), 3, 1, bn)
+            + _conv(w(256), w(256), 3, 1, bn)
+            + [nn.MaxPool2d(3, 2, ceil_mode=True)]
+        )
         self._head(body, n_classes, self.w(4096), feat_dim, dropout)
+
 
 class BasicBlock(nn.Module):
     "Two 3x3 convs with batch norm and an identity (or 1x1 projection) shortcut (He et al. 2016)."
+
     def __init__(self, cin: int, cout: int, stride: int = 1):
         super().__init__()
-        self.c1, self.b1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
-        self.c2, self.b2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
-        self.short = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-                      if stride != 1 or cin != cout else nn.Identity())
+        self.c1, self.b1 = (
+            nn.Conv2d(cin, cout, 3, stride, 1, bias=False),
+            nn.BatchNorm2d(cout),
+        )
+        self.c2, self.b2 = (
+            nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
+            nn.BatchNorm2d(cout),
+        )
+        self.short = (
+            nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)
+            )
+            if stride != 1 or cin != cout
+            else nn.Identity()
+        )
+
     def forward(self, x):
-        return torch.relu(self.b2(self.c2(torch.relu(self.b1(self.c1(x))))) + self.short(x))
+        return torch.relu(
+            self.b2(self.c2(torch.relu(self.b1(self.c1(x))))) + self.short(x)
+        )
+
 
 class ResNet18(FERNet):
     "ResNet-18 (7x7/2 stem, 3x3/2 pool, four stages of two basic blocks, global average pool = the deep feature) for grey faces."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, in_size: int = 90, input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        in_size: int = 90,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         w = self.w
         layers, cin = [*_conv(1, w(64), 7, 2), nn.MaxPool2d(3, 2, 1)], w(64)
         for i, c in enumerate((64, 128, 256, 512)):
-            layers += [BasicBlock(cin, w(c), 1 if i == 0 else 2), BasicBlock(w(c), w(c))]; cin = w(c)
+            layers += [
+                BasicBlock(cin, w(c), 1 if i == 0 else 2),
+                BasicBlock(w(c), w(c)),
+            ]
+            cin = w(c)
         self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.feat_dim, self.classifier = cin, nn.Linear(cin, n_classes)
         msra_init(self)
-        for m in self.modules():                             # each block starts as the identity (Goyal et al. 2017)
-            if isinstance(m, BasicBlock): nn.init.zeros_(m.b2.weight)
+        for (
+            m
+        ) in self.modules():  # each block starts as the identity (Goyal et al. 2017)
+            if isinstance(m, BasicBlock):
+                nn.init.zeros_(m.b2.weight)
 
     def forward(self, x):
         f = self.body(self.prep(x))
@@ -129,16 +245,34 @@ class ResNet18(FERNet):
 # %% ../nbs/07_models.ipynb
 class FERCNN(FERNet):
     "Compact VGG-style CNN with batch norm: (B, 1, in_size, in_size) -> (features (B, feat_dim), logits); features = global average pool."
-    def __init__(self, n_classes: int = 8, width: float = 0.5, in_size: int = 48, convs: int = 2, dropout: float = 0.3,
-                 input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 8,
+        width: float = 0.5,
+        in_size: int = 48,
+        convs: int = 2,
+        dropout: float = 0.3,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
-        if in_size < 16: raise ValueError(f"in_size must be >= 16 (four 2x2 poolings), got {in_size}")
+        if in_size < 16:
+            raise ValueError(
+                f"in_size must be >= 16 (four 2x2 poolings), got {in_size}"
+            )
         body, cin = [], 1
         for c in (64, 128, 256, 512):
-            for _ in range(convs): body += _conv(cin, self.w(c)); cin = self.w(c)
+            for _ in range(convs):
+                body += _conv(cin, self.w(c))
+                cin = self.w(c)
             body.append(nn.MaxPool2d(2))
         self.body = nn.Sequential(*body, nn.AdaptiveAvgPool2d(1), nn.Flatten())
-        self.drop, self.feat_dim, self.classifier = nn.Dropout(dropout), cin, nn.Linear(cin, n_classes)
+        self.drop, self.feat_dim, self.classifier = (
+            nn.Dropout(dropout),
+            cin,
+            nn.Linear(cin, n_classes),
+        )
         msra_init(self)
 
     def forward(self, x):
@@ -146,28 +280,52 @@ class FERCNN(FERNet):
         return f, self.classifier(self.drop(f))
 
 # %% ../nbs/07_models.ipynb
-MODELS = {"basedcnn": BaseDCNN, "vgg": VGGNet, "alexnet": AlexNet, "resnet18": ResNet18, "fercnn": FERCNN}
+MODELS = {
+    "basedcnn": BaseDCNN,
+    "vgg": VGGNet,
+    "alexnet": AlexNet,
+    "resnet18": ResNet18,
+    "fercnn": FERCNN,
+}
+
 
 def load_weights(model: nn.Module, path) -> list[str]:
     "Load the tensors of a state-dict file whose names and shapes match `model`; returns the names left as they were."
     from pathlib import Path
+
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"weights file {path} not found")
-    try: sd = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a torch state dict (torch.load with weights_only=True cannot read it: {type(e).__name__})") from None
-    sd = sd.get("model", sd) if isinstance(sd, dict) else sd          # a fit() checkpoint holds the state dict under "model"
-    if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
+    if not path.is_file():
+        raise FileNotFoundError(f"weights file {path} not found")
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise ValueError(
+            f"{path} is not a torch state dict (torch.load with weights_only=True cannot read it: {type(e).__name__})"
+        ) from None
+    sd = (
+        sd.get("model", sd) if isinstance(sd, dict) else sd
+    )  # a fit() checkpoint holds the state dict under "model"
+    if not isinstance(sd, dict) or not all(
+        isinstance(v, torch.Tensor) for v in sd.values()
+    ):
         raise ValueError(f"{path} does not hold a state dict (name -> tensor)")
     own = model.state_dict()
     ok = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
-    share = sum(v.numel() for v in ok.values()) / max(1, sum(v.numel() for v in own.values()))
-    if share < 0.5: raise ValueError(f"{path} matches only {share:.0%} of {type(model).__name__}'s weights (names or shapes differ): wrong model file?")
+    share = sum(v.numel() for v in ok.values()) / max(
+        1, sum(v.numel() for v in own.values())
+    )
+    if share < 0.5:
+        raise ValueError(
+            f"{path} matches only {share:.0%} of {type(model).__name__}'s weights (names or shapes differ): wrong model file?"
+        )
     model.load_state_dict(ok, strict=False)
     return [k for k in own if k not in ok]
 
+
 def make_model(name: str, n_classes: int, weights_path=None, **kw) -> nn.Module:
     "A model by name (see `MODELS`), optionally started from a local state dict."
-    if name not in MODELS: raise ValueError(f"unknown model {name!r}; valid: {', '.join(MODELS)}")
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; valid: {', '.join(MODELS)}")
     model = MODELS[name](n_classes=n_classes, **kw)
     model.skipped_weights = load_weights(model, weights_path) if weights_path else []
     return model

@@ -24,34 +24,59 @@ __all__ = ['SVM_CACHE_MB', 'CLASSIFIERS', 'check_xy', 'c45_tree', 'decide', 'mul
 def check_xy(X, Y=None, who: str = "classifier"):
     "X as a 2-D float array and Y as an (N, L) 0/1 int array with N rows, or a ValueError naming the problem."
     X = np.asarray(X, float)
-    if X.ndim != 2: raise ValueError(f"{who}: X must be an (N, d) feature matrix; got shape {X.shape}")
-    if not np.isfinite(X).all(): raise ValueError(f"{who}: X holds NaN or infinite values")
-    if Y is None: return X
+    if X.ndim != 2:
+        raise ValueError(
+            f"{who}: X must be an (N, d) feature matrix; got shape {X.shape}"
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(f"{who}: X holds NaN or infinite values")
+    if Y is None:
+        return X
     Y = np.asarray(Y)
-    if Y.ndim != 2 or len(Y) != len(X): raise ValueError(f"{who}: Y must be an (N, L) 0/1 matrix with N = {len(X)} rows; got shape {Y.shape}")
-    if not np.isin(Y, (0, 1)).all(): raise ValueError(f"{who}: Y must hold only 0 and 1")
+    if Y.ndim != 2 or len(Y) != len(X):
+        raise ValueError(
+            f"{who}: Y must be an (N, L) 0/1 matrix with N = {len(X)} rows; got shape {Y.shape}"
+        )
+    if not np.isin(Y, (0, 1)).all():
+        raise ValueError(f"{who}: Y must hold only 0 and 1")
     return X, Y.astype(int)
+
 
 class _Constant:
     "A binary or multi-class 'classifier' for a training set with one class only: it always predicts that class."
-    def __init__(self, value): self.value = value
-    def predict(self, X): return np.full(len(X), self.value)
-    def predict_proba(self, X): return np.ones((len(X), 1))
-    def decision_function(self, X): return np.full(len(X), 1.0 if self.value else -1.0)   # binary: the side of its one class
+
+    def __init__(self, value):
+        self.value = value
+
+    def predict(self, X):
+        return np.full(len(X), self.value)
+
+    def predict_proba(self, X):
+        return np.ones((len(X), 1))
+
+    def decision_function(self, X):
+        return np.full(
+            len(X), 1.0 if self.value else -1.0
+        )  # binary: the side of its one class
+
 
 def _fit_or_constant(base, X, y):
     "clone(base) fitted on (X, y), or a `_Constant` when y has a single value."
     return _Constant(y[0]) if len(np.unique(y)) == 1 else clone(base).fit(X, y)
 
+
 def c45_tree(random_state: int = 0):
     "The stand-in for Weka's J48 (C4.5): an entropy-split decision tree."
     return DecisionTreeClassifier(criterion="entropy", random_state=random_state)
 
-SVM_CACHE_MB = 1000   # libsvm's kernel cache: the same solution as its 200 MB default, fewer kernel rows recomputed
+
+SVM_CACHE_MB = 1000  # libsvm's kernel cache: the same solution as its 200 MB default, fewer kernel rows recomputed
+
 
 def decide(clf, X) -> tuple[np.ndarray, np.ndarray]:
     "(scores, predicted label sets) of a fitted classifier: one pass where it defines `decide`, else `scores` and `predict`."
     return clf.decide(X) if hasattr(clf, "decide") else (clf.scores(X), clf.predict(X))
+
 
 def multilabel_scores(clf, X_train, Y_train, X_test, Y_test, label_names=None) -> dict:
     "Fit a multi-label classifier and return its nine RAF-ML criteria on the test set."
@@ -61,7 +86,9 @@ def multilabel_scores(clf, X_train, Y_train, X_test, Y_test, label_names=None) -
 # %% ../nbs/15_multilabel.ipynb
 class CLR(BaseEstimator):
     "Calibrated label ranking: pairwise votes plus a virtual calibration label (Fürnkranz et al. 2008)."
-    def __init__(self, base=None): self.base = base
+
+    def __init__(self, base=None):
+        self.base = base
 
     def fit(self, X, Y):
         X, Y = check_xy(X, Y, "CLR")
@@ -69,46 +96,83 @@ class CLR(BaseEstimator):
         self.n_labels_ = L = Y.shape[1]
         self.pairs_ = {}
         for j, k in combinations(range(L), 2):
-            m = Y[:, j] != Y[:, k]                                 # faces with exactly one of j, k
-            self.pairs_[j, k] = _fit_or_constant(base, X[m], Y[m, j]) if m.any() else _Constant(0.5)
+            m = Y[:, j] != Y[:, k]  # faces with exactly one of j, k
+            self.pairs_[j, k] = (
+                _fit_or_constant(base, X[m], Y[m, j]) if m.any() else _Constant(0.5)
+            )
         self.calib_ = [_fit_or_constant(base, X, Y[:, j]) for j in range(L)]
         return self
 
     def _votes(self, X):
-        X = check_xy(X, who="CLR"); L = self.n_labels_
+        X = check_xy(X, who="CLR")
+        L = self.n_labels_
         V = np.zeros((len(X), L + 1))
         for (j, k), c in self.pairs_.items():
-            p = c.predict(X).astype(float); V[:, j] += p; V[:, k] += 1 - p
+            p = c.predict(X).astype(float)
+            V[:, j] += p
+            V[:, k] += 1 - p
         for j, c in enumerate(self.calib_):
-            p = c.predict(X).astype(float); V[:, j] += p; V[:, L] += 1 - p
+            p = c.predict(X).astype(float)
+            V[:, j] += p
+            V[:, L] += 1 - p
         return V
 
     def decide(self, X):
-        V = self._votes(X)                                       # a label is in the set when it outvotes the virtual label
+        V = self._votes(X)  # a label is in the set when it outvotes the virtual label
         return V[:, :-1], (V[:, :-1] > V[:, -1:]).astype(int)
-    def scores(self, X): return self.decide(X)[0]
-    def predict(self, X): return self.decide(X)[1]
+
+    def scores(self, X):
+        return self.decide(X)[0]
+
+    def predict(self, X):
+        return self.decide(X)[1]
 
 # %% ../nbs/15_multilabel.ipynb
 class RAkEL(BaseEstimator):
     "Random k-labelsets (RAkEL_o): n label-powerset classifiers on random k-subsets of the labels, votes averaged."
-    def __init__(self, k: int = 3, n: int = 12, base=None, threshold: float = 0.5, random_state: int = 0):
-        self.k, self.n, self.base, self.threshold, self.random_state = k, n, base, threshold, random_state
+
+    def __init__(
+        self,
+        k: int = 3,
+        n: int = 12,
+        base=None,
+        threshold: float = 0.5,
+        random_state: int = 0,
+    ):
+        self.k, self.n, self.base, self.threshold, self.random_state = (
+            k,
+            n,
+            base,
+            threshold,
+            random_state,
+        )
 
     def fit(self, X, Y):
         X, Y = check_xy(X, Y, "RAkEL")
         L = self.n_labels_ = Y.shape[1]
-        if not 1 <= self.k <= L: raise ValueError(f"RAkEL: k = {self.k} must be between 1 and the number of labels, {L}")
+        if not 1 <= self.k <= L:
+            raise ValueError(
+                f"RAkEL: k = {self.k} must be between 1 and the number of labels, {L}"
+            )
         if self.n > math.comb(L, self.k):
-            raise ValueError(f"RAkEL: n = {self.n} label sets of size k = {self.k} asked for, but {L} labels have only {math.comb(L, self.k)}")
+            raise ValueError(
+                f"RAkEL: n = {self.n} label sets of size k = {self.k} asked for, but {L} labels have only {math.comb(L, self.k)}"
+            )
         rng = np.random.default_rng(self.random_state)
         every = list(combinations(range(L), self.k))
-        self.labelsets_ = [every[i] for i in sorted(rng.choice(len(every), self.n, replace=False))]
+        self.labelsets_ = [
+            every[i] for i in sorted(rng.choice(len(every), self.n, replace=False))
+        ]
         covered = set().union(*self.labelsets_)
-        if len(covered) < L: warnings.warn(f"RAkEL: labels {sorted(set(range(L)) - covered)} are in no drawn label set; they will score 0")
+        if len(covered) < L:
+            warnings.warn(
+                f"RAkEL: labels {sorted(set(range(L)) - covered)} are in no drawn label set; they will score 0"
+            )
         base = self.base if self.base is not None else c45_tree(self.random_state)
         powers = 2 ** np.arange(self.k)
-        self.models_ = [_fit_or_constant(base, X, Y[:, list(s)] @ powers) for s in self.labelsets_]
+        self.models_ = [
+            _fit_or_constant(base, X, Y[:, list(s)] @ powers) for s in self.labelsets_
+        ]
         return self
 
     def scores(self, X):
@@ -116,116 +180,217 @@ class RAkEL(BaseEstimator):
         votes, count = np.zeros((len(X), self.n_labels_)), np.zeros(self.n_labels_)
         for s, m in zip(self.labelsets_, self.models_):
             code = m.predict(X).astype(int)
-            votes[:, list(s)] += (code[:, None] >> np.arange(self.k)) & 1   # the subset's combination back to its k labels
+            votes[:, list(s)] += (
+                code[:, None] >> np.arange(self.k)
+            ) & 1  # the subset's combination back to its k labels
             count[list(s)] += 1
         return votes / np.maximum(count, 1)
 
-    def decide(self, X): S = self.scores(X); return S, (S > self.threshold).astype(int)
-    def predict(self, X): return self.decide(X)[1]
+    def decide(self, X):
+        S = self.scores(X)
+        return S, (S > self.threshold).astype(int)
+
+    def predict(self, X):
+        return self.decide(X)[1]
 
 # %% ../nbs/15_multilabel.ipynb
 class MLkNN(BaseEstimator):
     "Multi-label kNN (Zhang & Zhou 2007), wrapping scikit-multilearn-ng's implementation; scores are the label posteriors."
-    def __init__(self, k: int = 100, s: float = 1.0): self.k, self.s = k, s
+
+    def __init__(self, k: int = 100, s: float = 1.0):
+        self.k, self.s = k, s
 
     def fit(self, X, Y):
         from skmultilearn.adapt import MLkNN as _MLkNN
+
         X, Y = check_xy(X, Y, "MLkNN")
-        if self.k >= len(X): raise ValueError(f"MLkNN: k = {self.k} neighbours need more than {len(X)} training faces")
+        if self.k >= len(X):
+            raise ValueError(
+                f"MLkNN: k = {self.k} neighbours need more than {len(X)} training faces"
+            )
         self.model_ = _MLkNN(k=self.k, s=self.s).fit(X, Y)
         return self
 
-    def scores(self, X): return np.asarray(self.model_.predict_proba(check_xy(X, who="MLkNN")).toarray(), float)
-    def predict(self, X): return np.asarray(self.model_.predict(check_xy(X, who="MLkNN")).toarray(), int)
+    def scores(self, X):
+        return np.asarray(
+            self.model_.predict_proba(check_xy(X, who="MLkNN")).toarray(), float
+        )
+
+    def predict(self, X):
+        return np.asarray(self.model_.predict(check_xy(X, who="MLkNN")).toarray(), int)
 
 # %% ../nbs/15_multilabel.ipynb
 class LIFT(BaseEstimator):
     "Multi-label learning with label-specific features (Zhang & Wu 2015): per-label k-means distance features + an RBF SVM."
-    def __init__(self, r: float = 0.1, C: float = 1.0, random_state: int = 0): self.r, self.C, self.random_state = r, C, random_state
+
+    def __init__(self, r: float = 0.1, C: float = 1.0, random_state: int = 0):
+        self.r, self.C, self.random_state = r, C, random_state
 
     def fit(self, X, Y):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.cluster import KMeans
         from sklearn.svm import SVC
+
         X, Y = check_xy(X, Y, "LIFT")
-        if not 0 < self.r <= 1: raise ValueError(f"LIFT: the ratio r must be in (0, 1]; got {self.r}")
+        if not 0 < self.r <= 1:
+            raise ValueError(f"LIFT: the ratio r must be in (0, 1]; got {self.r}")
         self.centres_, self.models_ = [], []
         for j in range(Y.shape[1]):
             pos, neg = X[Y[:, j] == 1], X[Y[:, j] == 0]
             if min(len(pos), len(neg)) == 0:
-                self.centres_.append(None); self.models_.append(float(len(pos) > 0)); continue
+                self.centres_.append(None)
+                self.models_.append(float(len(pos) > 0))
+                continue
             m = max(1, math.ceil(self.r * min(len(pos), len(neg))))
-            km = lambda A: KMeans(m, n_init=1, random_state=self.random_state).fit(A).cluster_centers_
+            km = lambda A: (
+                KMeans(m, n_init=1, random_state=self.random_state)
+                .fit(A)
+                .cluster_centers_
+            )
             C = np.vstack([km(pos), km(neg)])
             self.centres_.append(C)
-            svm = CalibratedClassifierCV(SVC(C=self.C, kernel="rbf", cache_size=SVM_CACHE_MB), method="sigmoid", ensemble=False)   # Platt's probabilities
+            svm = CalibratedClassifierCV(
+                SVC(C=self.C, kernel="rbf", cache_size=SVM_CACHE_MB),
+                method="sigmoid",
+                ensemble=False,
+            )  # Platt's probabilities
             self.models_.append(svm.fit(self._phi(X, C), Y[:, j]))
         return self
 
     @staticmethod
-    def _phi(X, C): return np.sqrt(((X[:, None, :] - C[None]) ** 2).sum(-1))   # distances to the label's 2m centres
+    def _phi(X, C):
+        return np.sqrt(
+            ((X[:, None, :] - C[None]) ** 2).sum(-1)
+        )  # distances to the label's 2m centres
 
     def scores(self, X):
         X = check_xy(X, who="LIFT")
-        return np.stack([np.full(len(X), m) if C is None else m.predict_proba(self._phi(X, C))[:, 1]
-                         for C, m in zip(self.centres_, self.models_)], 1)
+        return np.stack(
+            [
+                np.full(len(X), m)
+                if C is None
+                else m.predict_proba(self._phi(X, C))[:, 1]
+                for C, m in zip(self.centres_, self.models_)
+            ],
+            1,
+        )
 
-    def decide(self, X): S = self.scores(X); return S, (S > 0.5).astype(int)
-    def predict(self, X): return self.decide(X)[1]
+    def decide(self, X):
+        S = self.scores(X)
+        return S, (S > 0.5).astype(int)
+
+    def predict(self, X):
+        return self.decide(X)[1]
 
 # %% ../nbs/15_multilabel.ipynb
 def project_simplex(V) -> np.ndarray:
     "Each row of V projected onto the probability simplex {c >= 0, Σ c = 1} (Euclidean projection, sort-based)."
-    V = np.asarray(V, float); m = V.shape[1]
-    U = -np.sort(-V, 1); css = U.cumsum(1) - 1
+    V = np.asarray(V, float)
+    m = V.shape[1]
+    U = -np.sort(-V, 1)
+    css = U.cumsum(1) - 1
     rho = ((U - css / np.arange(1, m + 1)) > 0).sum(1)
     theta = css[np.arange(len(V)), rho - 1] / rho
     return np.maximum(V - theta[:, None], 0)
 
+
 def _rbf_value_grad(svm, Z, cols):
     "A binary RBF SVC's decision values f(Z) (N) and their gradient with respect to the columns `cols` of Z (N x len(cols))."
     from sklearn.metrics.pairwise import rbf_kernel
+
     S, a, g = svm.support_vectors_, svm.dual_coef_[0], svm.gamma
-    Ka = rbf_kernel(Z, S, gamma=g) * a                              # N x S: a_s K(z, s)
-    return Ka.sum(1) + svm.intercept_[0], -2 * g * (Ka.sum(1, keepdims=True) * Z[:, cols] - Ka @ S[:, cols])
+    Ka = rbf_kernel(Z, S, gamma=g) * a  # N x S: a_s K(z, s)
+    return Ka.sum(1) + svm.intercept_[0], -2 * g * (
+        Ka.sum(1, keepdims=True) * Z[:, cols] - Ka @ S[:, cols]
+    )
+
 
 class MLLOC(BaseEstimator):
     "ML-LOC (Huang & Zhou 2012): per-label RBF SVMs on features + learnt local label-correlation codes (m = 15)."
-    def __init__(self, m: int = 15, C: float = 1.0, lambda2: float = 1.0, rounds: int = 3, steps: int = 20, lr: float = 0.1,
-                 random_state: int = 0):
-        self.m, self.C, self.lambda2, self.rounds, self.steps, self.lr, self.random_state = m, C, lambda2, rounds, steps, lr, random_state
+
+    def __init__(
+        self,
+        m: int = 15,
+        C: float = 1.0,
+        lambda2: float = 1.0,
+        rounds: int = 3,
+        steps: int = 20,
+        lr: float = 0.1,
+        random_state: int = 0,
+    ):
+        (
+            self.m,
+            self.C,
+            self.lambda2,
+            self.rounds,
+            self.steps,
+            self.lr,
+            self.random_state,
+        ) = m, C, lambda2, rounds, steps, lr, random_state
 
     def _svms(self, Z, Y):
         from sklearn.svm import SVC
-        g = 1 / (Z.shape[1] * Z.var())                              # scikit-learn's gamma='scale', fixed so that the gradient knows it
-        return [_fit_or_constant(SVC(C=self.C, kernel="rbf", gamma=g, cache_size=SVM_CACHE_MB), Z, Y[:, l]) for l in range(Y.shape[1])]
+
+        g = 1 / (
+            Z.shape[1] * Z.var()
+        )  # scikit-learn's gamma='scale', fixed so that the gradient knows it
+        return [
+            _fit_or_constant(
+                SVC(C=self.C, kernel="rbf", gamma=g, cache_size=SVM_CACHE_MB),
+                Z,
+                Y[:, l],
+            )
+            for l in range(Y.shape[1])
+        ]
 
     @staticmethod
-    def _decision(svms, Z): return np.stack([s.decision_function(Z) for s in svms], 1)
+    def _decision(svms, Z):
+        return np.stack([s.decision_function(Z) for s in svms], 1)
 
     def fit(self, X, Y):
         from sklearn.cluster import KMeans
         from sklearn.svm import SVR
+
         X, Y = check_xy(X, Y, "ML-LOC")
-        if not 1 <= self.m <= len(X): raise ValueError(f"ML-LOC: the code length m = {self.m} must be between 1 and the {len(X)} training faces")
-        m = min(self.m, len(np.unique(Y, axis=0)))                  # no more patterns than distinct label sets
-        if m < self.m: warnings.warn(f"ML-LOC: only {m} distinct label sets; the code length is cut from {self.m} to {m}")
-        P = KMeans(m, n_init=4, random_state=self.random_state).fit(Y.astype(float)).cluster_centers_
-        D = ((Y[:, None, :] - P[None]) ** 2).sum(-1)                # ‖y_i − p_j‖²
-        Cd = np.exp(-D); Cd /= Cd.sum(1, keepdims=True)
+        if not 1 <= self.m <= len(X):
+            raise ValueError(
+                f"ML-LOC: the code length m = {self.m} must be between 1 and the {len(X)} training faces"
+            )
+        m = min(
+            self.m, len(np.unique(Y, axis=0))
+        )  # no more patterns than distinct label sets
+        if m < self.m:
+            warnings.warn(
+                f"ML-LOC: only {m} distinct label sets; the code length is cut from {self.m} to {m}"
+            )
+        P = (
+            KMeans(m, n_init=4, random_state=self.random_state)
+            .fit(Y.astype(float))
+            .cluster_centers_
+        )
+        D = ((Y[:, None, :] - P[None]) ** 2).sum(-1)  # ‖y_i − p_j‖²
+        Cd = np.exp(-D)
+        Cd /= Cd.sum(1, keepdims=True)
         S, cols = 2 * Y - 1, np.arange(X.shape[1], X.shape[1] + m)
         for r in range(self.rounds):
             svms = self._svms(np.hstack([X, Cd]), Y)
-            if r == self.rounds - 1: break
-            for _ in range(self.steps):                             # projected gradient on the codes, SVMs fixed
+            if r == self.rounds - 1:
+                break
+            for _ in range(self.steps):  # projected gradient on the codes, SVMs fixed
                 Z, G = np.hstack([X, Cd]), self.lambda2 * D
                 for l, s in enumerate(svms):
-                    if isinstance(s, _Constant): continue
+                    if isinstance(s, _Constant):
+                        continue
                     f, df = _rbf_value_grad(s, Z, cols)
-                    G -= (S[:, l] * f < 1)[:, None] * S[:, l:l + 1] * df   # the hinge's (sub)gradient where it is active
+                    G -= (
+                        (S[:, l] * f < 1)[:, None] * S[:, l : l + 1] * df
+                    )  # the hinge's (sub)gradient where it is active
                 Cd = project_simplex(Cd - self.lr * G)
         self.codes_, self.prototypes_, self.svms_ = Cd, P, svms
-        self.regressors_ = [SVR(kernel="rbf", C=self.C, cache_size=SVM_CACHE_MB).fit(X, Cd[:, j]) for j in range(m)]
+        self.regressors_ = [
+            SVR(kernel="rbf", C=self.C, cache_size=SVM_CACHE_MB).fit(X, Cd[:, j])
+            for j in range(m)
+        ]
         return self
 
     def code(self, X):
@@ -236,82 +401,142 @@ class MLLOC(BaseEstimator):
     def scores(self, X):
         X = check_xy(X, who="ML-LOC")
         return self._decision(self.svms_, np.hstack([X, self.code(X)]))
-    def decide(self, X): S = self.scores(X); return S, (S > 0).astype(int)
-    def predict(self, X): return self.decide(X)[1]
+
+    def decide(self, X):
+        S = self.scores(X)
+        return S, (S > 0).astype(int)
+
+    def predict(self, X):
+        return self.decide(X)[1]
 
 # %% ../nbs/15_multilabel.ipynb
 def lle_weights(X, k: int, reg: float = 1e-3):
     "LLE reconstruction weights: (neighbour indices N x k, weights N x k summing to 1) of each row from its k nearest other rows."
     from sklearn.neighbors import NearestNeighbors
+
     X = np.asarray(X, float)
-    if not 1 <= k < len(X): raise ValueError(f"k = {k} neighbours need more than k training faces (got {len(X)})")
-    nb = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X, return_distance=False)[:, 1:]
-    Zc = X[nb] - X[:, None, :]                                       # N x k x d
+    if not 1 <= k < len(X):
+        raise ValueError(
+            f"k = {k} neighbours need more than k training faces (got {len(X)})"
+        )
+    nb = (
+        NearestNeighbors(n_neighbors=k + 1)
+        .fit(X)
+        .kneighbors(X, return_distance=False)[:, 1:]
+    )
+    Zc = X[nb] - X[:, None, :]  # N x k x d
     G = Zc @ Zc.transpose(0, 2, 1)
-    G += np.eye(k) * (reg * np.trace(G, axis1=1, axis2=2).clip(1e-12))[:, None, None]   # the usual LLE regulariser
+    G += (
+        np.eye(k) * (reg * np.trace(G, axis1=1, axis2=2).clip(1e-12))[:, None, None]
+    )  # the usual LLE regulariser
     w = np.linalg.solve(G, np.ones((len(X), k, 1)))[..., 0]
     return nb, w / w.sum(1, keepdims=True)
 
-def label_manifold(nb, w, Y, C1: float = 1.0, lam: float = 1.0, iters: int = 500) -> np.ndarray:
+
+def label_manifold(
+    nb, w, Y, C1: float = 1.0, lam: float = 1.0, iters: int = 500
+) -> np.ndarray:
     "ML²'s numerical labels: min tr(μᵀMμ) + C1 Σ max(0, λ − s μ), M = (I − W)ᵀ(I − W), by FISTA (N x L)."
     from scipy.sparse import csr_matrix, identity
+
     n = len(nb)
-    W = csr_matrix((w.ravel(), (np.repeat(np.arange(n), nb.shape[1]), nb.ravel())), shape=(n, n))
+    W = csr_matrix(
+        (w.ravel(), (np.repeat(np.arange(n), nb.shape[1]), nb.ravel())), shape=(n, n)
+    )
     A = identity(n, format="csr") - W
     M = (A.T @ A).tocsr()
-    L = 2 * np.abs(M).sum(1).max()                                  # a Lipschitz bound of ∇ tr(μᵀMμ) = 2Mμ (Gershgorin)
-    S = 2 * np.asarray(Y, float) - 1; t = 1 / L
-    def prox(V):                                                    # prox of t C1 max(0, λ − s v), in v' = s v
+    L = 2 * np.abs(M).sum(1).max()  # a Lipschitz bound of ∇ tr(μᵀMμ) = 2Mμ (Gershgorin)
+    S = 2 * np.asarray(Y, float) - 1
+    t = 1 / L
+
+    def prox(V):  # prox of t C1 max(0, λ − s v), in v' = s v
         u = S * V
         u = np.where(u >= lam, u, np.where(u <= lam - t * C1, u + t * C1, lam))
         return S * u
-    mu = prox(S * lam); z, q = mu.copy(), 1.0
+
+    mu = prox(S * lam)
+    z, q = mu.copy(), 1.0
     for _ in range(iters):
         nxt = prox(z - t * 2 * (M @ z))
         q2 = (1 + math.sqrt(1 + 4 * q * q)) / 2
         z, mu, q = nxt + (q - 1) / q2 * (nxt - mu), nxt, q2
     return mu
 
+
 class ML2(BaseEstimator):
     "ML² (Hou, Geng & Zhang 2016): numerical labels on a label manifold sharing the features' LLE weights, then regression."
-    def __init__(self, k: int = 7, C1: float = 1.0, C2: float = 1.0, lam: float = 1.0): self.k, self.C1, self.C2, self.lam = k, C1, C2, lam
+
+    def __init__(self, k: int = 7, C1: float = 1.0, C2: float = 1.0, lam: float = 1.0):
+        self.k, self.C1, self.C2, self.lam = k, C1, C2, lam
 
     def fit(self, X, Y):
         from sklearn.svm import SVR
+
         X, Y = check_xy(X, Y, "ML2")
         nb, w = lle_weights(X, self.k)
         self.mu_ = label_manifold(nb, w, Y, self.C1, self.lam)
-        self.regressors_ = [SVR(kernel="rbf", C=self.C2, cache_size=SVM_CACHE_MB).fit(X, self.mu_[:, l]) for l in range(Y.shape[1])]
+        self.regressors_ = [
+            SVR(kernel="rbf", C=self.C2, cache_size=SVM_CACHE_MB).fit(X, self.mu_[:, l])
+            for l in range(Y.shape[1])
+        ]
         return self
 
     def scores(self, X):
         X = check_xy(X, who="ML2")
         return np.stack([r.predict(X) for r in self.regressors_], 1)
-    def decide(self, X): S = self.scores(X); return S, (S > 0).astype(int)
-    def predict(self, X): return self.decide(X)[1]
+
+    def decide(self, X):
+        S = self.scores(X)
+        return S, (S > 0).astype(int)
+
+    def predict(self, X):
+        return self.decide(X)[1]
 
 # %% ../nbs/15_multilabel.ipynb
-CLASSIFIERS = {"CLR": lambda: CLR(), "RAkEL": lambda: RAkEL(k=3, n=12), "MLkNN": lambda: MLkNN(k=100, s=1.0), "ML-LOC": lambda: MLLOC(m=15),
-               "LIFT": lambda: LIFT(r=0.1), "ML2": lambda: ML2(k=7, C1=1.0, C2=1.0, lam=1.0)}
+CLASSIFIERS = {
+    "CLR": lambda: CLR(),
+    "RAkEL": lambda: RAkEL(k=3, n=12),
+    "MLkNN": lambda: MLkNN(k=100, s=1.0),
+    "ML-LOC": lambda: MLLOC(m=15),
+    "LIFT": lambda: LIFT(r=0.1),
+    "ML2": lambda: ML2(k=7, C1=1.0, C2=1.0, lam=1.0),
+}
 
 # %% ../nbs/15_multilabel.ipynb
 def _prepare(Xa, Xb, pca: int):
     "Standardise on the training faces, then (pca > 0) keep that many principal components."
     from sklearn.preprocessing import StandardScaler
-    sc = StandardScaler().fit(Xa); Xa, Xb = sc.transform(Xa), sc.transform(Xb)
+
+    sc = StandardScaler().fit(Xa)
+    Xa, Xb = sc.transform(Xa), sc.transform(Xb)
     if pca and pca < min(Xa.shape):
         from sklearn.decomposition import PCA
-        pc = PCA(pca, random_state=0).fit(Xa); Xa, Xb = pc.transform(Xa), pc.transform(Xb)
+
+        pc = PCA(pca, random_state=0).fit(Xa)
+        Xa, Xb = pc.transform(Xa), pc.transform(Xb)
     return Xa, Xb
+
 
 def _cell(c: str, Xa, Ya, Xb, Yb, label_names) -> tuple[dict, float]:
     "One (classifier, feature set) cell of Table 3: its nine criteria and the seconds it took."
     import time
-    t = time.time()
-    return multilabel_scores(CLASSIFIERS[c](), Xa, Ya, Xb, Yb, label_names), time.time() - t
 
-def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_names=None, pca: int = 0,
-                     progress: bool = True, n_jobs: int | None = None) -> pd.DataFrame:
+    t = time.time()
+    return multilabel_scores(
+        CLASSIFIERS[c](), Xa, Ya, Xb, Yb, label_names
+    ), time.time() - t
+
+
+def compare_features(
+    features: dict,
+    Y_train,
+    Y_test,
+    classifiers=None,
+    label_names=None,
+    pca: int = 0,
+    progress: bool = True,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
     """Table 3: {feature name: (X_train, X_test)} x classifiers (names in CLASSIFIERS) -> rows (classifier, feature)
     of the nine criteria. The cells run in `n_jobs` worker processes (default `default_threads()`): each cell is
     deterministic, so the table is the same for any `n_jobs`."""
@@ -319,16 +544,25 @@ def compare_features(features: dict, Y_train, Y_test, classifiers=None, label_na
     from tqdm.auto import tqdm
     import time
     from fer_nb.core import default_threads, note_cost
+
     names = list(CLASSIFIERS) if classifiers is None else list(classifiers)
     bad = [c for c in names if c not in CLASSIFIERS]
-    if bad: raise ValueError(f"unknown classifiers {bad}; valid: {', '.join(CLASSIFIERS)}")
+    if bad:
+        raise ValueError(f"unknown classifiers {bad}; valid: {', '.join(CLASSIFIERS)}")
     data = {f: _prepare(Xa, Xb, pca) for f, (Xa, Xb) in features.items()}
     cells = [(c, f) for f in data for c in names]
     jobs = Parallel(n_jobs=n_jobs or default_threads(), return_as="generator")(
-        delayed(_cell)(c, data[f][0], Y_train, data[f][1], Y_test, label_names) for c, f in cells)
+        delayed(_cell)(c, data[f][0], Y_train, data[f][1], Y_test, label_names)
+        for c, f in cells
+    )
     t = time.time()
-    rows = [{"classifier": c, "feature": f, **r, "seconds": s}
-            for (c, f), (r, s) in zip(cells, tqdm(jobs, total=len(cells), desc="classifiers", disable=not progress))]
+    rows = [
+        {"classifier": c, "feature": f, **r, "seconds": s}
+        for (c, f), (r, s) in zip(
+            cells,
+            tqdm(jobs, total=len(cells), desc="classifiers", disable=not progress),
+        )
+    ]
     note_cost("classifiers", time.time() - t, cells=len(cells))
     return pd.DataFrame(rows).set_index(["classifier", "feature"])
 
@@ -343,23 +577,53 @@ def _old_table(features: dict, Y_train, Y_test, names) -> pd.DataFrame:
                 clf = CLASSIFIERS[c]().fit(Xa, Y_train)
                 r = multilabel_report(Y_test, clf.scores(Xb), clf.predict(Xb))
                 rows.append({"classifier": c, "feature": f, **r})
-    finally: SVM_CACHE_MB = saved
+    finally:
+        SVM_CACHE_MB = saved
     return pd.DataFrame(rows).set_index(["classifier", "feature"])
 
-def bench(n: int = 4800, d: int = 256, n_sets: int = 2, classifiers=("CLR", "RAkEL", "MLkNN", "LIFT", "ML2"),
-          seed: int = 0) -> pd.DataFrame:
+
+def bench(
+    n: int = 4800,
+    d: int = 256,
+    n_sets: int = 2,
+    classifiers=("CLR", "RAkEL", "MLkNN", "LIFT", "ML2"),
+    seed: int = 0,
+) -> pd.DataFrame:
     """`fer-nb bench multilabel`: Table 3's cells on `n_sets` synthetic feature sets (n training faces, n/4 test faces,
     d dimensions, six labels; the cpu profile's FER+ set is 7,448 x 256) the old way and the new: seconds, the
     speed-up, and the largest difference in any criterion (0 = the same table)."""
     import time
-    r = np.random.default_rng(seed); m = n + n // 4
-    Y = (r.random((m, 6)) < 0.25).astype(int); Y[Y.sum(1) == 0, 0] = 1
-    sets = {f"set {i}": Y @ r.normal(size=(6, d)) + r.normal(scale=2.0 + i, size=(m, d)) for i in range(n_sets)}
+
+    r = np.random.default_rng(seed)
+    m = n + n // 4
+    Y = (r.random((m, 6)) < 0.25).astype(int)
+    Y[Y.sum(1) == 0, 0] = 1
+    sets = {
+        f"set {i}": Y @ r.normal(size=(6, d)) + r.normal(scale=2.0 + i, size=(m, d))
+        for i in range(n_sets)
+    }
     feats = {f: _prepare(X[:n], X[n:], 0) for f, X in sets.items()}
     names = list(classifiers)
-    t = time.perf_counter(); old = _old_table(feats, Y[:n], Y[n:], names); t_old = time.perf_counter() - t
-    t = time.perf_counter(); new = compare_features(feats, Y[:n], Y[n:], names, progress=False); t_new = time.perf_counter() - t
+    t = time.perf_counter()
+    old = _old_table(feats, Y[:n], Y[n:], names)
+    t_old = time.perf_counter() - t
+    t = time.perf_counter()
+    new = compare_features(feats, Y[:n], Y[n:], names, progress=False)
+    t_new = time.perf_counter() - t
     diff = float((new[old.columns] - old).abs().to_numpy().max())
     from fer_nb.core import default_threads
-    return pd.DataFrame([{"cells": len(old), "faces": n, "dims": d, "old_s": t_old, "new_s": t_new, "workers": default_threads(),
-                          "speedup": t_old / t_new, "max_difference": diff}])
+
+    return pd.DataFrame(
+        [
+            {
+                "cells": len(old),
+                "faces": n,
+                "dims": d,
+                "old_s": t_old,
+                "new_s": t_new,
+                "workers": default_threads(),
+                "speedup": t_old / t_new,
+                "max_difference": diff,
+            }
+        ]
+    )

@@ -17,21 +17,34 @@ __all__ = ['MULTILABEL_METRICS', 'HIGHER_IS_BETTER', 'coverage', 'one_error', 'r
 def _as_multilabel(y_true, y_score=None, y_pred=None):
     "Check shapes and values; return (Y, S, P) as arrays (S or P None when not given)."
     Y = np.asarray(y_true)
-    if Y.ndim != 2: raise ValueError(f"y_true must be an (N, L) 0/1 matrix; got shape {Y.shape}")
-    if not np.isin(Y, (0, 1)).all(): raise ValueError("y_true must hold only 0 and 1")
+    if Y.ndim != 2:
+        raise ValueError(f"y_true must be an (N, L) 0/1 matrix; got shape {Y.shape}")
+    if not np.isin(Y, (0, 1)).all():
+        raise ValueError("y_true must hold only 0 and 1")
     Y = Y.astype(bool)
     empty = np.flatnonzero(~Y.any(1))
-    if len(empty): raise ValueError(f"rows {empty[:10].tolist()}{' ...' if len(empty) > 10 else ''} of y_true have no true label; "
-                                    "the ranking criteria are undefined for them (drop them or fix the labels)")
+    if len(empty):
+        raise ValueError(
+            f"rows {empty[:10].tolist()}{' ...' if len(empty) > 10 else ''} of y_true have no true label; "
+            "the ranking criteria are undefined for them (drop them or fix the labels)"
+        )
     out = [Y]
     for name, a in (("y_score", y_score), ("y_pred", y_pred)):
-        if a is None: out.append(None); continue
+        if a is None:
+            out.append(None)
+            continue
         a = np.asarray(a, float)
-        if a.shape != Y.shape: raise ValueError(f"{name} has shape {a.shape}; y_true has {Y.shape}")
-        if not np.isfinite(a).all(): raise ValueError(f"{name} holds NaN or infinite values")
-        if name == "y_pred" and not np.isin(a, (0, 1)).all(): raise ValueError("y_pred must hold only 0 and 1 (threshold the scores first)")
+        if a.shape != Y.shape:
+            raise ValueError(f"{name} has shape {a.shape}; y_true has {Y.shape}")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{name} holds NaN or infinite values")
+        if name == "y_pred" and not np.isin(a, (0, 1)).all():
+            raise ValueError(
+                "y_pred must hold only 0 and 1 (threshold the scores first)"
+            )
         out.append(a.astype(bool) if name == "y_pred" else a)
     return tuple(out)
+
 
 def _at_least(S):
     "G[i, j, k] = ŷ_ik ≥ ŷ_ij: which labels rank at or above label j for face i."
@@ -41,26 +54,36 @@ def _at_least(S):
 def coverage(y_true, y_score, minus_one: bool = False) -> float:
     "RAF-ML coverage ↓: mean over faces of the rank (1 = top) of the lowest-ranked true label; `minus_one` gives the MULAN convention."
     Y, S, _ = _as_multilabel(y_true, y_score)
-    rank = _at_least(S).sum(-1)                                   # rank[i, j] = |{k : ŷ_ik ≥ ŷ_ij}|
+    rank = _at_least(S).sum(-1)  # rank[i, j] = |{k : ŷ_ik ≥ ŷ_ij}|
     return float(np.where(Y, rank, 0).max(1).mean() - minus_one)
+
 
 def one_error(y_true, y_score) -> float:
     "RAF-ML one-error ↓: fraction of faces whose top-scored label is not a true label."
     Y, S, _ = _as_multilabel(y_true, y_score)
     return float(1 - Y[np.arange(len(Y)), S.argmax(1)].mean())
 
+
 def ranking_loss(y_true, y_score) -> float:
     "RAF-ML ranking loss ↓: fraction of (true, false) label pairs with the false label scored strictly higher."
     Y, S, _ = _as_multilabel(y_true, y_score)
-    wrong = (S[:, :, None] < S[:, None, :]) & Y[:, :, None] & ~Y[:, None, :]   # [i, j, k]: j true, k false, ŷ_ij < ŷ_ik
-    n_pos = Y.sum(1); pairs = n_pos * (Y.shape[1] - n_pos)
-    return float(np.where(pairs > 0, wrong.sum((1, 2)) / np.maximum(pairs, 1), 0.0).mean())
+    wrong = (
+        (S[:, :, None] < S[:, None, :]) & Y[:, :, None] & ~Y[:, None, :]
+    )  # [i, j, k]: j true, k false, ŷ_ij < ŷ_ik
+    n_pos = Y.sum(1)
+    pairs = n_pos * (Y.shape[1] - n_pos)
+    return float(
+        np.where(pairs > 0, wrong.sum((1, 2)) / np.maximum(pairs, 1), 0.0).mean()
+    )
+
 
 def average_precision(y_true, y_score) -> float:
     "RAF-ML average precision ↑: for each true label, the fraction of labels ranked at or above it that are true; averaged."
     Y, S, _ = _as_multilabel(y_true, y_score)
     G = _at_least(S)
-    prec = (G & Y[:, None, :]).sum(-1) / G.sum(-1)               # [i, j]: true labels among those at or above j
+    prec = (G & Y[:, None, :]).sum(-1) / G.sum(
+        -1
+    )  # [i, j]: true labels among those at or above j
     return float(((prec * Y).sum(1) / Y.sum(1)).mean())
 
 # %% ../nbs/14_multilabel_metrics.ipynb
@@ -69,41 +92,76 @@ def hamming_loss(y_true, y_pred) -> float:
     Y, _, P = _as_multilabel(y_true, y_pred=y_pred)
     return float((Y != P).mean())
 
+
 def f1(y_true, y_pred, average: str = "micro") -> float:
     "Micro- or macro-F1 ↑ (labels with no true and no predicted positive count as F1 = 0)."
     from sklearn.metrics import f1_score
-    if average not in ("micro", "macro"): raise ValueError(f"average must be 'micro' or 'macro'; got {average!r}")
+
+    if average not in ("micro", "macro"):
+        raise ValueError(f"average must be 'micro' or 'macro'; got {average!r}")
     Y, _, P = _as_multilabel(y_true, y_pred=y_pred)
     return float(f1_score(Y, P, average=average, zero_division=0))
+
 
 def auc(y_true, y_score, average: str = "micro", label_names=None) -> float:
     "Micro- or macro-AUC ↑ (macro leaves out, with a warning, labels whose truth is constant)."
     from sklearn.metrics import roc_auc_score
-    if average not in ("micro", "macro"): raise ValueError(f"average must be 'micro' or 'macro'; got {average!r}")
+
+    if average not in ("micro", "macro"):
+        raise ValueError(f"average must be 'micro' or 'macro'; got {average!r}")
     Y, S, _ = _as_multilabel(y_true, y_score)
-    if average == "micro": return float(roc_auc_score(Y.ravel(), S.ravel()))
+    if average == "micro":
+        return float(roc_auc_score(Y.ravel(), S.ravel()))
     ok = Y.any(0) & ~Y.all(0)
-    if not ok.any(): raise ValueError("macro-AUC: every label's truth is constant over these faces")
+    if not ok.any():
+        raise ValueError("macro-AUC: every label's truth is constant over these faces")
     if not ok.all():
         names = label_names if label_names is not None else range(Y.shape[1])
-        warnings.warn(f"macro-AUC leaves out labels with a constant truth: {[n for n, o in zip(names, ok) if not o]}")
+        warnings.warn(
+            f"macro-AUC leaves out labels with a constant truth: {[n for n, o in zip(names, ok) if not o]}"
+        )
     return float(np.mean([roc_auc_score(Y[:, j], S[:, j]) for j in np.flatnonzero(ok)]))
 
 # %% ../nbs/14_multilabel_metrics.ipynb
-MULTILABEL_METRICS = ("hamming_loss", "coverage", "one_error", "ranking_loss", "average_precision",
-                      "micro_f1", "macro_f1", "micro_auc", "macro_auc")
+MULTILABEL_METRICS = (
+    "hamming_loss",
+    "coverage",
+    "one_error",
+    "ranking_loss",
+    "average_precision",
+    "micro_f1",
+    "macro_f1",
+    "micro_auc",
+    "macro_auc",
+)
 HIGHER_IS_BETTER = dict(zip(MULTILABEL_METRICS, (False,) * 4 + (True,) * 5))
+
 
 def criteria_won(a, b) -> int:
     "On how many of the nine criteria report `a` is strictly better than report `b` (mappings or Series by criterion name)."
-    return int(sum((a[m] > b[m]) if HIGHER_IS_BETTER[m] else (a[m] < b[m]) for m in MULTILABEL_METRICS))
+    return int(
+        sum(
+            (a[m] > b[m]) if HIGHER_IS_BETTER[m] else (a[m] < b[m])
+            for m in MULTILABEL_METRICS
+        )
+    )
 
-def multilabel_report(y_true, y_score, y_pred=None, threshold: float = 0.5, label_names=None) -> dict:
+
+def multilabel_report(
+    y_true, y_score, y_pred=None, threshold: float = 0.5, label_names=None
+) -> dict:
     "The nine RAF-ML criteria (§6.3.3) of one classifier's scores and predicted label sets."
-    if y_pred is None: y_pred = (np.asarray(y_score, float) >= threshold).astype(int)
-    _as_multilabel(y_true, y_score, y_pred)                        # one check, with the clearest message
-    return {"hamming_loss": hamming_loss(y_true, y_pred), "coverage": coverage(y_true, y_score),
-            "one_error": one_error(y_true, y_score), "ranking_loss": ranking_loss(y_true, y_score),
-            "average_precision": average_precision(y_true, y_score),
-            "micro_f1": f1(y_true, y_pred, "micro"), "macro_f1": f1(y_true, y_pred, "macro"),
-            "micro_auc": auc(y_true, y_score, "micro"), "macro_auc": auc(y_true, y_score, "macro", label_names)}
+    if y_pred is None:
+        y_pred = (np.asarray(y_score, float) >= threshold).astype(int)
+    _as_multilabel(y_true, y_score, y_pred)  # one check, with the clearest message
+    return {
+        "hamming_loss": hamming_loss(y_true, y_pred),
+        "coverage": coverage(y_true, y_score),
+        "one_error": one_error(y_true, y_score),
+        "ranking_loss": ranking_loss(y_true, y_score),
+        "average_precision": average_precision(y_true, y_score),
+        "micro_f1": f1(y_true, y_pred, "micro"),
+        "macro_f1": f1(y_true, y_pred, "macro"),
+        "micro_auc": auc(y_true, y_score, "micro"),
+        "macro_auc": auc(y_true, y_score, "macro", label_names),
+    }

@@ -23,67 +23,152 @@ DEFAULT_MODEL = Path(str(importlib.resources.files("fer_nb"))) / "assets" / "fer
 
 CARD_KEYS = ("data", "recipe", "iterations", "train_seconds", "valid", "commit")
 
+
 def _check_card(info, where: str) -> dict:
     card = info.get("card") if isinstance(info, dict) else None
-    if not isinstance(card, dict): raise ValueError(f"{where} has no model card (info['card'] with {', '.join(CARD_KEYS)}); export it again with save_predictor")
+    if not isinstance(card, dict):
+        raise ValueError(
+            f"{where} has no model card (info['card'] with {', '.join(CARD_KEYS)}); export it again with save_predictor"
+        )
     missing = [k for k in CARD_KEYS if k not in card]
-    if missing: raise ValueError(f"{where}: the model card lacks {', '.join(missing)}")
+    if missing:
+        raise ValueError(f"{where}: the model card lacks {', '.join(missing)}")
     return card
 
-def save_predictor(path, model: torch.nn.Module, arch: str, kwargs: dict, classes, template, size: int, crop: int, info: dict) -> Path:
+
+def save_predictor(
+    path,
+    model: torch.nn.Module,
+    arch: str,
+    kwargs: dict,
+    classes,
+    template,
+    size: int,
+    crop: int,
+    info: dict,
+) -> Path:
     "Write a predictor file (atomically); `info['card']` is the model card (keys `CARD_KEYS`: data, recipe, iterations, seconds, valid metrics, commit)."
     _check_card(info, "save_predictor(info=...)")
     import io
     from fer_nb.core import atomic_write
-    sd = {k: (v.half() if v.is_floating_point() else v).cpu() for k, v in model.state_dict().items()}
-    obj = {"format": FORMAT, "arch": arch, "kwargs": dict(kwargs), "classes": list(classes), "template": np.asarray(template, float).tolist(),
-           "size": int(size), "crop": int(crop), "state_dict": sd, "info": json.loads(json.dumps(info, default=float))}
-    buf = io.BytesIO(); torch.save(obj, buf)
+
+    sd = {
+        k: (v.half() if v.is_floating_point() else v).cpu()
+        for k, v in model.state_dict().items()
+    }
+    obj = {
+        "format": FORMAT,
+        "arch": arch,
+        "kwargs": dict(kwargs),
+        "classes": list(classes),
+        "template": np.asarray(template, float).tolist(),
+        "size": int(size),
+        "crop": int(crop),
+        "state_dict": sd,
+        "info": json.loads(json.dumps(info, default=float)),
+    }
+    buf = io.BytesIO()
+    torch.save(obj, buf)
     return atomic_write(path, buf.getvalue())
+
 
 class Predictor:
     "A loaded predictor: `proba(faces)` for aligned size x size grey faces, `align(image, detection)` for a detected face."
+
     def __init__(self, path=None):
         from fer_nb.models import make_model
+
         self.path = Path(path) if path else DEFAULT_MODEL
         if not self.path.is_file():
-            raise FileNotFoundError(f"model file {self.path} not found" + ("" if path else " (the package's default model is missing: reinstall fer_nb)"))
-        try: obj = torch.load(self.path, map_location="cpu", weights_only=True)
-        except Exception as e: raise ValueError(f"{self.path} is not a fer_nb predictor file (torch.load with weights_only=True cannot read it: {type(e).__name__})") from None
+            raise FileNotFoundError(
+                f"model file {self.path} not found"
+                + (
+                    ""
+                    if path
+                    else " (the package's default model is missing: reinstall fer_nb)"
+                )
+            )
+        try:
+            obj = torch.load(self.path, map_location="cpu", weights_only=True)
+        except Exception as e:
+            raise ValueError(
+                f"{self.path} is not a fer_nb predictor file (torch.load with weights_only=True cannot read it: {type(e).__name__})"
+            ) from None
         if not isinstance(obj, dict) or obj.get("format") != FORMAT:
-            raise ValueError(f"{self.path} is not a fer_nb predictor file (format {FORMAT!r}); a plain state dict needs `fer_nb.models.make_model(..., weights_path=...)`")
-        self.classes, self.size, self.crop, self.info = tuple(obj["classes"]), obj["size"], obj["crop"], obj["info"]
+            raise ValueError(
+                f"{self.path} is not a fer_nb predictor file (format {FORMAT!r}); a plain state dict needs `fer_nb.models.make_model(..., weights_path=...)`"
+            )
+        self.classes, self.size, self.crop, self.info = (
+            tuple(obj["classes"]),
+            obj["size"],
+            obj["crop"],
+            obj["info"],
+        )
         self.card = _check_card(self.info, str(self.path))
-        d = self.info.get("decision") or {}                  # optional logit adjustment (fer_nb.train.logit_adjust)
+        d = (
+            self.info.get("decision") or {}
+        )  # optional logit adjustment (fer_nb.train.logit_adjust)
         self.prior, self.tau = d.get("prior"), float(d.get("tau", 0.0))
         self.template = np.asarray(obj["template"], np.float32)
         self.model = make_model(obj["arch"], len(self.classes), **obj["kwargs"])
-        self.model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in obj["state_dict"].items()})
+        self.model.load_state_dict(
+            {
+                k: v.float() if v.is_floating_point() else v
+                for k, v in obj["state_dict"].items()
+            }
+        )
         self.model.eval()
 
     @torch.no_grad()
     def proba(self, faces) -> np.ndarray:
         "Class probabilities (N x classes) of aligned uint8 faces (N x size x size), centre-cropped as in training."
         from fer_nb.train import crop_batch
+
         x = torch.from_numpy(np.ascontiguousarray(np.asarray(faces, np.uint8)))[:, None]
-        if x.shape[-2:] != (self.size, self.size): raise ValueError(f"faces must be {self.size}x{self.size}, got {tuple(x.shape[-2:])}")
+        if x.shape[-2:] != (self.size, self.size):
+            raise ValueError(
+                f"faces must be {self.size}x{self.size}, got {tuple(x.shape[-2:])}"
+            )
         from fer_nb.train import logit_adjust
+
         z = self.model(crop_batch(x, self.crop, False))[1]
-        return (logit_adjust(z, self.prior, self.tau) if self.prior is not None and self.tau else z).softmax(1).numpy()
+        return (
+            (
+                logit_adjust(z, self.prior, self.tau)
+                if self.prior is not None and self.tau
+                else z
+            )
+            .softmax(1)
+            .numpy()
+        )
 
     def align(self, image, detection) -> np.ndarray:
         "The size x size grey crop whose 5 landmarks sit on the stored template (pixels of the training crops)."
-        return align_face(image, detection.landmarks5, size=self.size, template=self.template * 100 / self.size)[0]   # align_face's unit: 1/100 of the side
+        return align_face(
+            image,
+            detection.landmarks5,
+            size=self.size,
+            template=self.template * 100 / self.size,
+        )[0]  # align_face's unit: 1/100 of the side
+
 
 def card_text(card: dict) -> str:
     "The model card as lines of text (what `fer-nb predict --info` prints)."
     lines = []
     for k, v in card.items():
         if isinstance(v, dict) and all(isinstance(x, (int, float)) for x in v.values()):
-            lines.append(f"{k}:"); lines += [f"  {kk:<22}{vv:9.2f}" if isinstance(vv, float) else f"  {kk:<22}{vv:>9}" for kk, vv in v.items()]
+            lines.append(f"{k}:")
+            lines += [
+                f"  {kk:<22}{vv:9.2f}"
+                if isinstance(vv, float)
+                else f"  {kk:<22}{vv:>9}"
+                for kk, vv in v.items()
+            ]
         elif isinstance(v, dict):
-            lines.append(f"{k}:"); lines += [f"  {kk}: {vv}" for kk, vv in v.items()]
-        else: lines.append(f"{k}: {v}")
+            lines.append(f"{k}:")
+            lines += [f"  {kk}: {vv}" for kk, vv in v.items()]
+        else:
+            lines.append(f"{k}: {v}")
     return "\n".join(lines)
 
 # %% ../nbs/12_predict.ipynb
@@ -92,7 +177,13 @@ def face_scores(p, classes) -> dict:
     p = np.asarray(p, float)
     scores = {c: round(100 * float(v), 3) for c, v in zip(classes, p)}
     neutral = list(classes).index("neutral") if "neutral" in classes else None
-    return {"scores": scores, "top": classes[int(p.argmax())], "expressiveness": None if neutral is None else round(100 * (1 - float(p[neutral])), 2)}
+    return {
+        "scores": scores,
+        "top": classes[int(p.argmax())],
+        "expressiveness": None
+        if neutral is None
+        else round(100 * (1 - float(p[neutral])), 2),
+    }
 
 # %% ../nbs/12_predict.ipynb
 def _keep_inside(t, fig, ax, box):
@@ -100,58 +191,109 @@ def _keep_inside(t, fig, ax, box):
     x1, y1, x2, y2 = box
     r = fig.canvas.get_renderer()
     inv = ax.transData.inverted()
+
     def ext():
         e = t.get_window_extent(r).expanded(1.0, 1.0)
         (a, b), (c, d) = inv.transform([(e.x0, e.y0), (e.x1, e.y1)])
-        return min(a, c), min(b, d), max(a, c), max(b, d)   # data units: y grows downwards in an image
+        return (
+            min(a, c),
+            min(b, d),
+            max(a, c),
+            max(b, d),
+        )  # data units: y grows downwards in an image
+
     h, w = ax.get_images()[0].get_array().shape[:2]
     l, top, rgt, bot = ext()
-    if bot > h:                                              # below the box it would leave the picture
-        if y1 - (bot - top) - 2 >= 0: t.set_y(y1 - 2); t.set_va("bottom")
-        else: t.set_y(max(0, y1) + 2); t.set_va("top")
+    if bot > h:  # below the box it would leave the picture
+        if y1 - (bot - top) - 2 >= 0:
+            t.set_y(y1 - 2)
+            t.set_va("bottom")
+        else:
+            t.set_y(max(0, y1) + 2)
+            t.set_va("top")
     l, top, rgt, bot = ext()
     dx = (w - rgt) if rgt > w else (-l if l < 0 else 0)
     dy = (h - bot) if bot > h else (-top if top < 0 else 0)
     t.set_position((t.get_position()[0] + dx, t.get_position()[1] + dy))
     return ext()
 
+
 def _annotate(img, results, path: Path):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from fer_nb.core import atomic_write
     import io
+
     h, w = img.shape[:2]
     fig = plt.figure(figsize=(max(3, w / 100), max(3, h / 100)), dpi=100)
-    ax = fig.add_axes([0, 0, 1, 1]); ax.imshow(img, cmap="gray" if img.ndim == 2 else None); ax.axis("off")
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.imshow(img, cmap="gray" if img.ndim == 2 else None)
+    ax.axis("off")
     for r in results:
         x1, y1, x2, y2 = r["box"]
-        ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color="lime", lw=2))
+        ax.add_patch(
+            plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color="lime", lw=2)
+        )
         top = sorted(r["scores"].items(), key=lambda kv: -kv[1])[:3]
-        txt = "\n".join(f"{c.upper()} {v:.1f}" for c, v in top) + (f"\nEXPRESSIVENESS {r['expressiveness']:.1f}" if r["expressiveness"] is not None else "")
-        t = ax.text(x1, y2 + 2, txt, color="black", fontsize=7, va="top", bbox={"facecolor": "lime", "alpha": 0.75, "pad": 1.5})
+        txt = "\n".join(f"{c.upper()} {v:.1f}" for c, v in top) + (
+            f"\nEXPRESSIVENESS {r['expressiveness']:.1f}"
+            if r["expressiveness"] is not None
+            else ""
+        )
+        t = ax.text(
+            x1,
+            y2 + 2,
+            txt,
+            color="black",
+            fontsize=7,
+            va="top",
+            bbox={"facecolor": "lime", "alpha": 0.75, "pad": 1.5},
+        )
         _keep_inside(t, fig, ax, (x1, y1, x2, y2))
-    buf = io.BytesIO(); fig.savefig(buf, format="png"); plt.close(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
     atomic_write(path, buf.getvalue())
 
-def predict_photos(paths, predictor: Predictor | None = None, detector=None, out_dir=None, progress: bool = False) -> list[dict]:
+
+def predict_photos(
+    paths,
+    predictor: Predictor | None = None,
+    detector=None,
+    out_dir=None,
+    progress: bool = False,
+) -> list[dict]:
     "One record per photo: {'photo', 'status', 'faces': [{'box', 'scores', 'top', 'expressiveness'}], 'annotated'}."
     from tqdm.auto import tqdm
     from fer_nb.data import read_image
+
     predictor = predictor or Predictor()
     if detector is None:
         from fer_nb.detect import DlibDetector
+
         detector = DlibDetector()
     out = []
     for p in tqdm(list(paths), desc="predict", disable=not progress):
         rec = {"photo": str(p), "status": "ok", "faces": [], "annotated": None}
-        try: img = read_image(p, grey=False)
+        try:
+            img = read_image(p, grey=False)
         except (FileNotFoundError, ValueError) as e:
-            out.append({**rec, "status": f"unreadable: {e}"}); continue
+            out.append({**rec, "status": f"unreadable: {e}"})
+            continue
         dets = detector.detect(img)
-        if not dets: out.append({**rec, "status": "no face"}); continue
+        if not dets:
+            out.append({**rec, "status": "no face"})
+            continue
         P = predictor.proba(np.stack([predictor.align(img, d) for d in dets]))
-        rec["faces"] = [{"box": [round(float(v), 1) for v in d.box], **face_scores(q, predictor.classes)} for d, q in zip(dets, P)]
+        rec["faces"] = [
+            {
+                "box": [round(float(v), 1) for v in d.box],
+                **face_scores(q, predictor.classes),
+            }
+            for d, q in zip(dets, P)
+        ]
         if out_dir is not None:
             rec["annotated"] = str(Path(out_dir) / f"{Path(p).stem}.predicted.png")
             _annotate(img, rec["faces"], Path(rec["annotated"]))

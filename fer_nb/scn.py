@@ -22,16 +22,20 @@ __all__ = ['SCN', 'make_scn', 'rank_loss', 'RankRegularization', 'scn_objective'
 # %% ../nbs/13_scn.ipynb
 class SCN(nn.Module):
     "Self-Cure Network head on a backbone (features, logits) net: forward -> (features, α_i · logits) (SCN Eqs. 1-2); `last_alpha` keeps the batch's α."
+
     def __init__(self, backbone: nn.Module, weighting: bool = True):
         super().__init__()
         self.backbone, self.weighting = backbone, weighting
         self.feat_dim, self.in_size = backbone.feat_dim, backbone.in_size
-        self.inputs = getattr(backbone, "inputs", None)    # a backbone from train_trunk brings its evaluation input (predict uses it)
+        self.inputs = getattr(
+            backbone, "inputs", None
+        )  # a backbone from train_trunk brings its evaluation input (predict uses it)
         self.alpha = nn.Sequential(nn.Linear(backbone.feat_dim, 1), nn.Sigmoid())
         self.last_alpha: torch.Tensor | None = None
 
     @property
-    def classifier(self) -> nn.Module: return self.backbone.classifier     # fit's heavier weight decay applies to it
+    def classifier(self) -> nn.Module:
+        return self.backbone.classifier  # fit's heavier weight decay applies to it
 
     def forward(self, x):
         f, z = self.backbone(x)
@@ -39,39 +43,74 @@ class SCN(nn.Module):
         self.last_alpha = a
         return f, (a[:, None] * z if self.weighting else z)
 
-def make_scn(n_classes: int, backbone: str = "resnet18", weighting: bool = True, weights_path=None, **kw) -> SCN:
+
+def make_scn(
+    n_classes: int,
+    backbone: str = "resnet18",
+    weighting: bool = True,
+    weights_path=None,
+    **kw,
+) -> SCN:
     "An SCN on a backbone of `fer_nb.models` (optionally started from a user's local state dict: ImageNet / MS-Celeb-1M weights cannot be downloaded here)."
-    return SCN(make_model(backbone, n_classes, weights_path=weights_path, **kw), weighting)
+    return SCN(
+        make_model(backbone, n_classes, weights_path=weights_path, **kw), weighting
+    )
 
 # %% ../nbs/13_scn.ipynb
-def rank_loss(alpha: torch.Tensor, beta: float = 0.7, delta1: float = 0.15) -> torch.Tensor:
+def rank_loss(
+    alpha: torch.Tensor, beta: float = 0.7, delta1: float = 0.15
+) -> torch.Tensor:
     "L_RR = max(0, δ1 − (mean α_H − mean α_L)), α_H the top ⌊βN⌋ of the batch's weights (SCN Eq. 3)."
-    if not 0 < beta < 1: raise ValueError(f"beta must be in (0, 1), got {beta}")
-    if delta1 < 0: raise ValueError(f"delta1 must be >= 0, got {delta1}")
+    if not 0 < beta < 1:
+        raise ValueError(f"beta must be in (0, 1), got {beta}")
+    if delta1 < 0:
+        raise ValueError(f"delta1 must be >= 0, got {delta1}")
     h = int(beta * len(alpha))
-    if not 0 < h < len(alpha): raise ValueError(f"a batch of {len(alpha)} cannot be split at beta={beta} into two non-empty groups")
+    if not 0 < h < len(alpha):
+        raise ValueError(
+            f"a batch of {len(alpha)} cannot be split at beta={beta} into two non-empty groups"
+        )
     s = alpha.float().sort(descending=True).values
     return F.relu(delta1 - (s[:h].mean() - s[h:].mean()))
 
+
 class RankRegularization(nn.Module):
     "`rank_loss` on the α of the `SCN`'s last forward pass, in `fit`'s loss convention module(features, labels)."
+
     def __init__(self, scn: SCN, beta: float = 0.7, delta1: float = 0.15):
         super().__init__()
-        rank_loss(torch.rand(10), beta, delta1)              # checks the arguments now, not mid-run
+        rank_loss(torch.rand(10), beta, delta1)  # checks the arguments now, not mid-run
         self.beta, self.delta1 = beta, delta1
-        self._scn = [scn]                                    # a plain list: the net is not this loss's submodule
+        self._scn = [scn]  # a plain list: the net is not this loss's submodule
+
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         a = self._scn[0].last_alpha
-        if a is None: raise RuntimeError("RankRegularization needs the SCN's forward pass first")
+        if a is None:
+            raise RuntimeError("RankRegularization needs the SCN's forward pass first")
         return rank_loss(a, self.beta, self.delta1)
 
-def scn_objective(scn: SCN, gamma: float = 0.5, beta: float = 0.7, delta1: float = 0.15, rank: bool = True, combine: str = "paper") -> dict:
+
+def scn_objective(
+    scn: SCN,
+    gamma: float = 0.5,
+    beta: float = 0.7,
+    delta1: float = 0.15,
+    rank: bool = True,
+    combine: str = "paper",
+) -> dict:
     """`fit` arguments for SCN's loss: `combine="paper"`: γ L_RR + (1 − γ) L_WCE; `"sum"` (official code): L_WCE + L_RR.
     `rank=False` drops L_RR (Table 5) and leaves L_WCE at weight 1: the ratio γ only splits the loss between the two terms."""
-    if combine not in ("paper", "sum"): raise ValueError(f"combine must be 'paper' or 'sum', got {combine!r}")
-    if combine == "paper" and not 0 <= gamma < 1: raise ValueError(f"gamma must be in [0, 1), got {gamma}")
+    if combine not in ("paper", "sum"):
+        raise ValueError(f"combine must be 'paper' or 'sum', got {combine!r}")
+    if combine == "paper" and not 0 <= gamma < 1:
+        raise ValueError(f"gamma must be in [0, 1), got {gamma}")
     w_ce, w_rr = (1 - gamma, gamma) if (combine == "paper" and rank) else (1.0, 1.0)
-    return {"ce_weight": w_ce, "aux_losses": [(w_rr, RankRegularization(scn, beta, delta1))] if rank and w_rr > 0 else []}
+    return {
+        "ce_weight": w_ce,
+        "aux_losses": [(w_rr, RankRegularization(scn, beta, delta1))]
+        if rank and w_rr > 0
+        else [],
+    }
 
 # %% ../nbs/13_scn.ipynb
 @dataclass
@@ -79,51 +118,87 @@ class Relabel:
     """SCN's relabeling (Eq. 4): from epoch `start_epoch` on, y ← arg-max when P_max − P_y > δ2. `group="all"` looks at every face of the
     batch (the official code); `group="low"` only at the batch's low-importance group, the faces below its top ⌊βN⌋ α in `scn`'s last pass
     (the paper's text: uncertain faces "fall into the low importance group, and finally may be corrected")."""
+
     delta2: float = 0.2
     start_epoch: int = 10
     group: str = "all"
     beta: float = 0.7
     scn: nn.Module | None = field(default=None, repr=False)
+
     def __post_init__(self):
-        if not 0 <= self.delta2 < 1: raise ValueError(f"delta2 must be in [0, 1), got {self.delta2}")
-        if self.group not in ("all", "low"): raise ValueError(f"group must be 'all' or 'low', got {self.group!r}")
-        if self.group == "low" and self.scn is None: raise ValueError("group='low' needs the SCN whose α ranks the batch (scn=...)")
-        if not 0 < self.beta < 1: raise ValueError(f"beta must be in (0, 1), got {self.beta}")
-    def __call__(self, epoch: int, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if epoch < self.start_epoch: return y
+        if not 0 <= self.delta2 < 1:
+            raise ValueError(f"delta2 must be in [0, 1), got {self.delta2}")
+        if self.group not in ("all", "low"):
+            raise ValueError(f"group must be 'all' or 'low', got {self.group!r}")
+        if self.group == "low" and self.scn is None:
+            raise ValueError(
+                "group='low' needs the SCN whose α ranks the batch (scn=...)"
+            )
+        if not 0 < self.beta < 1:
+            raise ValueError(f"beta must be in (0, 1), got {self.beta}")
+
+    def __call__(
+        self, epoch: int, logits: torch.Tensor, y: torch.Tensor
+    ) -> torch.Tensor:
+        if epoch < self.start_epoch:
+            return y
         p = logits.softmax(1)
         pmax, lmax = p.max(1)
         change = pmax - p.gather(1, y[:, None]).squeeze(1) > self.delta2
-        if self.group == "low":                              # only below the batch's top ⌊βN⌋ α (the rank term's split, Eq. 3)
+        if (
+            self.group == "low"
+        ):  # only below the batch's top ⌊βN⌋ α (the rank term's split, Eq. 3)
             a = self.scn.last_alpha
-            if a is None or len(a) != len(y): raise RuntimeError("Relabel(group='low') needs the SCN's forward pass on this batch first")
-            low = torch.ones_like(change); low[a.detach().argsort(descending=True)[:int(self.beta * len(a))]] = False
+            if a is None or len(a) != len(y):
+                raise RuntimeError(
+                    "Relabel(group='low') needs the SCN's forward pass on this batch first"
+                )
+            low = torch.ones_like(change)
+            low[a.detach().argsort(descending=True)[: int(self.beta * len(a))]] = False
             change &= low
         return torch.where(change, lmax, y)
 
 # %% ../nbs/13_scn.ipynb
 def flip_labels(y, p: float, n_classes: int, seed: int = 0) -> np.ndarray:
     "Each label flipped with probability `p` to a uniformly chosen different class; the noisy copy."
-    if not 0 <= p <= 1: raise ValueError(f"noise rate p must be in [0, 1], got {p}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"noise rate p must be in [0, 1], got {p}")
     y = np.asarray(y)
-    if len(y) and (y.min() < 0 or y.max() >= n_classes): raise ValueError(f"labels must lie in 0..{n_classes - 1}")
+    if len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1}")
     rng = np.random.default_rng(seed)
     flip = rng.random(len(y)) < p
     return np.where(flip, (y + rng.integers(1, n_classes, len(y))) % n_classes, y)
 
+
 def with_noisy_labels(fs, p: float, seed: int = 0):
     "A copy of FaceSet `fs` with its labels flipped at rate `p` (`flip_labels`); the clean labels stay in meta['clean_label']."
     from dataclasses import replace
-    return replace(fs, meta=fs.meta.assign(clean_label=fs.label, label=flip_labels(fs.label, p, len(fs.classes), seed)))
+
+    return replace(
+        fs,
+        meta=fs.meta.assign(
+            clean_label=fs.label, label=flip_labels(fs.label, p, len(fs.classes), seed)
+        ),
+    )
 
 # %% ../nbs/13_scn.ipynb
 def _alpha(model: SCN, features) -> np.ndarray:
-    with torch.no_grad(): return model.alpha(torch.as_tensor(features).to(next(model.parameters()).device)).squeeze(1).cpu().numpy()
+    with torch.no_grad():
+        return (
+            model.alpha(torch.as_tensor(features).to(next(model.parameters()).device))
+            .squeeze(1)
+            .cpu()
+            .numpy()
+        )
+
 
 def importance(model: SCN, fs, **kw) -> np.ndarray:
     "α_i for every face of `fs` (centre crops, `fer_nb.train.predict`'s pass)."
     from fer_nb.train import predict
+
     return _alpha(model, predict(model, fs, **kw)["features"])
+
 
 def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
     "Per epoch: relabels, fixes (new = clean label of a flipped face), breaks (a clean label moved away), precision and recall of the relabeling."
@@ -131,12 +206,34 @@ def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
     cur, flipped, rows = noisy.copy(), noisy != clean, []
     for ep, g in relabels.groupby("epoch", sort=True):
         s, old, new = g["sample"].to_numpy(), g["old"].to_numpy(), g["new"].to_numpy()
-        fixed = int(((new == clean[s]) & (old != clean[s])).sum()); broken = int(((old == clean[s]) & (new != clean[s])).sum())
+        fixed = int(((new == clean[s]) & (old != clean[s])).sum())
+        broken = int(((old == clean[s]) & (new != clean[s])).sum())
         cur[s] = new
-        rows.append({"epoch": int(ep), "relabels": len(g), "fixes": fixed, "breaks": broken, "precision": fixed / len(g),
-                     "recall": float((cur[flipped] == clean[flipped]).mean()) if flipped.any() else float("nan"),
-                     "label_noise": float((cur != clean).mean())})
-    return pd.DataFrame(rows, columns=["epoch", "relabels", "fixes", "breaks", "precision", "recall", "label_noise"])
+        rows.append(
+            {
+                "epoch": int(ep),
+                "relabels": len(g),
+                "fixes": fixed,
+                "breaks": broken,
+                "precision": fixed / len(g),
+                "recall": float((cur[flipped] == clean[flipped]).mean())
+                if flipped.any()
+                else float("nan"),
+                "label_noise": float((cur != clean).mean()),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "epoch",
+            "relabels",
+            "fixes",
+            "breaks",
+            "precision",
+            "recall",
+            "label_noise",
+        ],
+    )
 
 # %% ../nbs/13_scn.ipynb
 def label_fit(model: nn.Module, noisy, **kw) -> dict:
@@ -144,48 +241,130 @@ def label_fit(model: nn.Module, noisy, **kw) -> dict:
     label ('flipped: memorised') and as their clean label ('flipped: clean predicted'), clean faces right; for an `SCN` also the AUC of α, clean vs flipped."""
     from sklearn.metrics import roc_auc_score
     from fer_nb.train import predict
-    if "clean_label" not in noisy.meta: raise ValueError("noisy has no meta['clean_label']: make it with with_noisy_labels")
+
+    if "clean_label" not in noisy.meta:
+        raise ValueError(
+            "noisy has no meta['clean_label']: make it with with_noisy_labels"
+        )
     clean, y = noisy.meta["clean_label"].to_numpy(), np.asarray(noisy.label)
     flipped = y != clean
     out = predict(model, noisy, **kw)
     pred = out["pred"]
     share = lambda m: float(100 * m.mean()) if m.size else float("nan")
-    r = {"flipped faces": int(flipped.sum()), "flipped: memorised": share(pred[flipped] == y[flipped]),
-         "flipped: clean predicted": share(pred[flipped] == clean[flipped]), "clean faces right": share(pred[~flipped] == clean[~flipped])}
+    r = {
+        "flipped faces": int(flipped.sum()),
+        "flipped: memorised": share(pred[flipped] == y[flipped]),
+        "flipped: clean predicted": share(pred[flipped] == clean[flipped]),
+        "clean faces right": share(pred[~flipped] == clean[~flipped]),
+    }
     if isinstance(model, SCN):
-        r["alpha AUC"] = float(roc_auc_score(~flipped, _alpha(model, out["features"]))) if 0 < flipped.sum() < len(y) else float("nan")
+        r["alpha AUC"] = (
+            float(roc_auc_score(~flipped, _alpha(model, out["features"])))
+            if 0 < flipped.sum() < len(y)
+            else float("nan")
+        )
     return r
 
 # %% ../nbs/13_scn.ipynb
-def train_scn(train, test, *, weighting: bool = True, rank: bool = True, relabel: bool = True, gamma: float = 0.5, beta: float = 0.7,
-              delta1: float = 0.15, delta2: float = 0.2, relabel_epoch: int = 10, relabel_group: str = "all", combine: str = "paper", backbone: str = "resnet18",
-              width: float = 1.0, crop: int = 90, weights_path=None, pretrained: nn.Module | None = None, seed: int = 0, **fit_kw) -> dict:
+def train_scn(
+    train,
+    test,
+    *,
+    weighting: bool = True,
+    rank: bool = True,
+    relabel: bool = True,
+    gamma: float = 0.5,
+    beta: float = 0.7,
+    delta1: float = 0.15,
+    delta2: float = 0.2,
+    relabel_epoch: int = 10,
+    relabel_group: str = "all",
+    combine: str = "paper",
+    backbone: str = "resnet18",
+    width: float = 1.0,
+    crop: int = 90,
+    weights_path=None,
+    pretrained: nn.Module | None = None,
+    seed: int = 0,
+    **fit_kw,
+) -> dict:
     """Train one SCN variant (all modules off = the plain baseline) with `fit`, from scratch or from a copy of `pretrained` (fresh class
     layer); score it on `test`'s labels (accuracy, mean diagonal, %). `relabel_group`: `Relabel`'s `group` ("all": official code, "low": the paper's text)."""
     import copy
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
-    if relabel and relabel_group == "low" and not (weighting or rank):        # α is trained only through Eq. 2 or Eq. 3: else no low group to find
-        raise ValueError("relabel_group='low' ranks the batch by α and needs weighting=True or rank=True (α is untrained otherwise)")
+
+    if (
+        relabel and relabel_group == "low" and not (weighting or rank)
+    ):  # α is trained only through Eq. 2 or Eq. 3: else no low group to find
+        raise ValueError(
+            "relabel_group='low' ranks the batch by α and needs weighting=True or rank=True (α is untrained otherwise)"
+        )
     torch.manual_seed(seed)
     if pretrained is not None:
         net = copy.deepcopy(pretrained)
-        net.classifier = nn.Linear(net.classifier.in_features, len(train.classes))    # seeded above: the same fresh layer for every arm
+        net.classifier = nn.Linear(
+            net.classifier.in_features, len(train.classes)
+        )  # seeded above: the same fresh layer for every arm
         model = SCN(net, weighting)
-    else: model = make_scn(len(train.classes), backbone, weighting, weights_path, width=width, in_size=crop)
-    obj = scn_objective(model, gamma, beta, delta1, rank, combine) if (weighting or rank) else {"ce_weight": 1.0, "aux_losses": []}
-    hist = fit(model, train, test, crop=crop, seed=seed, relabel=Relabel(delta2, relabel_epoch, relabel_group, beta, model) if relabel else None, **obj, **fit_kw)
+    else:
+        model = make_scn(
+            len(train.classes),
+            backbone,
+            weighting,
+            weights_path,
+            width=width,
+            in_size=crop,
+        )
+    obj = (
+        scn_objective(model, gamma, beta, delta1, rank, combine)
+        if (weighting or rank)
+        else {"ce_weight": 1.0, "aux_losses": []}
+    )
+    hist = fit(
+        model,
+        train,
+        test,
+        crop=crop,
+        seed=seed,
+        relabel=Relabel(delta2, relabel_epoch, relabel_group, beta, model)
+        if relabel
+        else None,
+        **obj,
+        **fit_kw,
+    )
     p = predict(model, test, crop=crop, inputs=fit_kw.get("inputs"))["pred"]
-    return {"model": model, "history": hist, "relabels": hist.attrs.get("relabels"), "seconds": float(hist.seconds.iloc[-1]),
-            "accuracy": 100 * accuracy(test.label, p), "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes))}
+    return {
+        "model": model,
+        "history": hist,
+        "relabels": hist.attrs.get("relabels"),
+        "seconds": float(hist.seconds.iloc[-1]),
+        "accuracy": 100 * accuracy(test.label, p),
+        "mean_diagonal": 100 * mean_diagonal(test.label, p, len(test.classes)),
+    }
+
 
 def plot_importance(alpha, flipped, ax=None, title: str = ""):
     "Histograms of α for faces with clean and with flipped labels (SCN's figure of the learned weights)."
     import matplotlib.pyplot as plt
+
     ax = ax or plt.gca()
     alpha, flipped = np.asarray(alpha), np.asarray(flipped, bool)
     bins = np.linspace(0, 1, 41)
-    ax.hist(alpha[~flipped], bins, alpha=0.6, density=True, label=f"clean labels (n={int((~flipped).sum())})")
-    ax.hist(alpha[flipped], bins, alpha=0.6, density=True, label=f"flipped labels (n={int(flipped.sum())})")
-    ax.set(xlabel="importance weight α", ylabel="density", title=title); ax.legend(fontsize=8)
+    ax.hist(
+        alpha[~flipped],
+        bins,
+        alpha=0.6,
+        density=True,
+        label=f"clean labels (n={int((~flipped).sum())})",
+    )
+    ax.hist(
+        alpha[flipped],
+        bins,
+        alpha=0.6,
+        density=True,
+        label=f"flipped labels (n={int(flipped.sum())})",
+    )
+    ax.set(xlabel="importance weight α", ylabel="density", title=title)
+    ax.legend(fontsize=8)
     return ax

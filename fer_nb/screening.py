@@ -23,26 +23,35 @@ CDR_LEVELS = (0.5, 1.0, 2.0)
 REPORT_MIX = {0.5: 17, 1.0: 19, 2.0: 4}
 _SEVERITY = {0.5: 0.0, 1.0: 0.5, 2.0: 1.0}
 
+
 def gaze_track(T: int, fps: float, severity: float, effect: float, rng) -> np.ndarray:
     """(T, 2) gaze offsets (x, y) in units of the eye's half-width: fixations with jitter, saccades whose rate falls with
     `effect * severity`, and a slow pursuit whose speed falls with it."""
     s = float(np.clip(effect * severity, 0, 0.9))
-    rate = 0.8 * (1 - s)                                              # saccades per second
+    rate = 0.8 * (1 - s)  # saccades per second
     g, target, out = np.zeros(2), np.zeros(2), np.empty((T, 2))
-    w = 2 * np.pi * 0.25 * (1 - 0.6 * s) / fps                        # pursuit angular step per frame
+    w = 2 * np.pi * 0.25 * (1 - 0.6 * s) / fps  # pursuit angular step per frame
     amp, phase = 0.25 * (1 - 0.5 * s), rng.uniform(0, 2 * np.pi)
     for t in range(T):
-        if rng.random() < rate / fps: target = rng.uniform(-0.45, 0.45, 2) * [1, 0.6]
-        g = g + (target - g) * 0.8                                    # a saccade lands within a frame or two
-        out[t] = g + amp * np.array([np.cos(w * t + phase), 0.5 * np.sin(w * t + phase)]) + rng.normal(0, 0.02, 2)
+        if rng.random() < rate / fps:
+            target = rng.uniform(-0.45, 0.45, 2) * [1, 0.6]
+        g = g + (target - g) * 0.8  # a saccade lands within a frame or two
+        out[t] = (
+            g
+            + amp * np.array([np.cos(w * t + phase), 0.5 * np.sin(w * t + phase)])
+            + rng.normal(0, 0.02, 2)
+        )
     return np.clip(out, -0.6, 0.6)
+
 
 def head_track(T: int, fps: float, severity: float, effect: float, rng) -> np.ndarray:
     "(T, 3) yaw, pitch, roll in radians: smoothed random motion whose amplitude falls with `effect * severity`."
     s = float(np.clip(effect * severity, 0, 0.9))
-    k = max(1, int(fps))                                              # about one second of smoothing
+    k = max(1, int(fps))  # about one second of smoothing
     raw = rng.normal(0, 1, (T + 2 * k, 3))
-    sm = np.stack([np.convolve(raw[:, j], np.ones(k) / k, "same") for j in range(3)], 1)[k:k + T]
+    sm = np.stack(
+        [np.convolve(raw[:, j], np.ones(k) / k, "same") for j in range(3)], 1
+    )[k : k + T]
     sm = (sm - sm.mean(0)) / (sm.std(0) + 1e-9)
     return sm * np.array([0.18, 0.10, 0.06]) * (1 - 0.7 * s)
 
@@ -50,13 +59,23 @@ def head_track(T: int, fps: float, severity: float, effect: float, rng) -> np.nd
 def _gaze_faces(bank, k: int, gaze: np.ndarray) -> np.ndarray:
     "Identity `k`'s neutral render (2, 100, 100) repeated per frame with both irises moved by `gaze` (T, 2) eye half-widths."
     from fer_nb.synth import EYE_L, EYE_R, _XX, _YY, _sig
-    T = len(gaze); faces = np.repeat(bank.faces[k][None], T, 0).copy()
+
+    T = len(gaze)
+    faces = np.repeat(bank.faces[k][None], T, 0).copy()
     ew, eh = float(bank.params["eye_w"][k]), float(bank.params["eye_h"][k])
     gx, gy = gaze[:, 0, None, None], gaze[:, 1, None, None]
-    for eye in (EYE_L, EYE_R):                                        # as synth._draw_neutral draws an eye, the iris moved
-        ex, ey = bank.landmarks[k, eye, 0].mean(), bank.landmarks[k, eye, 1].mean() - 0.1
-        t = (_XX - ex) / ew; env = np.clip(1 - t ** 2, 0, 1)
-        inside = _sig((_YY - (ey - eh * env)) * 3) * _sig((ey + 0.8 * eh * env - _YY) * 3) * _sig((1 - np.abs(t)) * 8)
+    for eye in (EYE_L, EYE_R):  # as synth._draw_neutral draws an eye, the iris moved
+        ex, ey = (
+            bank.landmarks[k, eye, 0].mean(),
+            bank.landmarks[k, eye, 1].mean() - 0.1,
+        )
+        t = (_XX - ex) / ew
+        env = np.clip(1 - t**2, 0, 1)
+        inside = (
+            _sig((_YY - (ey - eh * env)) * 3)
+            * _sig((ey + 0.8 * eh * env - _YY) * 3)
+            * _sig((1 - np.abs(t)) * 8)
+        )
         ix, iy = ex + gx * ew * 0.55, ey + 0.2 + gy * eh * 0.5
         r = np.hypot(_XX - ix, _YY - iy)
         iris, pupil = _sig((eh * 1.05 - r) * 3), _sig((eh * 0.45 - r) * 3)
@@ -64,35 +83,87 @@ def _gaze_faces(bank, k: int, gaze: np.ndarray) -> np.ndarray:
         faces[:, 0] = faces[:, 0] * (1 - inside) + inside * val
     return faces.astype(np.float32)
 
-def render_interview(bank, k: int, gaze: np.ndarray, head: np.ndarray, talk: np.ndarray | None = None, seed: int = 0) -> dict:
+
+def render_interview(
+    bank,
+    k: int,
+    gaze: np.ndarray,
+    head: np.ndarray,
+    talk: np.ndarray | None = None,
+    seed: int = 0,
+) -> dict:
     """Frames (T, 100, 100) uint8 of identity `k` of `bank` looking along `gaze` (T, 2) with head pose `head` (T, 3: yaw, pitch, roll),
     mouth opening `talk` (T,) in [0, 1] (AU25 + AU26); unaligned (the head moves in the frame). Also the true 37 landmarks."""
     from fer_nb.synth import AUS, IdentityBank, Nuisance, render_faces
+
     T = len(gaze)
-    b = IdentityBank({n: np.repeat(v[k:k + 1], T, 0) for n, v in bank.params.items()}, np.repeat(bank.landmarks[k:k + 1], T, 0), _gaze_faces(bank, k, gaze))
+    b = IdentityBank(
+        {n: np.repeat(v[k : k + 1], T, 0) for n, v in bank.params.items()},
+        np.repeat(bank.landmarks[k : k + 1], T, 0),
+        _gaze_faces(bank, k, gaze),
+    )
     aus = np.zeros((T, len(AUS)), np.float32)
-    if talk is not None: aus[:, AUS.index("AU25")], aus[:, AUS.index("AU26")] = 1.5 * talk, 1.0 * talk
+    if talk is not None:
+        aus[:, AUS.index("AU25")], aus[:, AUS.index("AU26")] = 1.5 * talk, 1.0 * talk
     z = lambda *s: np.zeros((T, *s), np.float32)
-    nuis = Nuisance(yaw=head[:, 0].astype(np.float32), pitch=head[:, 1].astype(np.float32), roll=head[:, 2].astype(np.float32),
-                    scale=np.full(T, 0.9, np.float32), shift=z(2), align_noise=z(5, 2), light=z(3), blur=z(), lowres=np.ones(T, int),
-                    noise=np.full(T, 0.01, np.float32), occlusion=np.zeros(T, int), occ_params=z(4), contrast=np.ones(T, np.float32),
-                    gamma=np.ones(T, np.float32), background=np.full((T, 2), 0.5, np.float32))
+    nuis = Nuisance(
+        yaw=head[:, 0].astype(np.float32),
+        pitch=head[:, 1].astype(np.float32),
+        roll=head[:, 2].astype(np.float32),
+        scale=np.full(T, 0.9, np.float32),
+        shift=z(2),
+        align_noise=z(5, 2),
+        light=z(3),
+        blur=z(),
+        lowres=np.ones(T, int),
+        noise=np.full(T, 0.01, np.float32),
+        occlusion=np.zeros(T, int),
+        occ_params=z(4),
+        contrast=np.ones(T, np.float32),
+        gamma=np.ones(T, np.float32),
+        background=np.full((T, 2), 0.5, np.float32),
+    )
     r = render_faces(b, np.arange(T), aus, nuis, seed=seed, align=False)
-    return {"frames": r["images"], "landmarks37": r["landmarks37"], "pupils": _true_pupils(bank, k, gaze, nuis)}
+    return {
+        "frames": r["images"],
+        "landmarks37": r["landmarks37"],
+        "pupils": _true_pupils(bank, k, gaze, nuis),
+    }
+
 
 def _true_pupils(bank, k: int, gaze: np.ndarray, nuis) -> np.ndarray:
     "(T, 2 eyes, 2) iris centres in the rendered frames: the canonical centres moved by the gaze, posed as the renderer poses points."
     import torch
     from fer_nb.synth import EYE_L, EYE_R, _pose_forward
+
     ew, eh = float(bank.params["eye_w"][k]), float(bank.params["eye_h"][k])
-    c = np.stack([[bank.landmarks[k, e, 0].mean() + gaze[:, 0] * ew * 0.55, bank.landmarks[k, e, 1].mean() + 0.1 + gaze[:, 1] * eh * 0.5]
-                  for e in (EYE_L, EYE_R)], 0).transpose(2, 0, 1)                       # (T, 2, 2)
+    c = np.stack(
+        [
+            [
+                bank.landmarks[k, e, 0].mean() + gaze[:, 0] * ew * 0.55,
+                bank.landmarks[k, e, 1].mean() + 0.1 + gaze[:, 1] * eh * 0.5,
+            ]
+            for e in (EYE_L, EYE_R)
+        ],
+        0,
+    ).transpose(2, 0, 1)  # (T, 2, 2)
     T_ = lambda a: torch.as_tensor(np.asarray(a, np.float32))
-    geo = [T_(np.repeat(bank.params[n][k], len(gaze))) for n in ("cx", "face_cy", "face_rx", "face_ry")]
-    return _pose_forward(T_(c), *(T_(getattr(nuis, n)) for n in ("yaw", "pitch", "roll", "scale", "shift")), *geo).numpy()
+    geo = [
+        T_(np.repeat(bank.params[n][k], len(gaze)))
+        for n in ("cx", "face_cy", "face_rx", "face_ry")
+    ]
+    return _pose_forward(
+        T_(c),
+        *(T_(getattr(nuis, n)) for n in ("yaw", "pitch", "roll", "scale", "shift")),
+        *geo,
+    ).numpy()
 
 # %% ../nbs/21_screening.ipynb
-LEFT_EYE68, RIGHT_EYE68 = list(range(36, 42)), list(range(42, 48))   # the image-left and image-right eye of dlib's 68 points
+LEFT_EYE68, RIGHT_EYE68 = (
+    list(range(36, 42)),
+    list(range(42, 48)),
+)  # the image-left and image-right eye of dlib's 68 points
+
 
 def pupil_centre(image: np.ndarray, eye: np.ndarray, dark: float = 0.35) -> np.ndarray:
     """The pupil centre (x, y) in image pixels inside the eye outlined by `eye` (6 x 2 landmarks): the darkest-blob centre, the
@@ -100,16 +171,27 @@ def pupil_centre(image: np.ndarray, eye: np.ndarray, dark: float = 0.35) -> np.n
     (after a light blur), restricted to the blob around the darkest pixel. NaN when the outline is degenerate."""
     from scipy import ndimage
     from matplotlib.path import Path as Poly
+
     eye = np.asarray(eye, float)
-    x0, y0 = np.floor(eye.min(0)).astype(int) - 1; x1, y1 = np.ceil(eye.max(0)).astype(int) + 2
-    H, W = image.shape[:2]; x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
-    if x1 - x0 < 3 or y1 - y0 < 2: return np.full(2, np.nan)
-    g = np.asarray(image, float); g = g.mean(2) if g.ndim == 3 else g
+    x0, y0 = np.floor(eye.min(0)).astype(int) - 1
+    x1, y1 = np.ceil(eye.max(0)).astype(int) + 2
+    H, W = image.shape[:2]
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
+    if x1 - x0 < 3 or y1 - y0 < 2:
+        return np.full(2, np.nan)
+    g = np.asarray(image, float)
+    g = g.mean(2) if g.ndim == 3 else g
     patch = ndimage.gaussian_filter(g[y0:y1, x0:x1], 0.7)
     yy, xx = np.mgrid[y0:y1, x0:x1]
-    inside = Poly(eye).contains_points(np.c_[xx.ravel() + 0.0, yy.ravel() + 0.0], radius=0.5).reshape(patch.shape)
-    if inside.sum() < 3: return np.full(2, np.nan)
-    v = patch[inside]; lo, med = v.min(), np.median(v)
+    inside = (
+        Poly(eye)
+        .contains_points(np.c_[xx.ravel() + 0.0, yy.ravel() + 0.0], radius=0.5)
+        .reshape(patch.shape)
+    )
+    if inside.sum() < 3:
+        return np.full(2, np.nan)
+    v = patch[inside]
+    lo, med = v.min(), np.median(v)
     blob = inside & (patch <= lo + dark * (med - lo))
     lab, _ = ndimage.label(blob)
     iy, ix = np.unravel_index(np.argmin(np.where(inside, patch, np.inf)), patch.shape)
@@ -117,125 +199,239 @@ def pupil_centre(image: np.ndarray, eye: np.ndarray, dark: float = 0.35) -> np.n
     w = (med - patch) * blob
     return np.array([(w * xx).sum() / w.sum(), (w * yy).sum() / w.sum()])
 
+
 # A generic 3-D face (millimetres, x right, y up, z towards the camera) at six of dlib's 68 points: nose tip, chin, eye outer
 # corners, mouth corners; the model common to head-pose tutorials.
-FACE3D = np.array([[0.0, 0.0, 0.0], [0.0, -63.6, -12.5], [-43.3, 32.7, -26.0], [43.3, 32.7, -26.0], [-28.9, -28.9, -24.1], [28.9, -28.9, -24.1]])
+FACE3D = np.array(
+    [
+        [0.0, 0.0, 0.0],
+        [0.0, -63.6, -12.5],
+        [-43.3, 32.7, -26.0],
+        [43.3, 32.7, -26.0],
+        [-28.9, -28.9, -24.1],
+        [28.9, -28.9, -24.1],
+    ]
+)
 FACE3D_POINTS = [30, 8, 36, 45, 48, 54]
+
 
 def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     "R = Rz(roll) Ry(yaw) Rx(pitch), radians; yaw turns the face towards image-right for positive values."
-    cy, sy, cp, sp, cr, sr = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch), np.cos(roll), np.sin(roll)
-    Rx = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]]); Ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+    cy, sy, cp, sp, cr, sr = (
+        np.cos(yaw),
+        np.sin(yaw),
+        np.cos(pitch),
+        np.sin(pitch),
+        np.cos(roll),
+        np.sin(roll),
+    )
+    Rx = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
+    Ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
     Rz = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]])
     return Rz @ Ry @ Rx
 
+
 def project(points3d, yaw, pitch, roll, t, f: float, c) -> np.ndarray:
     "Pinhole projection (image y down) of model points posed by (yaw, pitch, roll) and translation `t` (camera looks along -z)."
-    P = np.asarray(points3d, float) @ rotation(yaw, pitch, roll).T + np.asarray(t, float)
+    P = np.asarray(points3d, float) @ rotation(yaw, pitch, roll).T + np.asarray(
+        t, float
+    )
     return np.c_[c[0] + f * P[:, 0] / -P[:, 2], c[1] - f * P[:, 1] / -P[:, 2]]
+
 
 def head_pose(landmarks68, image_size) -> np.ndarray:
     """(yaw, pitch, roll) in radians from 68 landmarks: the perspective-n-point fit of `FACE3D` (least squares on the reprojection
     error, scipy), focal length = the image width, principal point = the image centre."""
     from scipy.optimize import least_squares
+
     q = np.asarray(landmarks68, float)[FACE3D_POINTS]
-    W, H = image_size; f, c = float(W), (W / 2, H / 2)
-    iod = np.linalg.norm(q[3] - q[2])                                 # initial distance from the eye-corner gap
+    W, H = image_size
+    f, c = float(W), (W / 2, H / 2)
+    iod = np.linalg.norm(q[3] - q[2])  # initial distance from the eye-corner gap
     z0 = -f * np.linalg.norm(FACE3D[3] - FACE3D[2]) / max(iod, 1e-6)
     x0 = np.r_[0, 0, 0, (q[0, 0] - c[0]) * -z0 / f, -(q[0, 1] - c[1]) * -z0 / f, z0]
-    res = least_squares(lambda p: (project(FACE3D, *p[:3], p[3:], f, c) - q).ravel(), x0, method="lm")
+    res = least_squares(
+        lambda p: (project(FACE3D, *p[:3], p[3:], f, c) - q).ravel(), x0, method="lm"
+    )
     return (res.x[:3] + np.pi) % (2 * np.pi) - np.pi
+
 
 def track_face(frames, detector=None, landmarks68=None, progress: bool = False) -> dict:
     """Per frame: 68 landmarks (dlib, or given), both pupil centres and the head pose. Frames without a face get NaN and are
     counted in `missing`. Pupil positions are returned in the eye's frame: (pupil - eye centre) / eye width, so head motion
     does not enter them."""
     from tqdm.auto import tqdm
-    T = len(frames); L = np.full((T, 68, 2), np.nan) if landmarks68 is None else np.asarray(landmarks68, float)
+
+    T = len(frames)
+    L = (
+        np.full((T, 68, 2), np.nan)
+        if landmarks68 is None
+        else np.asarray(landmarks68, float)
+    )
     if landmarks68 is None:
         for t in tqdm(range(T), desc="landmarks", disable=not progress, mininterval=10):
             d = detector.detect(frames[t])
-            if d: L[t] = max(d, key=lambda x: x.area).landmarks68
+            if d:
+                L[t] = max(d, key=lambda x: x.area).landmarks68
     pupils, pose = np.full((T, 2, 2), np.nan), np.full((T, 3), np.nan)
     H, W = np.asarray(frames[0]).shape[:2]
     for t in range(T):
-        if np.isnan(L[t]).any(): continue
+        if np.isnan(L[t]).any():
+            continue
         for j, idx in enumerate((LEFT_EYE68, RIGHT_EYE68)):
-            e = L[t, idx]; c = e.mean(0); w = np.linalg.norm(e[3] - e[0])
+            e = L[t, idx]
+            c = e.mean(0)
+            w = np.linalg.norm(e[3] - e[0])
             pupils[t, j] = (pupil_centre(frames[t], e) - c) / max(w, 1e-6)
         pose[t] = head_pose(L[t], (W, H))
-    return {"landmarks68": L, "pupils": pupils, "pose": pose, "missing": int(np.isnan(L[:, 0, 0]).sum())}
+    return {
+        "landmarks68": L,
+        "pupils": pupils,
+        "pose": pose,
+        "missing": int(np.isnan(L[:, 0, 0]).sum()),
+    }
 
 # %% ../nbs/21_screening.ipynb
 def _fill(x: np.ndarray) -> np.ndarray:
     "Linear interpolation over NaN frames, per column (constant at the ends); all-NaN columns become 0."
-    x = np.asarray(x, float).reshape(len(x), -1).copy(); t = np.arange(len(x))
+    x = np.asarray(x, float).reshape(len(x), -1).copy()
+    t = np.arange(len(x))
     for j in range(x.shape[1]):
         ok = np.isfinite(x[:, j])
         x[:, j] = np.interp(t, t[ok], x[ok, j]) if ok.any() else 0.0
     return x
+
 
 def stft_features(pupils, window: int = 10) -> np.ndarray:
     """The report's local visual features: per eye and axis, the frame-to-frame pupil motion (dx, dy), its short-time Fourier transform
     over `window`-frame Hann windows (half overlap), and the superposition (sum) of the windows' magnitude spectra:
     2 eyes x 2 axes x (window // 2 + 1) values, log-compressed."""
     from scipy.signal import stft
-    d = np.diff(_fill(pupils), axis=0)                                  # (T-1, 4): left dx, dy, right dx, dy
-    if len(d) < window: raise ValueError(f"need at least {window + 1} frames for {window}-frame windows, got {len(d) + 1}")
-    _, _, Z = stft(d.T, nperseg=window, noverlap=window // 2, boundary=None, padded=False, detrend=False)
+
+    d = np.diff(_fill(pupils), axis=0)  # (T-1, 4): left dx, dy, right dx, dy
+    if len(d) < window:
+        raise ValueError(
+            f"need at least {window + 1} frames for {window}-frame windows, got {len(d) + 1}"
+        )
+    _, _, Z = stft(
+        d.T,
+        nperseg=window,
+        noverlap=window // 2,
+        boundary=None,
+        padded=False,
+        detrend=False,
+    )
     return np.log1p(np.abs(Z).sum(-1)).ravel().astype(np.float32)
+
 
 def pearson(x, y) -> float:
     "Pearson's r over the frames where both are finite (0 when either is constant)."
-    x, y = np.asarray(x, float), np.asarray(y, float); ok = np.isfinite(x) & np.isfinite(y)
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok] - x[ok].mean(), y[ok] - y[ok].mean()
     den = np.sqrt((x * x).sum() * (y * y).sum())
     return float((x * y).sum() / den) if den > 0 else 0.0
 
+
 def global_features(pupils, pose) -> np.ndarray:
     "The report's global visual features: Pearson's r between the horizontal and the vertical axis of each pupil and of the head (yaw, pitch)."
-    p = np.asarray(pupils, float); h = np.asarray(pose, float)
-    return np.array([pearson(p[:, 0, 0], p[:, 0, 1]), pearson(p[:, 1, 0], p[:, 1, 1]), pearson(h[:, 0], h[:, 1])], np.float32)
+    p = np.asarray(pupils, float)
+    h = np.asarray(pose, float)
+    return np.array(
+        [
+            pearson(p[:, 0, 0], p[:, 0, 1]),
+            pearson(p[:, 1, 0], p[:, 1, 1]),
+            pearson(h[:, 0], h[:, 1]),
+        ],
+        np.float32,
+    )
+
 
 def flip_track(track: dict) -> dict:
     """The track of the horizontally mirrored video: the eyes swap (the image-left eye is the other eye), horizontal pupil offsets
     and yaw and roll change sign; pitch and vertical offsets stay."""
     p = np.asarray(track["pupils"], float)[:, ::-1] * [-1, 1]
-    return {**track, "pupils": p, "pose": np.asarray(track["pose"], float) * [-1, 1, -1]}
+    return {
+        **track,
+        "pupils": p,
+        "pose": np.asarray(track["pose"], float) * [-1, 1, -1],
+    }
+
 
 def visual_features(track: dict, window: int = 10) -> dict:
     "{'visual local': STFT superposition, 'visual global': the correlations} of one track."
-    return {"visual local": stft_features(track["pupils"], window), "visual global": global_features(track["pupils"], track["pose"])}
+    return {
+        "visual local": stft_features(track["pupils"], window),
+        "visual global": global_features(track["pupils"], track["pose"]),
+    }
 
 # %% ../nbs/21_screening.ipynb
-_VOWELS = np.array([[730, 1090, 2440], [530, 1840, 2480], [270, 2290, 3010], [570, 840, 2410], [300, 870, 2240]], float)  # a e i o u (Hz)
+_VOWELS = np.array(
+    [
+        [730, 1090, 2440],
+        [530, 1840, 2480],
+        [270, 2290, 3010],
+        [570, 840, 2410],
+        [300, 870, 2240],
+    ],
+    float,
+)  # a e i o u (Hz)
+
 
 def _resonator(x, f, bw, sr):
     "Second-order resonator (one formant) applied to x."
     from scipy.signal import lfilter
-    r = np.exp(-np.pi * bw / sr); th = 2 * np.pi * f / sr
+
+    r = np.exp(-np.pi * bw / sr)
+    th = 2 * np.pi * f / sr
     return lfilter([1 - r], [1, -2 * r * np.cos(th), r * r], x)
 
-def synth_speech(seconds: float, severity: float, effect: float = 1.0, female: bool = False, sr: int = 16000, seed: int = 0) -> np.ndarray:
+
+def synth_speech(
+    seconds: float,
+    severity: float,
+    effect: float = 1.0,
+    female: bool = False,
+    sr: int = 16000,
+    seed: int = 0,
+) -> np.ndarray:
     """A source-filter stand-in for interview speech (float32 at `sr`): a glottal pulse train at a pitch contour, through three
     vowel formants per syllable, in words separated by gaps or pauses. With `effect * severity` the syllable rate falls, pauses
     get more frequent and longer, and pitch varies less."""
     rng = np.random.default_rng(seed)
     s = float(np.clip(effect * severity, 0, 0.9))
-    rate, p_pause, f0, semis = 4.5 * (1 - 0.45 * s), 0.12 + 0.5 * s, (205.0 if female else 115.0), 3.0 * (1 - 0.7 * s)
+    rate, p_pause, f0, semis = (
+        4.5 * (1 - 0.45 * s),
+        0.12 + 0.5 * s,
+        (205.0 if female else 115.0),
+        3.0 * (1 - 0.7 * s),
+    )
     out, n_total = [], int(seconds * sr)
     while sum(len(o) for o in out) < n_total:
-        for _ in range(rng.integers(2, 5)):                          # one word: 2-4 syllables
+        for _ in range(rng.integers(2, 5)):  # one word: 2-4 syllables
             n = int(sr / rate * rng.uniform(0.75, 1.25))
             t = np.arange(n) / sr
-            pitch = f0 * 2 ** ((rng.normal(0, semis) + 1.5 * np.sin(2 * np.pi * t / (n / sr) * 0.5)) / 12)
+            pitch = f0 * 2 ** (
+                (rng.normal(0, semis) + 1.5 * np.sin(2 * np.pi * t / (n / sr) * 0.5))
+                / 12
+            )
             phase = np.cumsum(pitch / sr)
-            src = np.diff(np.floor(phase), prepend=0.0)               # one impulse per glottal cycle
-            src = _resonator(src, 0.0, 400.0, sr)                    # spectral tilt of the glottal pulse
+            src = np.diff(np.floor(phase), prepend=0.0)  # one impulse per glottal cycle
+            src = _resonator(src, 0.0, 400.0, sr)  # spectral tilt of the glottal pulse
             v = _VOWELS[rng.integers(len(_VOWELS))] * (1.15 if female else 1.0)
-            y = sum(_resonator(src, f, 80 + 0.06 * f, sr) for f in v) + 0.02 * rng.normal(0, 1, n)
-            out.append(y * np.clip(np.sin(np.pi * t / t[-1]), 0, 1) ** 0.6 * rng.uniform(0.6, 1.0))
-        gap = rng.uniform(0.3, 1.2) * (1 + s) if rng.random() < p_pause else rng.uniform(0.03, 0.08)
+            y = sum(
+                _resonator(src, f, 80 + 0.06 * f, sr) for f in v
+            ) + 0.02 * rng.normal(0, 1, n)
+            out.append(
+                y
+                * np.clip(np.sin(np.pi * t / t[-1]), 0, 1) ** 0.6
+                * rng.uniform(0.6, 1.0)
+            )
+        gap = (
+            rng.uniform(0.3, 1.2) * (1 + s)
+            if rng.random() < p_pause
+            else rng.uniform(0.03, 0.08)
+        )
         out.append(np.zeros(int(gap * sr)))
     y = np.concatenate(out)[:n_total]
     y = y / (np.abs(y).max() + 1e-9) * 0.5 + rng.normal(0, 0.003, n_total)
@@ -245,57 +441,126 @@ def synth_speech(seconds: float, severity: float, effect: float = 1.0, female: b
 def mfcc_features(wave, sr: int = 16000, n_mfcc: int = 13) -> np.ndarray:
     "MFCC statistics (librosa): mean and standard deviation of 13 MFCCs and of their deltas over the recording (52 values)."
     import librosa
+
     m = librosa.feature.mfcc(y=np.asarray(wave, np.float32), sr=sr, n_mfcc=n_mfcc)
     d = librosa.feature.delta(m)
     return np.r_[m.mean(1), m.std(1), d.mean(1), d.std(1)].astype(np.float32)
 
+
 _SMILE = None
+
+
 def egemaps_features(wave, sr: int = 16000) -> np.ndarray:
     "eGeMAPS v02 functionals (openSMILE, 88 values), from the `opensmile` wheel's own binary and configuration: no network."
     global _SMILE
     import opensmile
-    if _SMILE is None: _SMILE = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02, feature_level=opensmile.FeatureLevel.Functionals)
-    return _SMILE.process_signal(np.asarray(wave, np.float32), sr).to_numpy().ravel().astype(np.float32)
+
+    if _SMILE is None:
+        _SMILE = opensmile.Smile(
+            feature_set=opensmile.FeatureSet.eGeMAPSv02,
+            feature_level=opensmile.FeatureLevel.Functionals,
+        )
+    return (
+        _SMILE.process_signal(np.asarray(wave, np.float32), sr)
+        .to_numpy()
+        .ravel()
+        .astype(np.float32)
+    )
 
 # %% ../nbs/21_screening.ipynb
 def cohort_mix(n_subjects: int, mix: dict | None = None) -> dict:
     "Subjects per CDR level: `mix` scaled to `n_subjects` by largest remainders (the report's 17 / 19 / 4 by default)."
-    mix = mix or REPORT_MIX; tot = sum(mix.values())
-    raw = {k: v * n_subjects / tot for k, v in mix.items()}; out = {k: int(np.floor(v)) for k, v in raw.items()}
-    for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[:n_subjects - sum(out.values())]: out[k] += 1
+    mix = mix or REPORT_MIX
+    tot = sum(mix.values())
+    raw = {k: v * n_subjects / tot for k, v in mix.items()}
+    out = {k: int(np.floor(v)) for k, v in raw.items()}
+    for k in sorted(raw, key=lambda k: raw[k] - out[k], reverse=True)[
+        : n_subjects - sum(out.values())
+    ]:
+        out[k] += 1
     return out
 
-def synth_interviews(n_subjects: int = 40, mix: dict | None = None, effect: float = 1.0, seconds: float = 15.0, fps: float = 10.0,
-                     sr: int = 16000, seed: int = 0, audio: bool = True, progress: bool = False) -> list[dict]:
+
+def synth_interviews(
+    n_subjects: int = 40,
+    mix: dict | None = None,
+    effect: float = 1.0,
+    seconds: float = 15.0,
+    fps: float = 10.0,
+    sr: int = 16000,
+    seed: int = 0,
+    audio: bool = True,
+    progress: bool = False,
+) -> list[dict]:
     """Synthetic interviews with known truth, one per subject: a SynthFER talking head (gaze and head motion from the subject's
     severity) and speech (rate, pauses, pitch from the same severity). Severity = 0 / 0.5 / 1 for CDR 0.5 / 1 / 2 plus N(0, 0.15),
     so the classes overlap; `effect` scales what severity does (0: no effect at all)."""
     from tqdm.auto import tqdm
     from fer_nb.synth import make_identities
+
     rng = np.random.default_rng([seed, 23])
     m = cohort_mix(n_subjects, mix)
     cdr = rng.permutation(np.concatenate([[k] * v for k, v in m.items()]))
     bank = make_identities(n_subjects, seed=seed + 1000)
     T, out = int(round(seconds * fps)), []
-    for i in tqdm(range(n_subjects), desc="synthetic interviews", disable=not progress, mininterval=10):
+    for i in tqdm(
+        range(n_subjects),
+        desc="synthetic interviews",
+        disable=not progress,
+        mininterval=10,
+    ):
         sev = float(np.clip(_SEVERITY[float(cdr[i])] + rng.normal(0, 0.15), 0, 1))
-        gaze, head = gaze_track(T, fps, sev, effect, rng), head_track(T, fps, sev, effect, rng)
-        talk = np.clip(np.sin(np.arange(T) * rng.uniform(1.5, 2.5) / fps * 2 * np.pi), 0, 1) * (rng.random(T) < 0.8)
+        gaze, head = (
+            gaze_track(T, fps, sev, effect, rng),
+            head_track(T, fps, sev, effect, rng),
+        )
+        talk = np.clip(
+            np.sin(np.arange(T) * rng.uniform(1.5, 2.5) / fps * 2 * np.pi), 0, 1
+        ) * (rng.random(T) < 0.8)
         r = render_interview(bank, i, gaze, head, talk, seed=seed * 1000 + i)
-        out.append({"subject": f"s{i:03d}", "cdr": float(cdr[i]), "severity": sev, "fps": fps, "sr": sr, "gaze": gaze, "head": head, **r,
-                    "audio": synth_speech(seconds, sev, effect, female=bool(bank.params["gender"][i] == 0), sr=sr, seed=seed * 1000 + i) if audio else None})
+        out.append(
+            {
+                "subject": f"s{i:03d}",
+                "cdr": float(cdr[i]),
+                "severity": sev,
+                "fps": fps,
+                "sr": sr,
+                "gaze": gaze,
+                "head": head,
+                **r,
+                "audio": synth_speech(
+                    seconds,
+                    sev,
+                    effect,
+                    female=bool(bank.params["gender"][i] == 0),
+                    sr=sr,
+                    seed=seed * 1000 + i,
+                )
+                if audio
+                else None,
+            }
+        )
     return out
+
 
 def true_track(iv: dict) -> dict:
     "The track the renderer knows (no detector): pupils in the eye's frame from the true 37 landmarks, the head pose drawn."
     from fer_nb.synth import EYE_L, EYE_R
-    L = iv["landmarks37"]; p = np.empty((len(L), 2, 2))
+
+    L = iv["landmarks37"]
+    p = np.empty((len(L), 2, 2))
     for j, eye in enumerate((EYE_L, EYE_R)):
-        e = L[:, eye]; w = np.linalg.norm(e[:, 3] - e[:, 0], axis=1)[:, None]
+        e = L[:, eye]
+        w = np.linalg.norm(e[:, 3] - e[:, 0], axis=1)[:, None]
         p[:, j] = (iv["pupils"][:, j] - e.mean(1)) / w
     return {"pupils": p, "pose": np.asarray(iv["head"], float), "missing": 0}
 
-LABELINGS = {"3-class": lambda c: np.asarray(c, float).astype(str), "2-class": lambda c: np.where(np.asarray(c, float) <= 0.5, "0.5", "1+2")}
+
+LABELINGS = {
+    "3-class": lambda c: np.asarray(c, float).astype(str),
+    "2-class": lambda c: np.where(np.asarray(c, float) <= 0.5, "0.5", "1+2"),
+}
+
 
 def interview_features(iv: dict, detector=None, window: int = 10) -> dict:
     """Feature blocks of one interview: 'visual local', 'visual global' (and their mirrored versions, key + ' flipped'), 'MFCC',
@@ -303,54 +568,93 @@ def interview_features(iv: dict, detector=None, window: int = 10) -> dict:
     'missing frames' and 'status'. A modality that cannot be computed is left out and named in 'status'."""
     tr = track_face(iv["frames"], detector) if detector is not None else true_track(iv)
     out, status = {"missing frames": tr["missing"]}, []
-    if tr["missing"] == len(iv["frames"]): status.append("no face in any frame: visual features skipped")
+    if tr["missing"] == len(iv["frames"]):
+        status.append("no face in any frame: visual features skipped")
     else:
-        out.update(visual_features(tr, window)); out.update({k + " flipped": v for k, v in visual_features(flip_track(tr), window).items()})
-    if iv.get("audio") is None or len(iv["audio"]) == 0: status.append("no audio: speech features skipped")
-    else: out.update({"MFCC": mfcc_features(iv["audio"], iv["sr"]), "eGeMAPS": egemaps_features(iv["audio"], iv["sr"])})
+        out.update(visual_features(tr, window))
+        out.update(
+            {
+                k + " flipped": v
+                for k, v in visual_features(flip_track(tr), window).items()
+            }
+        )
+    if iv.get("audio") is None or len(iv["audio"]) == 0:
+        status.append("no audio: speech features skipped")
+    else:
+        out.update(
+            {
+                "MFCC": mfcc_features(iv["audio"], iv["sr"]),
+                "eGeMAPS": egemaps_features(iv["audio"], iv["sr"]),
+            }
+        )
     out["status"] = "; ".join(status) or "ok"
     return out
 
 # %% ../nbs/21_screening.ipynb
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     "Wilson's score interval for k successes in n trials (95 % by default)."
-    if n <= 0: raise ValueError(f"n must be positive, got {n}")
-    p = k / n; d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d; h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    if n <= 0:
+        raise ValueError(f"n must be positive, got {n}")
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return float(c - h), float(c + h)
+
 
 def _svm(C: float = 1.0):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
-    return make_pipeline(StandardScaler(), SVC(C=C, kernel="rbf", class_weight="balanced"))
+
+    return make_pipeline(
+        StandardScaler(), SVC(C=C, kernel="rbf", class_weight="balanced")
+    )
+
 
 def _scores(m, x, ref) -> np.ndarray:
     "One-vs-rest decision values (N, classes) of a fitted SVM, in units of their spread on the training rows `ref` (comparable across blocks)."
     f = lambda z: (lambda d: np.c_[-d, d] if d.ndim == 1 else d)(m.decision_function(z))
     return f(x) / (f(ref).std() + 1e-9)
 
-def loso_predict(blocks, y, subject, flipped=None, augment: bool = False, fusion: str = "early", C: float = 1.0) -> np.ndarray:
+
+def loso_predict(
+    blocks,
+    y,
+    subject,
+    flipped=None,
+    augment: bool = False,
+    fusion: str = "early",
+    C: float = 1.0,
+) -> np.ndarray:
     """Leave-one-subject-out predictions of an SVM (standardised features, RBF kernel, balanced class weights).
     `blocks`: one (N, d) array per feature set, rows = recordings; `flipped`: the mirrored copy of each row (same blocks), used to
     train (and tested too) when `augment`. `fusion`: 'early' (blocks concatenated) or 'late' (class probabilities averaged over one
     SVM per block, each block's decision values scaled by their spread on the training rows: score-level fusion, which needs
     no probability calibration and so works with classes of one or two subjects). Returns the predictions, (N,) or (2N,) with the mirrored rows after the originals when `augment`."""
     from sklearn.model_selection import LeaveOneGroupOut
-    if fusion not in ("early", "late"): raise ValueError(f"fusion must be 'early' or 'late', got {fusion!r}")
-    X = [np.asarray(b, float) for b in blocks]; y, subject = np.asarray(y), np.asarray(subject)
+
+    if fusion not in ("early", "late"):
+        raise ValueError(f"fusion must be 'early' or 'late', got {fusion!r}")
+    X = [np.asarray(b, float) for b in blocks]
+    y, subject = np.asarray(y), np.asarray(subject)
     if augment:
-        if flipped is None: raise ValueError("augment=True needs the flipped rows")
-        X = [np.r_[a, np.asarray(f, float)] for a, f in zip(X, flipped)]; y, subject = np.r_[y, y], np.r_[subject, subject]
-    if fusion == "early": X = [np.concatenate(X, 1)]
+        if flipped is None:
+            raise ValueError("augment=True needs the flipped rows")
+        X = [np.r_[a, np.asarray(f, float)] for a, f in zip(X, flipped)]
+        y, subject = np.r_[y, y], np.r_[subject, subject]
+    if fusion == "early":
+        X = [np.concatenate(X, 1)]
     pred = np.empty(len(y), dtype=y.dtype)
     for tr, te in LeaveOneGroupOut().split(X[0], y, subject):
-        if fusion == "early": pred[te] = _svm(C).fit(X[0][tr], y[tr]).predict(X[0][te])
+        if fusion == "early":
+            pred[te] = _svm(C).fit(X[0][tr], y[tr]).predict(X[0][te])
         else:
             ms = [_svm(C).fit(x[tr], y[tr]) for x in X]
             P = np.mean([_scores(m, x[te], x[tr]) for m, x in zip(ms, X)], 0)
             pred[te] = ms[0].classes_[P.argmax(1)]
     return pred
+
 
 def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
     """Permutation test of an accuracy: labels shuffled across subjects (a subject's rows keep one label), the whole
@@ -358,28 +662,51 @@ def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
     rows repeated (e.g. `loso_predict(..., augment=True)`: mirrored copies after the originals)."""
     y, subject = np.asarray(y), np.asarray(subject)
     subs, first = np.unique(subject, return_index=True)
-    acc_of = lambda yy: float((lambda p: (p == np.tile(yy, len(p) // len(yy))).mean())(np.asarray(predict(yy))))
-    acc = acc_of(y); rng = np.random.default_rng(seed); hits = 0
+    acc_of = lambda yy: float(
+        (lambda p: (p == np.tile(yy, len(p) // len(yy))).mean())(
+            np.asarray(predict(yy))
+        )
+    )
+    acc = acc_of(y)
+    rng = np.random.default_rng(seed)
+    hits = 0
     for _ in range(B):
         lab = dict(zip(subs, rng.permutation(y[first])))
         hits += acc_of(np.array([lab[s] for s in subject])) >= acc
     return (1 + hits) / (B + 1)
+
 
 def score_cell(y, pred, n_subjects: int | None = None) -> dict:
     """Correct / n, accuracy with Wilson's interval (over `n_subjects` when rows repeat subjects, e.g. mirrored copies: the honest n),
     balanced accuracy, the majority-class rate and the one-sided binomial p-value of the accuracy against it."""
     from scipy.stats import binomtest
     from sklearn.metrics import balanced_accuracy_score
-    y, pred = np.asarray(y), np.asarray(pred); n = len(y); k = int((y == pred).sum())
-    m = n_subjects or n; acc = k / n; kk = int(round(acc * m))
+
+    y, pred = np.asarray(y), np.asarray(pred)
+    n = len(y)
+    k = int((y == pred).sum())
+    m = n_subjects or n
+    acc = k / n
+    kk = int(round(acc * m))
     majority = float(np.unique(y, return_counts=True)[1].max() / n)
-    return {"correct": k, "n": n, "accuracy": 100 * acc, "ci_low": 100 * wilson(kk, m)[0], "ci_high": 100 * wilson(kk, m)[1],
-            "balanced_accuracy": 100 * float(balanced_accuracy_score(y, pred)), "majority_rate": 100 * majority,
-            "p_vs_majority": float(binomtest(kk, m, majority, alternative="greater").pvalue)}
+    return {
+        "correct": k,
+        "n": n,
+        "accuracy": 100 * acc,
+        "ci_low": 100 * wilson(kk, m)[0],
+        "ci_high": 100 * wilson(kk, m)[1],
+        "balanced_accuracy": 100 * float(balanced_accuracy_score(y, pred)),
+        "majority_rate": 100 * majority,
+        "p_vs_majority": float(
+            binomtest(kk, m, majority, alternative="greater").pvalue
+        ),
+    }
+
 
 def mcnemar_p(right_a, right_b) -> float:
     "Exact two-sided McNemar test on paired right/wrong outcomes (binomial test on the discordant pairs)."
     from scipy.stats import binomtest
+
     a, b = np.asarray(right_a, bool), np.asarray(right_b, bool)
     n01, n10 = int((a & ~b).sum()), int((~a & b).sum())
     return 1.0 if n01 + n10 == 0 else float(binomtest(n01, n01 + n10, 0.5).pvalue)
@@ -388,104 +715,226 @@ def mcnemar_p(right_a, right_b) -> float:
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
 CDR_VALUES = (0.0, 0.5, 1.0, 2.0, 3.0)
 
+
 def read_interviews(root) -> pd.DataFrame:
     """The screening layout under `root`: `labels.csv` (subject, cdr[, fps]) and per subject `videos/<subject>.<ext>` or a frame
     folder `frames/<subject>/` (images in name order), and optionally `audio/<subject>.wav` (else the video's own audio track).
     Returns subject, cdr, fps, video (path or None), frames (folder or None), audio (path or None), line. Errors name the file and line;
     a subject without video or frames keeps video = frames = None (the check reports it; the features skip it, recorded)."""
-    root = Path(root); f = root / "labels.csv"
-    if not f.is_file(): raise FileNotFoundError(f"{f}: labels file not found (expected columns subject, cdr)")
+    root = Path(root)
+    f = root / "labels.csv"
+    if not f.is_file():
+        raise FileNotFoundError(
+            f"{f}: labels file not found (expected columns subject, cdr)"
+        )
     df = pd.read_csv(f, dtype=str, keep_default_na=False)
     missing = [c for c in ("subject", "cdr") if c not in df.columns]
-    if missing: raise ValueError(f"{f}: missing column(s) {missing}; header is {list(df.columns)}")
+    if missing:
+        raise ValueError(
+            f"{f}: missing column(s) {missing}; header is {list(df.columns)}"
+        )
     rows = []
     for i, r in enumerate(df.itertuples(), start=2):
         s = r.subject.strip()
-        if not s: raise ValueError(f"{f}, line {i}: empty subject")
-        try: cdr = float(r.cdr)
-        except ValueError: raise ValueError(f"{f}, line {i}: cdr {r.cdr!r} is not a number") from None
-        if cdr not in CDR_VALUES: raise ValueError(f"{f}, line {i}: cdr {cdr} is not a CDR level {list(CDR_VALUES)}")
-        try: fps = float(getattr(r, "fps", "") or 25)
-        except ValueError: raise ValueError(f"{f}, line {i}: fps {r.fps!r} is not a number") from None
-        if any(x["subject"] == s for x in rows): raise ValueError(f"{f}, line {i}: subject {s!r} listed twice")
-        video = next((root / "videos" / (s + e) for e in VIDEO_EXTS if (root / "videos" / (s + e)).is_file()), None)
+        if not s:
+            raise ValueError(f"{f}, line {i}: empty subject")
+        try:
+            cdr = float(r.cdr)
+        except ValueError:
+            raise ValueError(f"{f}, line {i}: cdr {r.cdr!r} is not a number") from None
+        if cdr not in CDR_VALUES:
+            raise ValueError(
+                f"{f}, line {i}: cdr {cdr} is not a CDR level {list(CDR_VALUES)}"
+            )
+        try:
+            fps = float(getattr(r, "fps", "") or 25)
+        except ValueError:
+            raise ValueError(f"{f}, line {i}: fps {r.fps!r} is not a number") from None
+        if any(x["subject"] == s for x in rows):
+            raise ValueError(f"{f}, line {i}: subject {s!r} listed twice")
+        video = next(
+            (
+                root / "videos" / (s + e)
+                for e in VIDEO_EXTS
+                if (root / "videos" / (s + e)).is_file()
+            ),
+            None,
+        )
         frames = root / "frames" / s if (root / "frames" / s).is_dir() else None
-        audio = root / "audio" / f"{s}.wav" if (root / "audio" / f"{s}.wav").is_file() else None
-        rows.append({"subject": s, "cdr": cdr, "fps": fps, "video": video, "frames": frames, "audio": audio, "line": i})
-    if not rows: raise ValueError(f"{f}: no subject listed")
+        audio = (
+            root / "audio" / f"{s}.wav"
+            if (root / "audio" / f"{s}.wav").is_file()
+            else None
+        )
+        rows.append(
+            {
+                "subject": s,
+                "cdr": cdr,
+                "fps": fps,
+                "video": video,
+                "frames": frames,
+                "audio": audio,
+                "line": i,
+            }
+        )
+    if not rows:
+        raise ValueError(f"{f}: no subject listed")
     return pd.DataFrame(rows)
+
 
 def read_video(path, max_frames: int | None = None) -> tuple[np.ndarray, float]:
     "(grey frames (T, H, W) uint8, frames per second) of a video file, decoded with PyAV (FFmpeg); errors name the file."
     import av
+
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: video not found")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: video not found")
     try:
         with av.open(str(path)) as c:
-            if not c.streams.video: raise ValueError(f"{path}: no video stream")
-            st = c.streams.video[0]; fps = float(st.average_rate or 25)
+            if not c.streams.video:
+                raise ValueError(f"{path}: no video stream")
+            st = c.streams.video[0]
+            fps = float(st.average_rate or 25)
             frames = []
             for fr in c.decode(st):
                 frames.append(fr.to_ndarray(format="gray"))
-                if max_frames and len(frames) >= max_frames: break
-    except (av.error.FFmpegError, av.error.InvalidDataError) as e: raise ValueError(f"{path}: cannot decode video ({e})") from None
-    if not frames: raise ValueError(f"{path}: no frame decodes")
+                if max_frames and len(frames) >= max_frames:
+                    break
+    except (av.error.FFmpegError, av.error.InvalidDataError) as e:
+        raise ValueError(f"{path}: cannot decode video ({e})") from None
+    if not frames:
+        raise ValueError(f"{path}: no frame decodes")
     return np.stack(frames), fps
+
 
 def read_frames(folder) -> np.ndarray:
     "Grey frames of a frame folder (png / jpg in name order); errors name the file."
     from fer_nb.data import IMAGE_EXTS, read_image
+
     files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_EXTS)
-    if not files: raise ValueError(f"{folder}: no frame images")
+    if not files:
+        raise ValueError(f"{folder}: no frame images")
     return np.stack([read_image(p) for p in files])
+
 
 def read_audio(path, sr: int = 16000) -> np.ndarray:
     "Mono float32 audio at `sr` from a WAV (soundfile) or from a video's audio track (PyAV); errors name the file."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: audio not found")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: audio not found")
     if path.suffix.lower() in (".wav", ".flac"):
         import soundfile
-        try: x, r = soundfile.read(str(path), dtype="float32", always_2d=True)
-        except (RuntimeError, soundfile.LibsndfileError) as e: raise ValueError(f"{path}: cannot read audio ({e})") from None
+
+        try:
+            x, r = soundfile.read(str(path), dtype="float32", always_2d=True)
+        except (RuntimeError, soundfile.LibsndfileError) as e:
+            raise ValueError(f"{path}: cannot read audio ({e})") from None
         x = x.mean(1)
         if r != sr:
-            import librosa; x = librosa.resample(x, orig_sr=r, target_sr=sr)
+            import librosa
+
+            x = librosa.resample(x, orig_sr=r, target_sr=sr)
     else:
         import av
+
         try:
             with av.open(str(path)) as c:
-                if not c.streams.audio: raise ValueError(f"{path}: no audio track")
-                rs = av.AudioResampler(format="flt", layout="mono", rate=sr); parts = []
-                for fr in c.decode(c.streams.audio[0]): parts += [g.to_ndarray().ravel() for g in rs.resample(fr)]
+                if not c.streams.audio:
+                    raise ValueError(f"{path}: no audio track")
+                rs = av.AudioResampler(format="flt", layout="mono", rate=sr)
+                parts = []
+                for fr in c.decode(c.streams.audio[0]):
+                    parts += [g.to_ndarray().ravel() for g in rs.resample(fr)]
                 parts += [g.to_ndarray().ravel() for g in rs.resample(None)]
-        except (av.error.FFmpegError, av.error.InvalidDataError) as e: raise ValueError(f"{path}: cannot decode audio ({e})") from None
+        except (av.error.FFmpegError, av.error.InvalidDataError) as e:
+            raise ValueError(f"{path}: cannot decode audio ({e})") from None
         x = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    if len(x) == 0: raise ValueError(f"{path}: empty audio")
+    if len(x) == 0:
+        raise ValueError(f"{path}: empty audio")
     return np.asarray(x, np.float32)
 
-def recording_features(row, detector, cache_dir=None, window: int = 10, sr: int = 16000) -> dict:
+
+def recording_features(
+    row, detector, cache_dir=None, window: int = 10, sr: int = 16000
+) -> dict:
     """`interview_features` of one recording of `read_interviews`, cached on disk per recording (key: the files' paths, sizes and
     modification times). A recording that cannot be read is skipped with the reason in 'status', never dropped in silence."""
     import hashlib, io, json
     from fer_nb.core import atomic_write, project_root
+
     src = [Path(p) for p in (row.video, row.frames, row.audio) if p is not None]
-    key = "|".join(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in src) + f"|{window}|{sr}"
-    ck = Path(cache_dir or project_root() / ".cache" / "screening") / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".npz")
+    key = (
+        "|".join(
+            f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in src
+        )
+        + f"|{window}|{sr}"
+    )
+    ck = Path(cache_dir or project_root() / ".cache" / "screening") / (
+        hashlib.sha1(key.encode()).hexdigest()[:16] + ".npz"
+    )
     if ck.exists():
-        z = np.load(ck, allow_pickle=False); return {k: (z[k] if z[k].dtype != np.str_ else str(z[k])) for k in z.files}
+        z = np.load(ck, allow_pickle=False)
+        return {k: (z[k] if z[k].dtype != np.str_ else str(z[k])) for k in z.files}
     try:
-        frames, fps = read_video(row.video) if row.video is not None else (read_frames(row.frames), row.fps) if row.frames is not None else (None, None)
-    except (ValueError, FileNotFoundError) as e: frames, vid_err = None, str(e)
-    else: vid_err = "" if frames is not None else f"{row.subject}: no video or frame folder"
-    try: audio = read_audio(row.audio if row.audio is not None else row.video, sr) if (row.audio or row.video) is not None else None
-    except (ValueError, FileNotFoundError) as e: audio, aud_err = None, str(e)
-    else: aud_err = "" if audio is not None else f"{row.subject}: no audio"
-    iv = {"frames": frames if frames is not None else np.zeros((0, 1, 1), np.uint8), "audio": audio, "sr": sr}
-    out = interview_features(iv, detector, window) if frames is not None else {"missing frames": 0, "status": "", **(
-        {"MFCC": mfcc_features(audio, sr), "eGeMAPS": egemaps_features(audio, sr)} if audio is not None else {})}
-    out["status"] = "; ".join(x for x in (vid_err and f"visual skipped: {vid_err}", aud_err and f"speech skipped: {aud_err}",
-                                          out["status"] if out["status"] != "ok" else "") if x) or "ok"
-    ck.parent.mkdir(parents=True, exist_ok=True); buf = io.BytesIO(); np.savez(buf, **{k: np.asarray(v) for k, v in out.items()})
+        frames, fps = (
+            read_video(row.video)
+            if row.video is not None
+            else (read_frames(row.frames), row.fps)
+            if row.frames is not None
+            else (None, None)
+        )
+    except (ValueError, FileNotFoundError) as e:
+        frames, vid_err = None, str(e)
+    else:
+        vid_err = (
+            "" if frames is not None else f"{row.subject}: no video or frame folder"
+        )
+    try:
+        audio = (
+            read_audio(row.audio if row.audio is not None else row.video, sr)
+            if (row.audio or row.video) is not None
+            else None
+        )
+    except (ValueError, FileNotFoundError) as e:
+        audio, aud_err = None, str(e)
+    else:
+        aud_err = "" if audio is not None else f"{row.subject}: no audio"
+    iv = {
+        "frames": frames if frames is not None else np.zeros((0, 1, 1), np.uint8),
+        "audio": audio,
+        "sr": sr,
+    }
+    out = (
+        interview_features(iv, detector, window)
+        if frames is not None
+        else {
+            "missing frames": 0,
+            "status": "",
+            **(
+                {
+                    "MFCC": mfcc_features(audio, sr),
+                    "eGeMAPS": egemaps_features(audio, sr),
+                }
+                if audio is not None
+                else {}
+            ),
+        }
+    )
+    out["status"] = (
+        "; ".join(
+            x
+            for x in (
+                vid_err and f"visual skipped: {vid_err}",
+                aud_err and f"speech skipped: {aud_err}",
+                out["status"] if out["status"] != "ok" else "",
+            )
+            if x
+        )
+        or "ok"
+    )
+    ck.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v) for k, v in out.items()})
     atomic_write(ck, buf.getvalue())
     return out
 
@@ -494,11 +943,35 @@ def bench(n: int = 60) -> pd.DataFrame:
     "`fer-nb bench screening`: frames/s of `track_face` with dlib on `n` synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS."
     import time
     from fer_nb.detect import DlibDetector
+
     iv = synth_interviews(1, seconds=n / 10, fps=10, seed=0)[0]
-    det = DlibDetector("hog"); t = time.perf_counter(); tr = track_face(iv["frames"], det); dt = time.perf_counter() - t
-    rows = [{"step": "faces + 68 landmarks + pupils + head pose (dlib HOG)", "rate": round(n / dt, 1), "unit": "frames/s", "missing frames": tr["missing"]}]
-    wave = np.tile(iv["audio"], int(np.ceil(60 * iv["sr"] / len(iv["audio"]))))[:60 * iv["sr"]]
-    for name, fn in (("MFCC statistics (librosa)", mfcc_features), ("eGeMAPS functionals (openSMILE)", egemaps_features)):
-        fn(wave[:iv["sr"]], iv["sr"]); t = time.perf_counter(); fn(wave, iv["sr"])
-        rows.append({"step": name, "rate": round(time.perf_counter() - t, 2), "unit": "s per minute of audio"})
+    det = DlibDetector("hog")
+    t = time.perf_counter()
+    tr = track_face(iv["frames"], det)
+    dt = time.perf_counter() - t
+    rows = [
+        {
+            "step": "faces + 68 landmarks + pupils + head pose (dlib HOG)",
+            "rate": round(n / dt, 1),
+            "unit": "frames/s",
+            "missing frames": tr["missing"],
+        }
+    ]
+    wave = np.tile(iv["audio"], int(np.ceil(60 * iv["sr"] / len(iv["audio"]))))[
+        : 60 * iv["sr"]
+    ]
+    for name, fn in (
+        ("MFCC statistics (librosa)", mfcc_features),
+        ("eGeMAPS functionals (openSMILE)", egemaps_features),
+    ):
+        fn(wave[: iv["sr"]], iv["sr"])
+        t = time.perf_counter()
+        fn(wave, iv["sr"])
+        rows.append(
+            {
+                "step": name,
+                "rate": round(time.perf_counter() - t, 2),
+                "unit": "s per minute of audio",
+            }
+        )
     return pd.DataFrame(rows)

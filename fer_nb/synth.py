@@ -15,8 +15,24 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .core import BASIC7, COMPOUND12, COMPOUND_PARTS, DFEW_COUNTS, RAFDB_COUNTS, atomic_write, project_root
-from .faceset import TEMPLATE5, ClipSet, FaceSet, apply_affine, landmarks5_from37, similarity_matrix, vote_counts
+from fer_nb.core import (
+    BASIC7,
+    COMPOUND12,
+    COMPOUND_PARTS,
+    DFEW_COUNTS,
+    RAFDB_COUNTS,
+    atomic_write,
+    project_root,
+)
+from fer_nb.faceset import (
+    TEMPLATE5,
+    ClipSet,
+    FaceSet,
+    apply_affine,
+    landmarks5_from37,
+    similarity_matrix,
+    vote_counts,
+)
 
 # %% auto 0
 __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPER_LIDS', 'LOWER_LIDS', 'UPPER_LIP', 'LOWER_LIP',
@@ -29,51 +45,136 @@ __all__ = ['AUS', 'AU_NAMES', 'N37', 'BROW_L', 'BROW_R', 'EYE_L', 'EYE_R', 'UPPE
            'make_crowd', 'simulate_crowd', 'add_label_noise', 'make_clipset', 'render_unaligned', 'bench']
 
 # %% ../nbs/02_synth.ipynb
-AUS = ("AU1", "AU2", "AU4", "AU5", "AU6", "AU7", "AU9", "AU10", "AU12", "AU14", "AU15", "AU16",
-       "AU17", "AU20", "AU23", "AU24", "AU25", "AU26", "AU27", "R12", "R14")
-AU_NAMES = {"AU1": "inner brow raiser", "AU2": "outer brow raiser", "AU4": "brow lowerer", "AU5": "upper lid raiser",
-            "AU6": "cheek raiser", "AU7": "lid tightener", "AU9": "nose wrinkler", "AU10": "upper lip raiser",
-            "AU12": "lip corner puller", "AU14": "dimpler", "AU15": "lip corner depressor", "AU16": "lower lip depressor",
-            "AU17": "chin raiser", "AU20": "lip stretcher", "AU23": "lip tightener", "AU24": "lip pressor",
-            "AU25": "lips part", "AU26": "jaw drop", "AU27": "mouth stretch", "R12": "right lip corner puller",
-            "R14": "right dimpler"}
+AUS = (
+    "AU1",
+    "AU2",
+    "AU4",
+    "AU5",
+    "AU6",
+    "AU7",
+    "AU9",
+    "AU10",
+    "AU12",
+    "AU14",
+    "AU15",
+    "AU16",
+    "AU17",
+    "AU20",
+    "AU23",
+    "AU24",
+    "AU25",
+    "AU26",
+    "AU27",
+    "R12",
+    "R14",
+)
+AU_NAMES = {
+    "AU1": "inner brow raiser",
+    "AU2": "outer brow raiser",
+    "AU4": "brow lowerer",
+    "AU5": "upper lid raiser",
+    "AU6": "cheek raiser",
+    "AU7": "lid tightener",
+    "AU9": "nose wrinkler",
+    "AU10": "upper lip raiser",
+    "AU12": "lip corner puller",
+    "AU14": "dimpler",
+    "AU15": "lip corner depressor",
+    "AU16": "lower lip depressor",
+    "AU17": "chin raiser",
+    "AU20": "lip stretcher",
+    "AU23": "lip tightener",
+    "AU24": "lip pressor",
+    "AU25": "lips part",
+    "AU26": "jaw drop",
+    "AU27": "mouth stretch",
+    "R12": "right lip corner puller",
+    "R14": "right dimpler",
+}
 _AI = {a: i for i, a in enumerate(AUS)}
 N37 = 37
-BROW_L, BROW_R = [0, 1, 2, 3, 4], [5, 6, 7, 8, 9]          # outer -> inner (L), inner -> outer (R)
+BROW_L, BROW_R = (
+    [0, 1, 2, 3, 4],
+    [5, 6, 7, 8, 9],
+)  # outer -> inner (L), inner -> outer (R)
 EYE_L, EYE_R = list(range(10, 16)), list(range(16, 22))
 UPPER_LIDS, LOWER_LIDS = [11, 12, 17, 18], [14, 15, 20, 21]
 UPPER_LIP, LOWER_LIP = [27, 28, 29], [31, 32, 33]
 INNER_TOP, INNER_BOTTOM, CHIN, CORNER_L, CORNER_R = 34, 35, 36, 26, 30
 
+
 def _au_displacements() -> np.ndarray:
     "D[a, k] = (dx, dy) of landmark k per unit intensity of AU a, in pixels of the 100x100 canonical frame."
     D = np.zeros((len(AUS), N37, 2), np.float32)
+
     def mv(au, pts, dx=0.0, dy=0.0):
-        for p in pts: D[_AI[au], p] += (dx, dy)
-    mv("AU1", [3, 4, 5, 6], dy=-4.0); mv("AU1", [2, 7], dy=-2.5); mv("AU1", [0, 1, 8, 9], dy=-1.0)
-    mv("AU2", [0, 1, 8, 9], dy=-4.0); mv("AU2", [2, 7], dy=-2.5); mv("AU2", [3, 4, 5, 6], dy=-1.0)
-    mv("AU4", BROW_L + BROW_R, dy=2.6); mv("AU4", [3, 4], dx=1.6); mv("AU4", [5, 6], dx=-1.6); mv("AU4", UPPER_LIDS, dy=0.7)
-    mv("AU5", UPPER_LIDS, dy=-2.3); mv("AU5", [2, 3, 6, 7], dy=-0.6)
-    mv("AU6", LOWER_LIDS, dy=-1.5); mv("AU6", [10, 19], dy=-0.6); mv("AU6", [CORNER_L, CORNER_R], dy=-0.6)
-    mv("AU7", LOWER_LIDS, dy=-1.6); mv("AU7", UPPER_LIDS, dy=0.7)
-    mv("AU9", [24, 25], dy=-1.6); mv("AU9", [22], dy=-0.8); mv("AU9", UPPER_LIP, dy=-1.2); mv("AU9", [4, 5], dy=1.2)
-    mv("AU10", UPPER_LIP, dy=-2.6); mv("AU10", [INNER_TOP], dy=-2.8); mv("AU10", [24, 25], dy=-0.8)
-    mv("AU12", [CORNER_L], dx=-3.0, dy=-3.6); mv("AU12", [CORNER_R], dx=3.0, dy=-3.6)
-    mv("AU12", [27, 29], dy=-1.0); mv("AU12", [33], dx=-1.4, dy=-1.4); mv("AU12", [31], dx=1.4, dy=-1.4); mv("AU12", LOWER_LIDS, dy=-0.5)
-    mv("AU14", [CORNER_L], dx=1.0, dy=-0.6); mv("AU14", [CORNER_R], dx=-1.0, dy=-0.6)
-    mv("AU15", [CORNER_L, CORNER_R], dy=3.6); mv("AU15", [31, 33], dy=1.0)
-    mv("AU16", LOWER_LIP, dy=2.6); mv("AU16", [INNER_BOTTOM], dy=2.8)
-    mv("AU17", LOWER_LIP + [INNER_BOTTOM], dy=-1.8); mv("AU17", [CHIN], dy=-2.0); mv("AU17", [CORNER_L, CORNER_R], dy=0.8)
-    mv("AU20", [CORNER_L], dx=-4.0, dy=0.8); mv("AU20", [CORNER_R], dx=4.0, dy=0.8); mv("AU20", [28], dy=0.5); mv("AU20", [32], dy=-0.5)
-    mv("AU23", UPPER_LIP, dy=1.0); mv("AU23", LOWER_LIP, dy=-1.0); mv("AU23", [CORNER_L], dx=0.8); mv("AU23", [CORNER_R], dx=-0.8)
-    mv("AU24", UPPER_LIP, dy=1.2); mv("AU24", LOWER_LIP, dy=-1.2)
-    mv("AU25", UPPER_LIP, dy=-1.2); mv("AU25", [INNER_TOP], dy=-1.5); mv("AU25", LOWER_LIP + [INNER_BOTTOM], dy=2.0)
-    mv("AU26", LOWER_LIP + [INNER_BOTTOM, CHIN], dy=5.0); mv("AU26", [CORNER_L, CORNER_R], dy=1.5)
-    mv("AU27", LOWER_LIP + [INNER_BOTTOM, CHIN], dy=9.0); mv("AU27", [CORNER_L], dx=1.5, dy=2.5); mv("AU27", [CORNER_R], dx=-1.5, dy=2.5)
+        for p in pts:
+            D[_AI[au], p] += (dx, dy)
+
+    mv("AU1", [3, 4, 5, 6], dy=-4.0)
+    mv("AU1", [2, 7], dy=-2.5)
+    mv("AU1", [0, 1, 8, 9], dy=-1.0)
+    mv("AU2", [0, 1, 8, 9], dy=-4.0)
+    mv("AU2", [2, 7], dy=-2.5)
+    mv("AU2", [3, 4, 5, 6], dy=-1.0)
+    mv("AU4", BROW_L + BROW_R, dy=2.6)
+    mv("AU4", [3, 4], dx=1.6)
+    mv("AU4", [5, 6], dx=-1.6)
+    mv("AU4", UPPER_LIDS, dy=0.7)
+    mv("AU5", UPPER_LIDS, dy=-2.3)
+    mv("AU5", [2, 3, 6, 7], dy=-0.6)
+    mv("AU6", LOWER_LIDS, dy=-1.5)
+    mv("AU6", [10, 19], dy=-0.6)
+    mv("AU6", [CORNER_L, CORNER_R], dy=-0.6)
+    mv("AU7", LOWER_LIDS, dy=-1.6)
+    mv("AU7", UPPER_LIDS, dy=0.7)
+    mv("AU9", [24, 25], dy=-1.6)
+    mv("AU9", [22], dy=-0.8)
+    mv("AU9", UPPER_LIP, dy=-1.2)
+    mv("AU9", [4, 5], dy=1.2)
+    mv("AU10", UPPER_LIP, dy=-2.6)
+    mv("AU10", [INNER_TOP], dy=-2.8)
+    mv("AU10", [24, 25], dy=-0.8)
+    mv("AU12", [CORNER_L], dx=-3.0, dy=-3.6)
+    mv("AU12", [CORNER_R], dx=3.0, dy=-3.6)
+    mv("AU12", [27, 29], dy=-1.0)
+    mv("AU12", [33], dx=-1.4, dy=-1.4)
+    mv("AU12", [31], dx=1.4, dy=-1.4)
+    mv("AU12", LOWER_LIDS, dy=-0.5)
+    mv("AU14", [CORNER_L], dx=1.0, dy=-0.6)
+    mv("AU14", [CORNER_R], dx=-1.0, dy=-0.6)
+    mv("AU15", [CORNER_L, CORNER_R], dy=3.6)
+    mv("AU15", [31, 33], dy=1.0)
+    mv("AU16", LOWER_LIP, dy=2.6)
+    mv("AU16", [INNER_BOTTOM], dy=2.8)
+    mv("AU17", LOWER_LIP + [INNER_BOTTOM], dy=-1.8)
+    mv("AU17", [CHIN], dy=-2.0)
+    mv("AU17", [CORNER_L, CORNER_R], dy=0.8)
+    mv("AU20", [CORNER_L], dx=-4.0, dy=0.8)
+    mv("AU20", [CORNER_R], dx=4.0, dy=0.8)
+    mv("AU20", [28], dy=0.5)
+    mv("AU20", [32], dy=-0.5)
+    mv("AU23", UPPER_LIP, dy=1.0)
+    mv("AU23", LOWER_LIP, dy=-1.0)
+    mv("AU23", [CORNER_L], dx=0.8)
+    mv("AU23", [CORNER_R], dx=-0.8)
+    mv("AU24", UPPER_LIP, dy=1.2)
+    mv("AU24", LOWER_LIP, dy=-1.2)
+    mv("AU25", UPPER_LIP, dy=-1.2)
+    mv("AU25", [INNER_TOP], dy=-1.5)
+    mv("AU25", LOWER_LIP + [INNER_BOTTOM], dy=2.0)
+    mv("AU26", LOWER_LIP + [INNER_BOTTOM, CHIN], dy=5.0)
+    mv("AU26", [CORNER_L, CORNER_R], dy=1.5)
+    mv("AU27", LOWER_LIP + [INNER_BOTTOM, CHIN], dy=9.0)
+    mv("AU27", [CORNER_L], dx=1.5, dy=2.5)
+    mv("AU27", [CORNER_R], dx=-1.5, dy=2.5)
     mv("AU27", UPPER_LIP + [INNER_TOP], dy=-1.0)
-    mv("R12", [CORNER_L], dx=-3.0, dy=-3.6); mv("R12", [27], dy=-1.0); mv("R12", [33], dx=-1.4, dy=-1.4)
+    mv("R12", [CORNER_L], dx=-3.0, dy=-3.6)
+    mv("R12", [27], dy=-1.0)
+    mv("R12", [33], dx=-1.4, dy=-1.4)
     mv("R14", [CORNER_L], dx=1.0, dy=-0.6)
     return D
+
 
 AU_DISPLACEMENT = _au_displacements()
 
@@ -89,27 +190,55 @@ PROTOTYPES = {
     "contempt": ["R12+R14", "R12"],
 }
 COMPOUND_PROTOTYPES = {  # Du, Tao & Martinez 2014, Table 1
-    "happily surprised": "1+2+12+25", "happily disgusted": "10+12+25", "sadly fearful": "1+4+20+25",
-    "sadly angry": "4+15", "sadly surprised": "1+4+25+26", "sadly disgusted": "4+10",
-    "fearfully angry": "4+20+25", "fearfully surprised": "1+2+5+20+25", "angrily surprised": "4+25+26",
-    "angrily disgusted": "4+10+17", "disgustedly surprised": "1+2+5+10", "fearfully disgusted": "1+4+10+20+25",
+    "happily surprised": "1+2+12+25",
+    "happily disgusted": "10+12+25",
+    "sadly fearful": "1+4+20+25",
+    "sadly angry": "4+15",
+    "sadly surprised": "1+4+25+26",
+    "sadly disgusted": "4+10",
+    "fearfully angry": "4+20+25",
+    "fearfully surprised": "1+2+5+20+25",
+    "angrily surprised": "4+25+26",
+    "angrily disgusted": "4+10+17",
+    "disgustedly surprised": "1+2+5+10",
+    "fearfully disgusted": "1+4+10+20+25",
 }
-LOOKALIKE = {"fear": "surprise", "surprise": "fear", "anger": "disgust", "disgust": "anger",
-             "sadness": "neutral", "neutral": "sadness", "happiness": "surprise", "contempt": "happiness"}
+LOOKALIKE = {
+    "fear": "surprise",
+    "surprise": "fear",
+    "anger": "disgust",
+    "disgust": "anger",
+    "sadness": "neutral",
+    "neutral": "sadness",
+    "happiness": "surprise",
+    "contempt": "happiness",
+}
+
 
 def au_vector(proto: str) -> np.ndarray:
     "'1+2+26' or 'R12+R14' -> a 0/1 vector over `AUS`."
     v = np.zeros(len(AUS), np.float32)
     for tok in filter(None, proto.split("+")):
         name = tok if tok.startswith("R") else f"AU{tok}"
-        if name not in _AI: raise KeyError(f"unknown AU {tok!r} in prototype {proto!r}; known: {', '.join(AUS)}")
+        if name not in _AI:
+            raise KeyError(
+                f"unknown AU {tok!r} in prototype {proto!r}; known: {', '.join(AUS)}"
+            )
         v[_AI[name]] = 1
     return v
 
+
 def prototype_table(domain_protos: dict | None = None) -> pd.DataFrame:
     "Class x AU table of the prototypes: the share of a class's prototypes that contain each AU (%)."
-    rows = {c: np.mean([au_vector(p) for p in ps], 0) * 100 for c, ps in (domain_protos or PROTOTYPES).items()}
-    rows.update({c: au_vector(p) * 100 for c, p in COMPOUND_PROTOTYPES.items()} if domain_protos is None else {})
+    rows = {
+        c: np.mean([au_vector(p) for p in ps], 0) * 100
+        for c, ps in (domain_protos or PROTOTYPES).items()
+    }
+    rows.update(
+        {c: au_vector(p) * 100 for c, p in COMPOUND_PROTOTYPES.items()}
+        if domain_protos is None
+        else {}
+    )
     df = pd.DataFrame(rows, index=AUS).T
     return df.loc[:, (df > 0).any()]
 
@@ -117,36 +246,67 @@ def prototype_table(domain_protos: dict | None = None) -> pd.DataFrame:
 @dataclass(frozen=True)
 class Domain:
     "Every difficulty knob of one domain."
+
     name: str
-    intensity: tuple = (0.25, 1.0)      # overall expression intensity (FACS A..E ~ 0.2..1)
-    au_jitter: float = 0.25             # per-AU intensity spread around the overall one
-    p_drop: float = 0.2                 # chance each prototype AU is missing
-    n_extra: float = 0.7                # mean number of spontaneous AUs added (Poisson)
-    yaw: float = 0.35                   # max |yaw| (radians); pitch uses 0.6x, roll 1.5x
+    intensity: tuple = (0.25, 1.0)  # overall expression intensity (FACS A..E ~ 0.2..1)
+    au_jitter: float = 0.25  # per-AU intensity spread around the overall one
+    p_drop: float = 0.2  # chance each prototype AU is missing
+    n_extra: float = 0.7  # mean number of spontaneous AUs added (Poisson)
+    yaw: float = 0.35  # max |yaw| (radians); pitch uses 0.6x, roll 1.5x
     scale_jitter: float = 0.08
-    align_noise: float = 1.5            # landmark annotation noise (px) before alignment
-    light: float = 0.35                 # strength of the illumination gradient
-    blur: float = 1.4                   # max Gaussian blur sigma (px)
-    lowres_p: float = 0.25              # chance of a 2-3x down/up-sampling
-    noise: float = 0.04                 # Gaussian pixel noise sigma (grey in [0, 1])
-    occlusion_p: float = 0.25           # chance of sunglasses, a hand or a strand of hair
+    align_noise: float = 1.5  # landmark annotation noise (px) before alignment
+    light: float = 0.35  # strength of the illumination gradient
+    blur: float = 1.4  # max Gaussian blur sigma (px)
+    lowres_p: float = 0.25  # chance of a 2-3x down/up-sampling
+    noise: float = 0.04  # Gaussian pixel noise sigma (grey in [0, 1])
+    occlusion_p: float = 0.25  # chance of sunglasses, a hand or a strand of hair
     contrast: tuple = (0.65, 1.25)
 
-LAB = Domain("lab", intensity=(0.75, 1.0), au_jitter=0.05, p_drop=0.0, n_extra=0.0, yaw=0.0, scale_jitter=0.0,
-             align_noise=0.4, light=0.03, blur=0.3, lowres_p=0.0, noise=0.01, occlusion_p=0.0, contrast=(0.95, 1.05))
+
+LAB = Domain(
+    "lab",
+    intensity=(0.75, 1.0),
+    au_jitter=0.05,
+    p_drop=0.0,
+    n_extra=0.0,
+    yaw=0.0,
+    scale_jitter=0.0,
+    align_noise=0.4,
+    light=0.03,
+    blur=0.3,
+    lowres_p=0.0,
+    noise=0.01,
+    occlusion_p=0.0,
+    contrast=(0.95, 1.05),
+)
 WILD = Domain("wild")
-MOVIE = Domain("movie", intensity=(0.3, 1.0), yaw=0.5, light=0.55, blur=1.8, noise=0.05, occlusion_p=0.2,
-               contrast=(0.5, 1.1))  # a shifted wild domain (AFEW-like targets)
+MOVIE = Domain(
+    "movie",
+    intensity=(0.3, 1.0),
+    yaw=0.5,
+    light=0.55,
+    blur=1.8,
+    noise=0.05,
+    occlusion_p=0.2,
+    contrast=(0.5, 1.1),
+)  # a shifted wild domain (AFEW-like targets)
 DOMAINS = {d.name: d for d in (LAB, WILD, MOVIE)}
+
 
 def domain_params(domain: str | Domain = "wild", **overrides) -> Domain:
     "A domain preset with some knobs overridden (unknown knob or domain: an error naming the valid ones)."
-    if isinstance(domain, Domain): base = domain
-    elif domain in DOMAINS: base = DOMAINS[domain]
-    else: raise ValueError(f"unknown domain {domain!r}; valid: {', '.join(DOMAINS)}")
+    if isinstance(domain, Domain):
+        base = domain
+    elif domain in DOMAINS:
+        base = DOMAINS[domain]
+    else:
+        raise ValueError(f"unknown domain {domain!r}; valid: {', '.join(DOMAINS)}")
     valid = {f for f in Domain.__dataclass_fields__ if f != "name"}
     bad = set(overrides) - valid
-    if bad: raise ValueError(f"unknown domain knob(s) {sorted(bad)}; valid: {', '.join(sorted(valid))}")
+    if bad:
+        raise ValueError(
+            f"unknown domain knob(s) {sorted(bad)}; valid: {', '.join(sorted(valid))}"
+        )
     return replace(base, **overrides)
 
 # %% ../nbs/02_synth.ipynb
@@ -155,76 +315,136 @@ RACES = ("caucasian", "african-american", "asian")
 _S = 100  # canonical frame size
 _YY, _XX = np.mgrid[0:_S, 0:_S].astype(np.float32)
 
-def _sig(x): return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+def _sig(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
 
 def _seg_dist(X, Y, pts):
     "Distance from pixel grids (K,H,W) to the polylines through pts (K,P,2)."
     d = np.full(X.shape, 1e6, np.float32)
     for i in range(pts.shape[1] - 1):
         a, b = pts[:, i, None, None, :], pts[:, i + 1, None, None, :]
-        ab = b - a; L = (ab ** 2).sum(-1) + 1e-6
-        t = np.clip(((X - a[..., 0]) * ab[..., 0] + (Y - a[..., 1]) * ab[..., 1]) / L, 0, 1)
-        d = np.minimum(d, np.hypot(X - a[..., 0] - t * ab[..., 0], Y - a[..., 1] - t * ab[..., 1]))
+        ab = b - a
+        L = (ab**2).sum(-1) + 1e-6
+        t = np.clip(
+            ((X - a[..., 0]) * ab[..., 0] + (Y - a[..., 1]) * ab[..., 1]) / L, 0, 1
+        )
+        d = np.minimum(
+            d, np.hypot(X - a[..., 0] - t * ab[..., 0], Y - a[..., 1] - t * ab[..., 1])
+        )
     return d
+
 
 def _identity_params(k: int, rng) -> dict:
     u = lambda lo, hi: rng.uniform(lo, hi, k).astype(np.float32)
     age = rng.choice(5, k, p=[0.05, 0.2, 0.5, 0.2, 0.05])
-    gender = np.where(age == 0, 2, rng.choice(2, k, p=[0.55, 0.45]))  # 0 female, 1 male, 2 unclear (infants)
+    gender = np.where(
+        age == 0, 2, rng.choice(2, k, p=[0.55, 0.45])
+    )  # 0 female, 1 male, 2 unclear (infants)
     race = rng.choice(3, k, p=[0.77, 0.08, 0.15])
-    tone = np.array([0.74, 0.40, 0.64], np.float32)[race] + rng.normal(0, 0.05, k).astype(np.float32)
+    tone = np.array([0.74, 0.40, 0.64], np.float32)[race] + rng.normal(
+        0, 0.05, k
+    ).astype(np.float32)
     child = (age <= 1).astype(np.float32)
-    p = dict(age=age, gender=gender, race=race, tone=np.clip(tone, 0.25, 0.9),
-             cx=50 + rng.normal(0, 0.6, k).astype(np.float32), face_rx=u(36, 43) - 2 * (gender == 0), face_ry=u(47, 54),
-             eye_dx=16 + rng.normal(0, 0.9, k).astype(np.float32), eye_y=42 + rng.normal(0, 0.8, k).astype(np.float32),
-             eye_w=u(5.4, 7.0) + 0.8 * child, eye_h=u(2.2, 3.1) + 0.6 * child, brow_gap=u(7.5, 10.5),
-             brow_w=u(8.0, 10.5), brow_th=u(1.1, 2.0) + 0.8 * (gender == 1), brow_arch=u(0.5, 2.5),
-             nose_y=60 + rng.normal(0, 1.2, k).astype(np.float32) - 2 * child, nose_w=u(4.0, 6.2),
-             mouth_y=76 + rng.normal(0, 1.0, k).astype(np.float32) - 2 * child, mouth_w=u(10.5, 13.5),
-             lip_u=u(1.5, 2.7), lip_l=u(2.2, 3.6), lip_tone=u(0.62, 0.8),
-             hair=np.where(rng.random(k) < 0.15, u(0.55, 0.8), u(0.04, 0.32)), hairline=u(6, 20) - 6 * (age == 0),
-             wrinkle=np.array([0.35, 0.5, 0.8, 1.15, 1.5], np.float32)[age] * u(0.8, 1.2),
-             beard=((gender == 1) & (age >= 2) & (rng.random(k) < 0.25)).astype(np.float32))
+    p = dict(
+        age=age,
+        gender=gender,
+        race=race,
+        tone=np.clip(tone, 0.25, 0.9),
+        cx=50 + rng.normal(0, 0.6, k).astype(np.float32),
+        face_rx=u(36, 43) - 2 * (gender == 0),
+        face_ry=u(47, 54),
+        eye_dx=16 + rng.normal(0, 0.9, k).astype(np.float32),
+        eye_y=42 + rng.normal(0, 0.8, k).astype(np.float32),
+        eye_w=u(5.4, 7.0) + 0.8 * child,
+        eye_h=u(2.2, 3.1) + 0.6 * child,
+        brow_gap=u(7.5, 10.5),
+        brow_w=u(8.0, 10.5),
+        brow_th=u(1.1, 2.0) + 0.8 * (gender == 1),
+        brow_arch=u(0.5, 2.5),
+        nose_y=60 + rng.normal(0, 1.2, k).astype(np.float32) - 2 * child,
+        nose_w=u(4.0, 6.2),
+        mouth_y=76 + rng.normal(0, 1.0, k).astype(np.float32) - 2 * child,
+        mouth_w=u(10.5, 13.5),
+        lip_u=u(1.5, 2.7),
+        lip_l=u(2.2, 3.6),
+        lip_tone=u(0.62, 0.8),
+        hair=np.where(rng.random(k) < 0.15, u(0.55, 0.8), u(0.04, 0.32)),
+        hairline=u(6, 20) - 6 * (age == 0),
+        wrinkle=np.array([0.35, 0.5, 0.8, 1.15, 1.5], np.float32)[age] * u(0.8, 1.2),
+        beard=((gender == 1) & (age >= 2) & (rng.random(k) < 0.25)).astype(np.float32),
+    )
     p["face_cy"] = 54 + rng.normal(0, 1.0, k).astype(np.float32)
     p["chin_y"] = p["face_cy"] + 0.9 * p["face_ry"]
-    return {n: (v if n in ("age", "gender", "race") else v.astype(np.float32)) for n, v in p.items()}
+    return {
+        n: (v if n in ("age", "gender", "race") else v.astype(np.float32))
+        for n, v in p.items()
+    }
+
 
 def _neutral_landmarks(p: dict) -> np.ndarray:
     "37 neutral landmarks (K, 37, 2) from identity parameters."
-    k = len(p["cx"]); L = np.zeros((k, N37, 2), np.float32)
+    k = len(p["cx"])
+    L = np.zeros((k, N37, 2), np.float32)
     cx, ey, edx, ew, eh = p["cx"], p["eye_y"], p["eye_dx"], p["eye_w"], p["eye_h"]
     for side, s in ((0, -1), (1, 1)):  # 0 = image-left
         ex = cx + s * edx
-        frac = np.array([-1.0, -0.5, 0.0, 0.5, 0.9])            # outer -> inner, in brow widths towards the nose
+        frac = np.array(
+            [-1.0, -0.5, 0.0, 0.5, 0.9]
+        )  # outer -> inner, in brow widths towards the nose
         arch = np.array([0.2, 0.85, 1.0, 0.75, 0.35])
         xs = ex[:, None] - s * p["brow_w"][:, None] * frac[None]
         ys = (ey - p["brow_gap"])[:, None] - p["brow_arch"][:, None] * arch[None]
-        idx = BROW_L if side == 0 else BROW_R[::-1]              # BROW_R is stored inner -> outer
+        idx = BROW_L if side == 0 else BROW_R[::-1]  # BROW_R is stored inner -> outer
         L[:, idx, 0], L[:, idx, 1] = xs, ys
         out_x, in_x = ex + s * ew, ex - s * ew
         eye = EYE_L if side == 0 else EYE_R
-        if side == 0:  # outer, upper-outer, upper-inner, inner, lower-inner, lower-outer
-            pts = [(out_x, ey), (ex + s * 0.45 * ew, ey - eh), (ex - s * 0.45 * ew, ey - eh), (in_x, ey),
-                   (ex - s * 0.45 * ew, ey + 0.8 * eh), (ex + s * 0.45 * ew, ey + 0.8 * eh)]
-        else:          # inner, upper-inner, upper-outer, outer, lower-outer, lower-inner
-            pts = [(in_x, ey), (ex - s * 0.45 * ew, ey - eh), (ex + s * 0.45 * ew, ey - eh), (out_x, ey),
-                   (ex + s * 0.45 * ew, ey + 0.8 * eh), (ex - s * 0.45 * ew, ey + 0.8 * eh)]
-        for j, (x, y) in zip(eye, pts): L[:, j, 0], L[:, j, 1] = x, y
+        if (
+            side == 0
+        ):  # outer, upper-outer, upper-inner, inner, lower-inner, lower-outer
+            pts = [
+                (out_x, ey),
+                (ex + s * 0.45 * ew, ey - eh),
+                (ex - s * 0.45 * ew, ey - eh),
+                (in_x, ey),
+                (ex - s * 0.45 * ew, ey + 0.8 * eh),
+                (ex + s * 0.45 * ew, ey + 0.8 * eh),
+            ]
+        else:  # inner, upper-inner, upper-outer, outer, lower-outer, lower-inner
+            pts = [
+                (in_x, ey),
+                (ex - s * 0.45 * ew, ey - eh),
+                (ex + s * 0.45 * ew, ey - eh),
+                (out_x, ey),
+                (ex + s * 0.45 * ew, ey + 0.8 * eh),
+                (ex - s * 0.45 * ew, ey + 0.8 * eh),
+            ]
+        for j, (x, y) in zip(eye, pts):
+            L[:, j, 0], L[:, j, 1] = x, y
     ny, nw, my, mw = p["nose_y"], p["nose_w"], p["mouth_y"], p["mouth_w"]
-    L[:, 22] = np.stack([cx, ey + 1.0], 1); L[:, 23] = np.stack([cx, ny], 1)
-    L[:, 24] = np.stack([cx - nw, ny - 0.5], 1); L[:, 25] = np.stack([cx + nw, ny - 0.5], 1)
-    L[:, 26] = np.stack([cx - mw, my], 1); L[:, 30] = np.stack([cx + mw, my], 1)
-    L[:, 27] = np.stack([cx - 0.35 * mw, my - p["lip_u"] - 0.3], 1); L[:, 28] = np.stack([cx, my - p["lip_u"]], 1)
+    L[:, 22] = np.stack([cx, ey + 1.0], 1)
+    L[:, 23] = np.stack([cx, ny], 1)
+    L[:, 24] = np.stack([cx - nw, ny - 0.5], 1)
+    L[:, 25] = np.stack([cx + nw, ny - 0.5], 1)
+    L[:, 26] = np.stack([cx - mw, my], 1)
+    L[:, 30] = np.stack([cx + mw, my], 1)
+    L[:, 27] = np.stack([cx - 0.35 * mw, my - p["lip_u"] - 0.3], 1)
+    L[:, 28] = np.stack([cx, my - p["lip_u"]], 1)
     L[:, 29] = np.stack([cx + 0.35 * mw, my - p["lip_u"] - 0.3], 1)
-    L[:, 31] = np.stack([cx + 0.5 * mw, my + 0.8 * p["lip_l"]], 1); L[:, 32] = np.stack([cx, my + p["lip_l"]], 1)
+    L[:, 31] = np.stack([cx + 0.5 * mw, my + 0.8 * p["lip_l"]], 1)
+    L[:, 32] = np.stack([cx, my + p["lip_l"]], 1)
     L[:, 33] = np.stack([cx - 0.5 * mw, my + 0.8 * p["lip_l"]], 1)
-    L[:, 34] = np.stack([cx, my - 0.01], 1); L[:, 35] = np.stack([cx, my + 0.01], 1)
+    L[:, 34] = np.stack([cx, my - 0.01], 1)
+    L[:, 35] = np.stack([cx, my + 0.01], 1)
     L[:, 36] = np.stack([cx, p["chin_y"]], 1)
     return L
 
+
 def _draw_neutral(p: dict, L: np.ndarray) -> np.ndarray:
     "Neutral faces (K, 2, 100, 100): channel 0 grey level, channel 1 face/hair mask."
-    k = len(p["cx"]); X, Y = np.broadcast_to(_XX, (k, _S, _S)), np.broadcast_to(_YY, (k, _S, _S))
+    k = len(p["cx"])
+    X, Y = np.broadcast_to(_XX, (k, _S, _S)), np.broadcast_to(_YY, (k, _S, _S))
     c = lambda n: p[n][:, None, None]
     cx, cy, rx, ry = c("cx"), c("face_cy"), c("face_rx"), c("face_ry")
     # face: an egg (narrower towards the chin)
@@ -232,7 +452,7 @@ def _draw_neutral(p: dict, L: np.ndarray) -> np.ndarray:
     r = np.sqrt(((X - cx) / (rx * taper)) ** 2 + ((Y - cy) / ry) ** 2)
     face = _sig((1 - r) * 25)
     neck = _sig((rx * 0.5 - np.abs(X - cx)) * 1.5) * _sig((Y - cy) * 0.5)
-    skin = c("tone") * (1 - 0.22 * np.clip(r, 0, 1.2) ** 2)          # roundness shading
+    skin = c("tone") * (1 - 0.22 * np.clip(r, 0, 1.2) ** 2)  # roundness shading
     img = skin * face + c("tone") * 0.7 * neck * (1 - face)
     mask = np.maximum(face, neck)
     # beard shadow
@@ -241,7 +461,8 @@ def _draw_neutral(p: dict, L: np.ndarray) -> np.ndarray:
     hl = c("hairline") + 30 * ((X - cx) / rx) ** 2
     r_h = np.sqrt(((X - cx) / (rx * 1.12)) ** 2 + ((Y - cy + 3) / (ry * 1.08)) ** 2)
     hair = _sig((hl - Y) * 0.9) * _sig((1 - r_h) * 20) * _sig((cy + 5 - Y) * 0.5)
-    img = img * (1 - hair) + c("hair") * hair; mask = np.maximum(mask, hair)
+    img = img * (1 - hair) + c("hair") * hair
+    mask = np.maximum(mask, hair)
     # brows
     for idx in (BROW_L, BROW_R):
         d = _seg_dist(X, Y, L[:, idx])
@@ -249,38 +470,50 @@ def _draw_neutral(p: dict, L: np.ndarray) -> np.ndarray:
         img = img * (1 - a) + a * np.minimum(c("hair"), 0.3) * img.clip(0.3, 1)
     # eyes: almond between two parabolas, iris, lid line and crease
     for eye in (EYE_L, EYE_R):
-        ex, ey = L[:, eye, 0].mean(1)[:, None, None], L[:, eye, 1].mean(1)[:, None, None] - 0.1
+        ex, ey = (
+            L[:, eye, 0].mean(1)[:, None, None],
+            L[:, eye, 1].mean(1)[:, None, None] - 0.1,
+        )
         ew, eh = c("eye_w"), c("eye_h")
-        t = (X - ex) / ew; env = np.clip(1 - t ** 2, 0, 1)
+        t = (X - ex) / ew
+        env = np.clip(1 - t**2, 0, 1)
         up, lo = ey - eh * env, ey + 0.8 * eh * env
         inside = _sig((Y - up) * 3) * _sig((lo - Y) * 3) * _sig((1 - np.abs(t)) * 8)
         iris = _sig((eh * 1.05 - np.hypot(X - ex, Y - ey - 0.2)) * 3)
         pupil = _sig((eh * 0.45 - np.hypot(X - ex, Y - ey - 0.2)) * 3)
         eye_val = 0.88 * (1 - iris) + 0.28 * iris * (1 - pupil) + 0.05 * pupil
         img = img * (1 - inside) + inside * eye_val
-        lid = np.exp(-((Y - up) / 0.75) ** 2) * _sig((1.1 - np.abs(t)) * 8)
+        lid = np.exp(-(((Y - up) / 0.75) ** 2)) * _sig((1.1 - np.abs(t)) * 8)
         img = img * (1 - 0.65 * lid)
-        crease = np.exp(-((Y - (up - 2.6 * env - 0.5)) / 0.7) ** 2) * _sig((0.9 - np.abs(t)) * 8)
+        crease = np.exp(-(((Y - (up - 2.6 * env - 0.5)) / 0.7) ** 2)) * _sig(
+            (0.9 - np.abs(t)) * 8
+        )
         img = img * (1 - 0.18 * crease)
     # nose: side shading, nostrils, tip highlight
     nside = _seg_dist(X, Y, np.stack([L[:, 22] + [-2.2, 3], L[:, 24] + [0.5, -1.5]], 1))
-    nside2 = _seg_dist(X, Y, np.stack([L[:, 22] + [2.2, 3], L[:, 25] + [-0.5, -1.5]], 1))
-    img = img * (1 - 0.12 * np.exp(-(np.minimum(nside, nside2) / 1.3) ** 2))
+    nside2 = _seg_dist(
+        X, Y, np.stack([L[:, 22] + [2.2, 3], L[:, 25] + [-0.5, -1.5]], 1)
+    )
+    img = img * (1 - 0.12 * np.exp(-((np.minimum(nside, nside2) / 1.3) ** 2)))
     for j, sx in ((24, 0.45), (25, -0.45)):
-        nx, ny = L[:, j, 0][:, None, None] + sx * c("nose_w") * 0.55, L[:, j, 1][:, None, None] + 1.2
+        nx, ny = (
+            L[:, j, 0][:, None, None] + sx * c("nose_w") * 0.55,
+            L[:, j, 1][:, None, None] + 1.2,
+        )
         a = _sig((1 - np.hypot((X - nx) / 1.6, (Y - ny) / 0.9)) * 4)
         img = img * (1 - 0.6 * a)
     tip = np.exp(-(((X - cx) / 2.2) ** 2 + ((Y - c("nose_y") + 1.5) / 2.0) ** 2))
     img = np.clip(img + 0.06 * tip, 0, 1)
     # lips between the outer lip curves; seam line
     mw, my = c("mouth_w"), c("mouth_y")
-    t = (X - cx) / mw; env = np.clip(1 - t ** 2, 0, 1)
-    bow = 0.35 * np.exp(-((X - cx) / 1.2) ** 2)
+    t = (X - cx) / mw
+    env = np.clip(1 - t**2, 0, 1)
+    bow = 0.35 * np.exp(-(((X - cx) / 1.2) ** 2))
     upper = my - (c("lip_u") + 0.3) * np.sqrt(env) + bow
     lower = my + c("lip_l") * np.sqrt(env)
     lips = _sig((Y - upper) * 3) * _sig((lower - Y) * 3) * _sig((1 - np.abs(t)) * 10)
     img = img * (1 - lips * (1 - c("lip_tone")))
-    seam = np.exp(-((Y - my) / 0.6) ** 2) * _sig((1.02 - np.abs(t)) * 10)
+    seam = np.exp(-(((Y - my) / 0.6) ** 2)) * _sig((1.02 - np.abs(t)) * 10)
     img = img * (1 - 0.55 * seam)
     chin = np.exp(-(((X - cx) / 6) ** 2 + ((Y - c("chin_y") + 5) / 2.5) ** 2))
     img = img * (1 - 0.05 * chin)
@@ -293,125 +526,236 @@ def _lines(segments, width=0.7):
     m = np.zeros((_S, _S), np.float32)
     for pts in segments:
         d = _seg_dist(X, Y, np.asarray(pts, np.float32)[None])[0]
-        m = np.maximum(m, np.exp(-(d / width) ** 2))
+        m = np.maximum(m, np.exp(-((d / width) ** 2)))
     return m
 
+
 def _wrinkle_maps() -> tuple[tuple, np.ndarray]:
-    arc = lambda x0, x1, y, bend, n=6: np.stack([np.linspace(x0, x1, n), y - bend * (1 - np.linspace(-1, 1, n) ** 2)], 1)
+    arc = lambda x0, x1, y, bend, n=6: np.stack(
+        [np.linspace(x0, x1, n), y - bend * (1 - np.linspace(-1, 1, n) ** 2)], 1
+    )
     blob = lambda x, y, sx, sy: np.exp(-(((_XX - x) / sx) ** 2 + ((_YY - y) / sy) ** 2))
     maps = {
         "forehead_centre": _lines([arc(38, 62, y, 1.2) for y in (20, 24.5, 29)]),
-        "forehead_lateral": _lines([arc(x0, x0 + 16, y, 1.5) for x0 in (20, 64) for y in (21, 26)]),
+        "forehead_lateral": _lines(
+            [arc(x0, x0 + 16, y, 1.5) for x0 in (20, 64) for y in (21, 26)]
+        ),
         "glabella": _lines([[(47, 31), (47.5, 38)], [(53, 31), (52.5, 38)]]),
-        "crows_feet": _lines([[(x, 42 + dy), (x + s * 5, 42 + dy * 2.2)] for x, s in ((16.5, -1), (83.5, 1)) for dy in (-1.5, 0, 1.5)], 0.55),
-        "cheek": -0.6 * (blob(32, 55, 7, 5) + blob(68, 55, 7, 5)) + _lines([arc(27, 41, 49.5, -1.5), arc(59, 73, 49.5, -1.5)], 0.8),
+        "crows_feet": _lines(
+            [
+                [(x, 42 + dy), (x + s * 5, 42 + dy * 2.2)]
+                for x, s in ((16.5, -1), (83.5, 1))
+                for dy in (-1.5, 0, 1.5)
+            ],
+            0.55,
+        ),
+        "cheek": -0.6 * (blob(32, 55, 7, 5) + blob(68, 55, 7, 5))
+        + _lines([arc(27, 41, 49.5, -1.5), arc(59, 73, 49.5, -1.5)], 0.8),
         "nose_root": _lines([arc(45, 55, y, -0.6) for y in (44, 46.5, 49)], 0.55),
-        "nasolabial": _lines([[(43, 61), (38.5, 68), (36, 75)], [(57, 61), (61.5, 68), (64, 75)]], 0.9),
+        "nasolabial": _lines(
+            [[(43, 61), (38.5, 68), (36, 75)], [(57, 61), (61.5, 68), (64, 75)]], 0.9
+        ),
         "chin": 0.5 * blob(50, 86, 5, 2.5) + _lines([arc(45, 55, 84, -1.0)], 0.6),
-        "dimple_left": blob(35.5, 77, 1.2, 2.0), "dimple_right": blob(64.5, 77, 1.2, 2.0),
+        "dimple_left": blob(35.5, 77, 1.2, 2.0),
+        "dimple_right": blob(64.5, 77, 1.2, 2.0),
         "mouth_down": _lines([[(37, 78), (35.5, 84)], [(63, 78), (64.5, 84)]], 0.8),
         "lip_press": _lines([arc(44, 56, 71.5, 0.5), arc(45, 55, 81.5, -0.5)], 0.55),
     }
     return tuple(maps), np.stack(list(maps.values())).astype(np.float32)
 
+
 WRINKLES, WRINKLE_MAPS = _wrinkle_maps()
-WRINKLE_AU = {"AU1": {"forehead_centre": 0.5}, "AU2": {"forehead_lateral": 0.45}, "AU4": {"glabella": 0.55},
-              "AU6": {"crows_feet": 0.5, "cheek": 0.35}, "AU7": {"crows_feet": 0.15},
-              "AU9": {"nose_root": 0.6, "nasolabial": 0.3}, "AU10": {"nasolabial": 0.45},
-              "AU12": {"nasolabial": 0.35}, "AU14": {"dimple_left": 0.4, "dimple_right": 0.4},
-              "AU15": {"mouth_down": 0.4}, "AU17": {"chin": 0.45}, "AU23": {"lip_press": 0.25},
-              "AU24": {"lip_press": 0.4}, "R12": {"nasolabial": 0.18}, "R14": {"dimple_left": 0.4}}
+WRINKLE_AU = {
+    "AU1": {"forehead_centre": 0.5},
+    "AU2": {"forehead_lateral": 0.45},
+    "AU4": {"glabella": 0.55},
+    "AU6": {"crows_feet": 0.5, "cheek": 0.35},
+    "AU7": {"crows_feet": 0.15},
+    "AU9": {"nose_root": 0.6, "nasolabial": 0.3},
+    "AU10": {"nasolabial": 0.45},
+    "AU12": {"nasolabial": 0.35},
+    "AU14": {"dimple_left": 0.4, "dimple_right": 0.4},
+    "AU15": {"mouth_down": 0.4},
+    "AU17": {"chin": 0.45},
+    "AU23": {"lip_press": 0.25},
+    "AU24": {"lip_press": 0.4},
+    "R12": {"nasolabial": 0.18},
+    "R14": {"dimple_left": 0.4},
+}
 _WAU = np.zeros((len(AUS), len(WRINKLES)), np.float32)
 for _a, _d in WRINKLE_AU.items():
-    for _w, _v in _d.items(): _WAU[_AI[_a], WRINKLES.index(_w)] = _v
+    for _w, _v in _d.items():
+        _WAU[_AI[_a], WRINKLES.index(_w)] = _v
 
 # %% ../nbs/02_synth.ipynb
 @dataclass
 class IdentityBank:
     "K identities: parameters, neutral 37 landmarks, neutral renders (K, 2, 100, 100)."
+
     params: dict
     landmarks: np.ndarray
     faces: np.ndarray
-    def __len__(self): return len(self.landmarks)
+
+    def __len__(self):
+        return len(self.landmarks)
+
     def attributes(self) -> pd.DataFrame:
         p = self.params
-        return pd.DataFrame({"age": np.array(AGE_GROUPS)[p["age"]], "gender": np.array(["female", "male", "unclear"])[p["gender"]],
-                             "race": np.array(RACES)[p["race"]]})
+        return pd.DataFrame(
+            {
+                "age": np.array(AGE_GROUPS)[p["age"]],
+                "gender": np.array(["female", "male", "unclear"])[p["gender"]],
+                "race": np.array(RACES)[p["race"]],
+            }
+        )
+
 
 def make_identities(k: int, seed: int = 0) -> IdentityBank:
     "Draw and render `k` identities (deterministic by seed)."
-    if k < 1: raise ValueError(f"k must be >= 1, got {k}")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
     rng = np.random.default_rng([seed, 1])
     p = _identity_params(k, rng)
     L = _neutral_landmarks(p)
-    faces = np.concatenate([_draw_neutral({n: v[i:i + 64] for n, v in p.items()}, L[i:i + 64]) for i in range(0, k, 64)])
+    faces = np.concatenate(
+        [
+            _draw_neutral({n: v[i : i + 64] for n, v in p.items()}, L[i : i + 64])
+            for i in range(0, k, 64)
+        ]
+    )
     return IdentityBank(p, L, faces)
 
 # %% ../nbs/02_synth.ipynb
 _CTRL = [i for i in range(N37) if i not in (INNER_TOP, INNER_BOTTOM)]
-_ANCHORS = np.array([[50, 2], [15, 8], [85, 8], [3, 40], [97, 40], [3, 75], [97, 75], [15, 99], [85, 99], [50, 30],
-                     [30, 30], [70, 30]], np.float32)
+_ANCHORS = np.array(
+    [
+        [50, 2],
+        [15, 8],
+        [85, 8],
+        [3, 40],
+        [97, 40],
+        [3, 75],
+        [97, 75],
+        [15, 99],
+        [85, 99],
+        [50, 30],
+        [30, 30],
+        [70, 30],
+    ],
+    np.float32,
+)
 _RBF_SIGMA = 7.0
+
 
 def _rbf_matrix(ctrl_pts: np.ndarray) -> np.ndarray:
     "(H*W, n_ctrl + n_anchor) matrix mapping control-point displacements to a dense field."
     P = np.concatenate([ctrl_pts, _ANCHORS])
-    k = lambda a, b: np.exp(-((a[:, None] - b[None]) ** 2).sum(-1) / (2 * _RBF_SIGMA ** 2))
+    k = lambda a, b: np.exp(
+        -((a[:, None] - b[None]) ** 2).sum(-1) / (2 * _RBF_SIGMA**2)
+    )
     A = k(P, P) + 1e-3 * np.eye(len(P))
     grid = np.stack([_XX.ravel(), _YY.ravel()], 1)
-    return (k(grid, P) @ np.linalg.inv(A))[:, :len(ctrl_pts)].astype(np.float32)
+    return (k(grid, P) @ np.linalg.inv(A))[:, : len(ctrl_pts)].astype(np.float32)
 
-_MEAN_L37 = _neutral_landmarks(_identity_params(256, np.random.default_rng(12345))).mean(0)
+
+_MEAN_L37 = _neutral_landmarks(
+    _identity_params(256, np.random.default_rng(12345))
+).mean(0)
 _RBF = _rbf_matrix(_MEAN_L37[_CTRL])
+
 
 def _blur(img: torch.Tensor, sigma: float) -> torch.Tensor:
     "Gaussian-like blur of (B,1,H,W): n passes of a 3x3 box filter have variance 2n/3 (central limit)."
-    n = int(round(1.5 * sigma ** 2))
-    for _ in range(n): img = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
+    n = int(round(1.5 * sigma**2))
+    for _ in range(n):
+        img = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
     return img
 
-def _pix2norm(xy: torch.Tensor) -> torch.Tensor: return xy / (_S - 1) * 2 - 1
+
+def _pix2norm(xy: torch.Tensor) -> torch.Tensor:
+    return xy / (_S - 1) * 2 - 1
+
 
 @dataclass
 class Nuisance:
     "Per-face pose and nuisance draws (arrays of length N)."
-    yaw: np.ndarray; pitch: np.ndarray; roll: np.ndarray; scale: np.ndarray; shift: np.ndarray
-    align_noise: np.ndarray; light: np.ndarray; blur: np.ndarray; lowres: np.ndarray; noise: np.ndarray
-    occlusion: np.ndarray; occ_params: np.ndarray; contrast: np.ndarray; gamma: np.ndarray; background: np.ndarray
+
+    yaw: np.ndarray
+    pitch: np.ndarray
+    roll: np.ndarray
+    scale: np.ndarray
+    shift: np.ndarray
+    align_noise: np.ndarray
+    light: np.ndarray
+    blur: np.ndarray
+    lowres: np.ndarray
+    noise: np.ndarray
+    occlusion: np.ndarray
+    occ_params: np.ndarray
+    contrast: np.ndarray
+    gamma: np.ndarray
+    background: np.ndarray
+
 
 OCCLUSIONS = ("none", "sunglasses", "hand", "hair")
+
 
 def draw_nuisance(n: int, dom: Domain, rng) -> Nuisance:
     "Pose and nuisance for `n` faces of domain `dom`."
     u = lambda lo, hi, *s: rng.uniform(lo, hi, (n, *s)).astype(np.float32)
-    occ = np.where(rng.random(n) < dom.occlusion_p, rng.choice([1, 2, 3], n, p=[0.35, 0.4, 0.25]), 0)
-    return Nuisance(yaw=u(-dom.yaw, dom.yaw), pitch=u(-0.6 * dom.yaw, 0.6 * dom.yaw), roll=u(-1.5 * dom.yaw, 1.5 * dom.yaw),
-                    scale=1 + u(-dom.scale_jitter, dom.scale_jitter), shift=u(-4, 4, 2) * (dom.yaw > 0),
-                    align_noise=rng.normal(0, dom.align_noise, (n, 5, 2)).astype(np.float32),
-                    light=u(-dom.light, dom.light, 3), blur=u(0, dom.blur) * (rng.random(n) < 0.7),
-                    lowres=np.where(rng.random(n) < dom.lowres_p, rng.choice([2, 3], n), 1),
-                    noise=u(0, dom.noise), occlusion=occ, occ_params=u(0, 1, 4),
-                    contrast=u(*dom.contrast), gamma=np.exp(u(-0.25, 0.25) * (dom.light > 0.1)),
-                    background=u(0.1, 0.9, 2))
+    occ = np.where(
+        rng.random(n) < dom.occlusion_p,
+        rng.choice([1, 2, 3], n, p=[0.35, 0.4, 0.25]),
+        0,
+    )
+    return Nuisance(
+        yaw=u(-dom.yaw, dom.yaw),
+        pitch=u(-0.6 * dom.yaw, 0.6 * dom.yaw),
+        roll=u(-1.5 * dom.yaw, 1.5 * dom.yaw),
+        scale=1 + u(-dom.scale_jitter, dom.scale_jitter),
+        shift=u(-4, 4, 2) * (dom.yaw > 0),
+        align_noise=rng.normal(0, dom.align_noise, (n, 5, 2)).astype(np.float32),
+        light=u(-dom.light, dom.light, 3),
+        blur=u(0, dom.blur) * (rng.random(n) < 0.7),
+        lowres=np.where(rng.random(n) < dom.lowres_p, rng.choice([2, 3], n), 1),
+        noise=u(0, dom.noise),
+        occlusion=occ,
+        occ_params=u(0, 1, 4),
+        contrast=u(*dom.contrast),
+        gamma=np.exp(u(-0.25, 0.25) * (dom.light > 0.1)),
+        background=u(0.1, 0.9, 2),
+    )
 
 # %% ../nbs/02_synth.ipynb
 def _depth(x, y, cx, cy, rx, ry):
     "A face depth map (ellipsoid plus nose), relative to the face plane, in pixels."
-    e = torch.clamp(1 - ((x - cx) / (rx * 1.1)) ** 2 - ((y - cy) / (ry * 1.1)) ** 2, min=0)
-    nose = 7 * torch.exp(-((x - cx) ** 2 + (y - cy) ** 2 * 0.6) / (2 * 4.5 ** 2))
+    e = torch.clamp(
+        1 - ((x - cx) / (rx * 1.1)) ** 2 - ((y - cy) / (ry * 1.1)) ** 2, min=0
+    )
+    nose = 7 * torch.exp(-((x - cx) ** 2 + (y - cy) ** 2 * 0.6) / (2 * 4.5**2))
     return 0.55 * rx * torch.sqrt(e) + nose - 0.55 * rx
+
 
 def _pose_forward(L, yaw, pitch, roll, scale, shift, cx, cy, rx, ry):
     "Canonical-expressive landmarks (B,P,2) -> posed (unaligned-frame) landmarks."
     x, y = L[..., 0], L[..., 1]
     z = _depth(x, y, cx[:, None], cy[:, None], rx[:, None], ry[:, None])
-    x1 = cx[:, None] + (x - cx[:, None]) * torch.cos(yaw)[:, None] + z * torch.sin(yaw)[:, None]
-    y1 = cy[:, None] + (y - cy[:, None]) * torch.cos(pitch)[:, None] - z * torch.sin(pitch)[:, None]
+    x1 = (
+        cx[:, None]
+        + (x - cx[:, None]) * torch.cos(yaw)[:, None]
+        + z * torch.sin(yaw)[:, None]
+    )
+    y1 = (
+        cy[:, None]
+        + (y - cy[:, None]) * torch.cos(pitch)[:, None]
+        - z * torch.sin(pitch)[:, None]
+    )
     c, s = torch.cos(roll)[:, None], torch.sin(roll)[:, None]
     dx, dy = x1 - cx[:, None], y1 - cy[:, None]
     x2 = cx[:, None] + scale[:, None] * (c * dx - s * dy) + shift[:, 0:1]
     y2 = cy[:, None] + scale[:, None] * (s * dx + c * dy) + shift[:, 1:2]
     return torch.stack([x2, y2], -1)
+
 
 def _pose_inverse(q, yaw, pitch, roll, scale, shift, cx, cy, rx, ry):
     "Posed points (B,N,2) -> canonical-expressive points (the foreshortening inverted to first order)."
@@ -420,33 +764,63 @@ def _pose_inverse(q, yaw, pitch, roll, scale, shift, cx, cy, rx, ry):
     dy = (q[..., 1] - shift[:, 1:2] - cy[:, None]) / scale[:, None]
     x1, y1 = cx[:, None] + c * dx + s * dy, cy[:, None] - s * dx + c * dy
     z = _depth(x1, y1, cx[:, None], cy[:, None], rx[:, None], ry[:, None])
-    x = cx[:, None] + (x1 - cx[:, None] - z * torch.sin(yaw)[:, None]) / torch.cos(yaw)[:, None]
-    y = cy[:, None] + (y1 - cy[:, None] + z * torch.sin(pitch)[:, None]) / torch.cos(pitch)[:, None]
+    x = (
+        cx[:, None]
+        + (x1 - cx[:, None] - z * torch.sin(yaw)[:, None]) / torch.cos(yaw)[:, None]
+    )
+    y = (
+        cy[:, None]
+        + (y1 - cy[:, None] + z * torch.sin(pitch)[:, None]) / torch.cos(pitch)[:, None]
+    )
     return torch.stack([x, y], -1)
 
-_GRID = torch.from_numpy(np.stack([_XX.ravel(), _YY.ravel()], 1))  # (H*W, 2) pixel centres (x, y)
+
+_GRID = torch.from_numpy(
+    np.stack([_XX.ravel(), _YY.ravel()], 1)
+)  # (H*W, 2) pixel centres (x, y)
 _C = 50  # the backward map is smooth: computed on a 50x50 grid spanning 0..99, then upsampled
 _cg = np.linspace(0, _S - 1, _C, dtype=np.float32)
-_GRID_C = torch.from_numpy(np.stack(np.meshgrid(_cg, _cg, indexing="xy"), -1).reshape(-1, 2))
+_GRID_C = torch.from_numpy(
+    np.stack(np.meshgrid(_cg, _cg, indexing="xy"), -1).reshape(-1, 2)
+)
 
-def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 0, device=None, batch: int = 512,
-                 align: bool = True) -> dict:
+
+def render_faces(
+    bank: IdentityBank,
+    identity,
+    aus,
+    nuis: Nuisance,
+    seed: int = 0,
+    device=None,
+    batch: int = 512,
+    align: bool = True,
+) -> dict:
     "Aligned 100x100 grey crops (uint8) + landmarks of faces given identity indices, AU intensities (N, 21) and nuisance; `align=False` keeps the posed frame."
     identity, aus = np.asarray(identity), np.asarray(aus, np.float32)
-    if aus.ndim != 2 or aus.shape[1] != len(AUS): raise ValueError(f"aus must be (N, {len(AUS)}), got {aus.shape}")
-    if identity.min() < 0 or identity.max() >= len(bank): raise ValueError(f"identity indices outside 0..{len(bank) - 1}")
+    if aus.ndim != 2 or aus.shape[1] != len(AUS):
+        raise ValueError(f"aus must be (N, {len(AUS)}), got {aus.shape}")
+    if identity.min() < 0 or identity.max() >= len(bank):
+        raise ValueError(f"identity indices outside 0..{len(bank) - 1}")
     dev = torch.device(device or "cpu")
     N = len(identity)
-    images = np.empty((N, _S, _S), np.uint8); l37 = np.empty((N, N37, 2), np.float32); l5p = np.empty((N, 5, 2), np.float32)
+    images = np.empty((N, _S, _S), np.uint8)
+    l37 = np.empty((N, N37, 2), np.float32)
+    l5p = np.empty((N, 5, 2), np.float32)
     faces_t, rbf = torch.from_numpy(bank.faces).to(dev), torch.from_numpy(_RBF).to(dev)
-    wmaps, wau, disp = (torch.from_numpy(a).to(dev) for a in (WRINKLE_MAPS, _WAU, AU_DISPLACEMENT))
+    wmaps, wau, disp = (
+        torch.from_numpy(a).to(dev) for a in (WRINKLE_MAPS, _WAU, AU_DISPLACEMENT)
+    )
     grid0, gridc = _GRID.to(dev), _GRID_C.to(dev)
     for s0 in range(0, N, batch):
-        sl = slice(s0, min(N, s0 + batch)); B = sl.stop - sl.start
+        sl = slice(s0, min(N, s0 + batch))
+        B = sl.stop - sl.start
         T = lambda a: torch.as_tensor(np.asarray(a)[sl], device=dev)
         ids, A = T(identity).long(), T(aus)
-        P = {k: torch.as_tensor(v[ids.cpu().numpy()], device=dev) for k, v in bank.params.items()
-             if k in ("cx", "face_cy", "face_rx", "face_ry", "wrinkle", "tone")}
+        P = {
+            k: torch.as_tensor(v[ids.cpu().numpy()], device=dev)
+            for k, v in bank.params.items()
+            if k in ("cx", "face_cy", "face_rx", "face_ry", "wrinkle", "tone")
+        }
         size = P["face_rx"] / 40
         # 1. landmarks: neutral + AU displacements (scaled by face size)
         D = torch.einsum("ba,akd->bkd", A, disp) * size[:, None, None]
@@ -456,23 +830,40 @@ def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 
         L_posed = _pose_forward(L_expr, *pose, *geo)
         # 2. alignment: similarity from noisy posed 5 points onto the template (as a loader would do)
         l5 = landmarks5_from37(L_posed.cpu().numpy())
-        M = similarity_matrix(l5 + np.asarray(nuis.align_noise)[sl], TEMPLATE5) if align else np.tile(np.eye(2, 3), (B, 1, 1))
+        M = (
+            similarity_matrix(l5 + np.asarray(nuis.align_noise)[sl], TEMPLATE5)
+            if align
+            else np.tile(np.eye(2, 3), (B, 1, 1))
+        )
         Mt = torch.as_tensor(M, dtype=torch.float32, device=dev)
         L_al = torch.einsum("bij,bpj->bpi", Mt[:, :, :2], L_posed) + Mt[:, None, :, 2]
         # 3. backward map of every output pixel: aligned -> posed -> canonical expressive -> neutral
-        Minv = torch.linalg.inv(torch.cat([Mt, torch.tensor([0, 0, 1.0], device=dev).expand(B, 1, 3)], 1))[:, :2]
+        Minv = torch.linalg.inv(
+            torch.cat([Mt, torch.tensor([0, 0, 1.0], device=dev).expand(B, 1, 3)], 1)
+        )[:, :2]
         q = torch.einsum("bij,nj->bni", Minv[:, :, :2], gridc) + Minv[:, None, :, 2]
-        c = _pose_inverse(q, *pose, *geo)                                   # (B, C*C, 2) canonical expressive
-        U = (rbf @ D[:, _CTRL]).transpose(1, 2).reshape(B, 2, _S, _S)        # displacement field on the canonical grid
-        Uc = F.grid_sample(U, _pix2norm(c).view(B, _C, _C, 2), align_corners=True, padding_mode="border")
+        c = _pose_inverse(q, *pose, *geo)  # (B, C*C, 2) canonical expressive
+        U = (
+            (rbf @ D[:, _CTRL]).transpose(1, 2).reshape(B, 2, _S, _S)
+        )  # displacement field on the canonical grid
+        Uc = F.grid_sample(
+            U,
+            _pix2norm(c).view(B, _C, _C, 2),
+            align_corners=True,
+            padding_mode="border",
+        )
         cc = c.transpose(1, 2).reshape(B, 2, _C, _C)
-        cr = torch.cat([cc, _pix2norm(cc - Uc)], 1)                       # c in pixels, r already normalised
-        cr = F.interpolate(cr, size=(_S, _S), mode="bilinear", align_corners=True)   # (B, 4, H, W)
+        cr = torch.cat([cc, _pix2norm(cc - Uc)], 1)  # c in pixels, r already normalised
+        cr = F.interpolate(
+            cr, size=(_S, _S), mode="bilinear", align_corners=True
+        )  # (B, 4, H, W)
         cxy, r = cr[:, :2].permute(0, 2, 3, 1), cr[:, 2:].permute(0, 2, 3, 1)
         # 4. the canonical neutral face with this sample's wrinkles, sampled at r
         wr = (A @ wau) * P["wrinkle"][:, None]
         canon = faces_t[ids].clone()
-        canon[:, 0] = (canon[:, 0] * (1 - torch.einsum("bw,whk->bhk", wr, wmaps).clamp(-0.5, 0.8))).clamp(0, 1)
+        canon[:, 0] = (
+            canon[:, 0] * (1 - torch.einsum("bw,whk->bhk", wr, wmaps).clamp(-0.5, 0.8))
+        ).clamp(0, 1)
         out = F.grid_sample(canon, r, align_corners=True, padding_mode="zeros")
         g, m = out[:, 0], out[:, 1]
         # 5. mouth cavity and teeth where the inner lips part (in canonical expressive coordinates)
@@ -481,42 +872,82 @@ def render_faces(bank: IdentityBank, identity, aus, nuis: Nuisance, seed: int = 
         mid_y = (top[:, 1] + bot[:, 1]) / 2
         half_w = 0.82 * (L_expr[:, CORNER_R, 0] - L_expr[:, CORNER_L, 0]) / 2
         mcx = (L_expr[:, CORNER_R, 0] + L_expr[:, CORNER_L, 0]) / 2
-        op = torch.nonzero(half_h > 0.3).flatten()                          # only open mouths
+        op = torch.nonzero(half_h > 0.3).flatten()  # only open mouths
         if len(op):
-            win = (slice(58, _S), slice(15, 85))                             # the mouth's window in the aligned crop
-            cx_, hw, hh, my_, tp = cxy[op][:, win[0], win[1]], half_w[op, None, None], half_h[op, None, None], mid_y[op, None, None], top[op, 1, None, None]
+            win = (
+                slice(58, _S),
+                slice(15, 85),
+            )  # the mouth's window in the aligned crop
+            cx_, hw, hh, my_, tp = (
+                cxy[op][:, win[0], win[1]],
+                half_w[op, None, None],
+                half_h[op, None, None],
+                mid_y[op, None, None],
+                top[op, 1, None, None],
+            )
             ex = (cx_[..., 0] - mcx[op, None, None]) / hw
             ey = (cx_[..., 1] - my_) / hh
-            cav = torch.sigmoid((1 - (ex ** 2 + ey ** 2)) * 6) * torch.sigmoid((hh - 0.4) * 4)
-            teeth = torch.sigmoid((cx_[..., 1] - (tp + torch.clamp(0.4 * hh, max=3.0))) * -3)
+            cav = torch.sigmoid((1 - (ex**2 + ey**2)) * 6) * torch.sigmoid(
+                (hh - 0.4) * 4
+            )
+            teeth = torch.sigmoid(
+                (cx_[..., 1] - (tp + torch.clamp(0.4 * hh, max=3.0))) * -3
+            )
             mouth = 0.1 + 0.75 * teeth * torch.sigmoid((1 - ex.abs() * 1.15) * 6)
             gw = g[op][:, win[0], win[1]]
             g[op, win[0], win[1]] = gw * (1 - cav) + cav * mouth
         # 6. background, nuisance
         bgv = T(nuis.background)
-        xs, ys = (grid0[:, 0].view(1, _S, _S) - 50) / 50, (grid0[:, 1].view(1, _S, _S) - 50) / 50
+        xs, ys = (
+            (grid0[:, 0].view(1, _S, _S) - 50) / 50,
+            (grid0[:, 1].view(1, _S, _S) - 50) / 50,
+        )
         bg = bgv[:, 0, None, None] + (bgv[:, 1, None, None] - 0.5) * 0.4 * xs
         g = g * m + bg * (1 - m)
         lt = T(nuis.light)
-        g = g * (1 + lt[:, 0, None, None] * xs + 0.5 * lt[:, 1, None, None] * ys) + 0.15 * lt[:, 2, None, None]
+        g = (
+            g * (1 + lt[:, 0, None, None] * xs + 0.5 * lt[:, 1, None, None] * ys)
+            + 0.15 * lt[:, 2, None, None]
+        )
         oc = torch.nonzero(T(nuis.occlusion) > 0).flatten()
-        if len(oc): g[oc] = _occlude(g[oc], T(nuis.occlusion)[oc], T(nuis.occ_params)[oc], P["tone"][oc])
+        if len(oc):
+            g[oc] = _occlude(
+                g[oc], T(nuis.occlusion)[oc], T(nuis.occ_params)[oc], P["tone"][oc]
+            )
         g = g.unsqueeze(1)
-        q = np.round(np.asarray(nuis.blur)[sl] / 0.5) * 0.5            # blur in bins of 0.5 px sigma
-        for sig in np.unique(q[1.5 * q ** 2 >= 0.5]):                        # sigmas that give >= 1 box pass
-            g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)] = _blur(g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)], float(sig))
+        q = (
+            np.round(np.asarray(nuis.blur)[sl] / 0.5) * 0.5
+        )  # blur in bins of 0.5 px sigma
+        for sig in np.unique(q[1.5 * q**2 >= 0.5]):  # sigmas that give >= 1 box pass
+            g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)] = _blur(
+                g[torch.as_tensor(np.flatnonzero(q == sig), device=dev)], float(sig)
+            )
         lowres = np.asarray(nuis.lowres)[sl]
         for f in (2, 3):
             sel = torch.as_tensor(np.flatnonzero(lowres == f), device=dev)
-            if len(sel): g[sel] = F.interpolate(F.avg_pool2d(g[sel], f, ceil_mode=True), size=(_S, _S), mode="bilinear", align_corners=False)
+            if len(sel):
+                g[sel] = F.interpolate(
+                    F.avg_pool2d(g[sel], f, ceil_mode=True),
+                    size=(_S, _S),
+                    mode="bilinear",
+                    align_corners=False,
+                )
         g = g[:, 0]
         con, gam = T(nuis.contrast), T(nuis.gamma)
         g = ((g - 0.5) * con[:, None, None] + 0.5).clamp(1e-4, 1) ** gam[:, None, None]
         gen = torch.Generator(device="cpu").manual_seed(int(seed) * 1_000_003 + s0)
-        g = g + T(nuis.noise)[:, None, None] * torch.randn(g.shape, generator=gen).to(dev)
+        g = g + T(nuis.noise)[:, None, None] * torch.randn(g.shape, generator=gen).to(
+            dev
+        )
         images[sl] = (g.clamp(0, 1) * 255 + 0.5).to(torch.uint8).cpu().numpy()
         l37[sl], l5p[sl] = L_al.cpu().numpy(), landmarks5_from37(L_posed.cpu().numpy())
-    return {"images": images, "landmarks37": l37, "landmarks5": landmarks5_from37(l37), "landmarks5_posed": l5p}
+    return {
+        "images": images,
+        "landmarks37": l37,
+        "landmarks5": landmarks5_from37(l37),
+        "landmarks5_posed": l5p,
+    }
+
 
 def _occlude(g, kind, prm, tone):
     "Sunglasses (1), a hand (2) or a strand of hair (3) in the aligned crop."
@@ -525,31 +956,61 @@ def _occlude(g, kind, prm, tone):
     out = g
     sg = torch.zeros_like(g)
     for ex in (34.0, 66.0):
-        sg = torch.maximum(sg, torch.sigmoid((1 - ((X - ex) / 11) ** 2 - ((Y - 43) / 6.5) ** 2) * 8))
-    sg = torch.maximum(sg, torch.sigmoid((1.2 - (Y - 40).abs()) * 3) * torch.sigmoid((1 - ((X - 50) / 20).abs()) * 20))
+        sg = torch.maximum(
+            sg, torch.sigmoid((1 - ((X - ex) / 11) ** 2 - ((Y - 43) / 6.5) ** 2) * 8)
+        )
+    sg = torch.maximum(
+        sg,
+        torch.sigmoid((1.2 - (Y - 40).abs()) * 3)
+        * torch.sigmoid((1 - ((X - 50) / 20).abs()) * 20),
+    )
     hx, hy = 30 + 40 * p(0), 70 + 18 * p(1)
-    hand = torch.sigmoid((1 - ((X - hx) / (14 + 6 * p(2))) ** 2 - ((Y - hy) / 11) ** 2) * 6)
+    hand = torch.sigmoid(
+        (1 - ((X - hx) / (14 + 6 * p(2))) ** 2 - ((Y - hy) / 11) ** 2) * 6
+    )
     ang = (p(3) - 0.5) * 1.2
     d = ((X - (25 + 50 * p(0))) * torch.cos(ang) + (Y - 30) * torch.sin(ang)).abs()
     hair = torch.sigmoid((4 + 3 * p(1) - d) * 1.5) * torch.sigmoid((60 - Y) * 0.5)
     k = kind[:, None, None]
     out = torch.where(k == 1, out * (1 - sg) + 0.06 * sg, out)
-    out = torch.where(k == 2, out * (1 - hand) + hand * (tone[:, None, None] * (0.85 + 0.1 * p(2))), out)
+    out = torch.where(
+        k == 2,
+        out * (1 - hand) + hand * (tone[:, None, None] * (0.85 + 0.1 * p(2))),
+        out,
+    )
     out = torch.where(k == 3, out * (1 - hair) + 0.12 * hair, out)
     return out
 
 # %% ../nbs/02_synth.ipynb
 KINDS = ("basic", "compound", "blend")
-SPONTANEOUS = ("AU1", "AU2", "AU4", "AU6", "AU7", "AU10", "AU12", "AU17", "AU25", "AU26")
-DEFAULT_BASIC_FREQ = {c: RAFDB_COUNTS["basic"]["train"][c] + RAFDB_COUNTS["basic"]["test"][c] for c in BASIC7}
+SPONTANEOUS = (
+    "AU1",
+    "AU2",
+    "AU4",
+    "AU6",
+    "AU7",
+    "AU10",
+    "AU12",
+    "AU17",
+    "AU25",
+    "AU26",
+)
+DEFAULT_BASIC_FREQ = {
+    c: RAFDB_COUNTS["basic"]["train"][c] + RAFDB_COUNTS["basic"]["test"][c]
+    for c in BASIC7
+}
 # RAF-DB's 11-class compound benchmark counts; 'fearfully disgusted' (dropped there for being rare) gets a small share
 DEFAULT_COMPOUND_FREQ = {**RAFDB_COUNTS["compound"]["all"], "fearfully disgusted": 20}
 DEFAULT_KIND_FREQ = {"basic": 15339, "compound": 3954, "blend": 3000}
 
+
 def _norm(d: dict, keys) -> np.ndarray:
     missing = [k for k in keys if k not in d]
-    if missing: raise KeyError(f"class frequencies lack {missing}")
-    v = np.array([float(d[k]) for k in keys]); return v / v.sum()
+    if missing:
+        raise KeyError(f"class frequencies lack {missing}")
+    v = np.array([float(d[k]) for k in keys])
+    return v / v.sum()
+
 
 def _prototype_aus(protos: list[str], I: np.ndarray, dom: Domain, rng) -> np.ndarray:
     "AU intensities for prototype strings at overall intensities I, with the domain's drops, extras and jitter."
@@ -557,8 +1018,12 @@ def _prototype_aus(protos: list[str], I: np.ndarray, dom: Domain, rng) -> np.nda
     n = len(V)
     keep = rng.random(V.shape) >= dom.p_drop
     empty = (V * keep).sum(1) == 0
-    keep[empty] = True                                   # never drop every AU of a prototype
-    A = V * keep * np.clip(I[:, None] * (1 + rng.normal(0, dom.au_jitter, V.shape)), 0.05, 1)
+    keep[empty] = True  # never drop every AU of a prototype
+    A = (
+        V
+        * keep
+        * np.clip(I[:, None] * (1 + rng.normal(0, dom.au_jitter, V.shape)), 0.05, 1)
+    )
     if dom.n_extra > 0:
         pool = np.array([_AI[a] for a in SPONTANEOUS])
         add = rng.random((n, len(pool))) < dom.n_extra / len(pool)
@@ -566,44 +1031,85 @@ def _prototype_aus(protos: list[str], I: np.ndarray, dom: Domain, rng) -> np.nda
         A[:, pool] = np.maximum(A[:, pool], extra)
     return A.astype(np.float32)
 
-def sample_expressions(n: int, dom: Domain, rng, kinds=("basic",), classes=BASIC7, class_freq=None,
-                       compound_freq=None, kind_freq=None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+
+def sample_expressions(
+    n: int,
+    dom: Domain,
+    rng,
+    kinds=("basic",),
+    classes=BASIC7,
+    class_freq=None,
+    compound_freq=None,
+    kind_freq=None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     "Draw n expressions: (meta with kind/expression/label/compound_label/prototype/intensity, aus, distribution, multi-hot)."
     classes = tuple(classes)
     bad = [k for k in kinds if k not in KINDS]
-    if bad: raise ValueError(f"unknown kinds {bad}; valid: {', '.join(KINDS)}")
-    C = len(classes); ci = {c: i for i, c in enumerate(classes)}
-    kind = np.array(kinds)[rng.choice(len(kinds), n, p=_norm(kind_freq or DEFAULT_KIND_FREQ, kinds))]
+    if bad:
+        raise ValueError(f"unknown kinds {bad}; valid: {', '.join(KINDS)}")
+    C = len(classes)
+    ci = {c: i for i, c in enumerate(classes)}
+    kind = np.array(kinds)[
+        rng.choice(len(kinds), n, p=_norm(kind_freq or DEFAULT_KIND_FREQ, kinds))
+    ]
     I = rng.uniform(*dom.intensity, n).astype(np.float32)
-    expr, label, comp, protos = np.empty(n, object), np.full(n, -1), np.full(n, -1), np.empty(n, object)
+    expr, label, comp, protos = (
+        np.empty(n, object),
+        np.full(n, -1),
+        np.full(n, -1),
+        np.empty(n, object),
+    )
     dist, multi = np.zeros((n, C), np.float32), np.zeros((n, C), np.float32)
     emotive = [c for c in classes if c != "neutral"]
     # basic
     b = np.flatnonzero(kind == "basic")
-    freq = class_freq or {**DEFAULT_BASIC_FREQ, **({"contempt": 500} if "contempt" in classes else {})}
+    freq = class_freq or {
+        **DEFAULT_BASIC_FREQ,
+        **({"contempt": 500} if "contempt" in classes else {}),
+    }
     cls = rng.choice(C, len(b), p=_norm(freq, classes))
     for j, k in zip(b, cls):
-        c = classes[k]; expr[j], label[j] = c, k
+        c = classes[k]
+        expr[j], label[j] = c, k
         protos[j] = PROTOTYPES[c][rng.integers(len(PROTOTYPES[c]))]
         main = 0.8 if c == "neutral" else 0.6 + 0.35 * I[j]
         w = np.full(C, 0.6 / C)
-        if c != "neutral" and "neutral" in ci: w[ci["neutral"]] += 0.8 * (1 - I[j])
-        if LOOKALIKE.get(c) in ci: w[ci[LOOKALIKE[c]]] += 0.6
-        w[k] = 0; w = w / w.sum() * (1 - main); w[k] = main
-        dist[j] = w; multi[j, k] = 1
+        if c != "neutral" and "neutral" in ci:
+            w[ci["neutral"]] += 0.8 * (1 - I[j])
+        if LOOKALIKE.get(c) in ci:
+            w[ci[LOOKALIKE[c]]] += 0.6
+        w[k] = 0
+        w = w / w.sum() * (1 - main)
+        w[k] = main
+        dist[j] = w
+        multi[j, k] = 1
     # compound: Du et al.'s prototype, or one prototype of each component
     cp = np.flatnonzero(kind == "compound")
-    cnames = rng.choice(len(COMPOUND12), len(cp), p=_norm(compound_freq or DEFAULT_COMPOUND_FREQ, COMPOUND12))
+    cnames = rng.choice(
+        len(COMPOUND12),
+        len(cp),
+        p=_norm(compound_freq or DEFAULT_COMPOUND_FREQ, COMPOUND12),
+    )
     for j, m in zip(cp, cnames):
-        name = COMPOUND12[m]; a, bb = COMPOUND_PARTS[name]
+        name = COMPOUND12[m]
+        a, bb = COMPOUND_PARTS[name]
         expr[j], comp[j] = name, m
-        if rng.random() < 0.5: protos[j] = COMPOUND_PROTOTYPES[name]
+        if rng.random() < 0.5:
+            protos[j] = COMPOUND_PROTOTYPES[name]
         else:
             pa, pb = (PROTOTYPES[x][rng.integers(len(PROTOTYPES[x]))] for x in (a, bb))
-            protos[j] = "+".join(sorted(set(filter(None, (pa + "+" + pb).split("+"))), key=lambda t: (t.startswith("R"), int(t.lstrip("R")))))
-        wa = rng.uniform(0.38, 0.5); wb = rng.uniform(0.3, wa - 0.02)
-        w = np.full(C, (1 - wa - wb) / (C - 2)); w[ci[a]], w[ci[bb]] = wa, wb
-        dist[j] = w; multi[j, [ci[a], ci[bb]]] = 1
+            protos[j] = "+".join(
+                sorted(
+                    set(filter(None, (pa + "+" + pb).split("+"))),
+                    key=lambda t: (t.startswith("R"), int(t.lstrip("R"))),
+                )
+            )
+        wa = rng.uniform(0.38, 0.5)
+        wb = rng.uniform(0.3, wa - 0.02)
+        w = np.full(C, (1 - wa - wb) / (C - 2))
+        w[ci[a]], w[ci[bb]] = wa, wb
+        dist[j] = w
+        multi[j, [ci[a], ci[bb]]] = 1
     # blends of 2-3 basic emotions (RAF-ML)
     bl = np.flatnonzero(kind == "blend")
     for j in bl:
@@ -611,48 +1117,93 @@ def sample_expressions(n: int, dom: Domain, rng, kinds=("basic",), classes=BASIC
         parts = rng.choice(len(emotive), m, replace=False)
         wts = rng.dirichlet(np.full(m, 3.0)) * 0.85
         w = np.full(C, 0.15 / C)
-        for p_, wt in zip(parts, wts): w[ci[emotive[p_]]] += wt
-        dist[j] = w / w.sum(); multi[j, [ci[emotive[p_]] for p_ in parts]] = 1
+        for p_, wt in zip(parts, wts):
+            w[ci[emotive[p_]]] += wt
+        dist[j] = w / w.sum()
+        multi[j, [ci[emotive[p_]] for p_ in parts]] = 1
         expr[j] = "blend:" + "+".join(emotive[p_] for p_ in parts)
-        protos[j] = "|".join(f"{wt:.2f}*" + PROTOTYPES[emotive[p_]][rng.integers(len(PROTOTYPES[emotive[p_]]))] for p_, wt in zip(parts, wts))
+        protos[j] = "|".join(
+            f"{wt:.2f}*"
+            + PROTOTYPES[emotive[p_]][rng.integers(len(PROTOTYPES[emotive[p_]]))]
+            for p_, wt in zip(parts, wts)
+        )
     # AU intensities
     A = np.zeros((n, len(AUS)), np.float32)
     simple = np.flatnonzero(kind != "blend")
-    if len(simple): A[simple] = _prototype_aus(list(protos[simple]), I[simple], dom, rng)
+    if len(simple):
+        A[simple] = _prototype_aus(list(protos[simple]), I[simple], dom, rng)
     for j in bl:  # weighted union of the components' prototypes
-        comps = [(float(t.split("*")[0]), t.split("*")[1]) for t in protos[j].split("|")]
+        comps = [
+            (float(t.split("*")[0]), t.split("*")[1]) for t in protos[j].split("|")
+        ]
         top = max(w for w, _ in comps)
         for w, p_ in comps:
-            A[j] = np.maximum(A[j], _prototype_aus([p_], np.array([I[j] * w / top], np.float32), dom, rng)[0])
-    dist *= rng.gamma(80, 1 / 80, dist.shape)           # a little per-face variety
+            A[j] = np.maximum(
+                A[j],
+                _prototype_aus([p_], np.array([I[j] * w / top], np.float32), dom, rng)[
+                    0
+                ],
+            )
+    dist *= rng.gamma(80, 1 / 80, dist.shape)  # a little per-face variety
     dist /= dist.sum(1, keepdims=True)
-    meta = pd.DataFrame({"kind": kind, "expression": expr.astype(str), "label": label, "compound_label": comp,
-                         "prototype": protos.astype(str), "intensity": I})
+    meta = pd.DataFrame(
+        {
+            "kind": kind,
+            "expression": expr.astype(str),
+            "label": label,
+            "compound_label": comp,
+            "prototype": protos.astype(str),
+            "intensity": I,
+        }
+    )
     return meta, A, dist.astype(np.float32), multi
 
 # %% ../nbs/02_synth.ipynb
 SYNTH_VERSION = "1"
-SIZES = {"smoke": 1500, "cpu": 19293, "paper": 19293}  # cpu/paper: RAF-DB-sized (15,339 basic + 3,954 compound)
+SIZES = {
+    "smoke": 1500,
+    "cpu": 19293,
+    "paper": 19293,
+}  # cpu/paper: RAF-DB-sized (15,339 basic + 3,954 compound)
+
 
 def _cache_path(key: dict) -> Path:
-    h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    h = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]
     return project_root() / ".cache" / "synthfer" / f"{key['what']}-{h}.npz"
+
 
 def crowd_easiness(distribution, occluded=None, blurred=None) -> np.ndarray:
     "Image easiness beta for the crowd: grows with the dominant emotion's share, lower for occluded or blurred faces."
-    P = np.asarray(distribution, np.float64); C = P.shape[1]
+    P = np.asarray(distribution, np.float64)
+    C = P.shape[1]
     easy = 0.3 + 2.2 * (P.max(1) - 1 / C) / (1 - 1 / C)
-    if occluded is not None: easy = easy * np.where(occluded, 0.7, 1)
-    if blurred is not None: easy = easy * np.where(blurred, 0.8, 1)
+    if occluded is not None:
+        easy = easy * np.where(occluded, 0.7, 1)
+    if blurred is not None:
+        easy = easy * np.where(blurred, 0.8, 1)
     return easy
+
 
 def _save_faceset(path: Path, fs: FaceSet):
     import io
-    arrays = {f"meta__{c}": (fs.meta[c].astype(str).to_numpy().astype(str) if pd.api.types.is_string_dtype(fs.meta[c])
-                             or fs.meta[c].dtype == object else fs.meta[c].to_numpy()) for c in fs.meta.columns}
+
+    arrays = {
+        f"meta__{c}": (
+            fs.meta[c].astype(str).to_numpy().astype(str)
+            if pd.api.types.is_string_dtype(fs.meta[c]) or fs.meta[c].dtype == object
+            else fs.meta[c].to_numpy()
+        )
+        for c in fs.meta.columns
+    }
     for n in ("images", "landmarks5", "landmarks37", "distribution", "labels", "aus"):
-        if getattr(fs, n) is not None: arrays[n] = getattr(fs, n)
-    buf = io.BytesIO(); np.savez_compressed(buf, **arrays); atomic_write(path, buf.getvalue())
+        if getattr(fs, n) is not None:
+            arrays[n] = getattr(fs, n)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    atomic_write(path, buf.getvalue())
+
 
 def _load_faceset(path: Path, classes, info) -> FaceSet:
     with np.load(path, allow_pickle=False) as z:
@@ -660,22 +1211,52 @@ def _load_faceset(path: Path, classes, info) -> FaceSet:
         arr = {n: z[n] for n in z.files if not n.startswith("meta__")}
     return FaceSet(meta, classes=classes, au_names=AUS, info=info, **arr)
 
-def make_faceset(n: int, domain: str = "wild", kinds=("basic",), classes=BASIC7, class_freq: dict | None = None,
-                 kind_freq: dict | None = None, n_identities: int | None = None, test_frac: float = 0.2,
-                 n_folds: int = 5, seed: int = 0, cache: bool = False, device=None, **knobs) -> FaceSet:
+
+def make_faceset(
+    n: int,
+    domain: str = "wild",
+    kinds=("basic",),
+    classes=BASIC7,
+    class_freq: dict | None = None,
+    kind_freq: dict | None = None,
+    n_identities: int | None = None,
+    test_frac: float = 0.2,
+    n_folds: int = 5,
+    seed: int = 0,
+    cache: bool = False,
+    device=None,
+    **knobs,
+) -> FaceSet:
     "`n` aligned SynthFER faces of one domain as a FaceSet (see the lesson for the columns)."
-    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-    if not 0 <= test_frac < 1: raise ValueError(f"test_frac must be in [0, 1), got {test_frac}")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    if not 0 <= test_frac < 1:
+        raise ValueError(f"test_frac must be in [0, 1), got {test_frac}")
     dom = domain_params(domain, **knobs)
     n_id = n_identities or max(20, n // 15)
-    key = dict(what="faces", n=int(n), domain=asdict(dom), kinds=list(kinds), classes=list(classes), class_freq=class_freq,
-               kind_freq=kind_freq, n_id=n_id, test_frac=test_frac, n_folds=n_folds, seed=seed, v=SYNTH_VERSION)
+    key = dict(
+        what="faces",
+        n=int(n),
+        domain=asdict(dom),
+        kinds=list(kinds),
+        classes=list(classes),
+        class_freq=class_freq,
+        kind_freq=kind_freq,
+        n_id=n_id,
+        test_frac=test_frac,
+        n_folds=n_folds,
+        seed=seed,
+        v=SYNTH_VERSION,
+    )
     info = {"generator": "SynthFER", **key}
     path = _cache_path(key) if cache else None
-    if path is not None and path.exists(): return _load_faceset(path, classes, info)
+    if path is not None and path.exists():
+        return _load_faceset(path, classes, info)
     rng = np.random.default_rng([seed, 2])
     bank = make_identities(n_id, seed)
-    meta, A, dist, multi = sample_expressions(n, dom, rng, kinds, classes, class_freq, kind_freq=kind_freq)
+    meta, A, dist, multi = sample_expressions(
+        n, dom, rng, kinds, classes, class_freq, kind_freq=kind_freq
+    )
     ident = rng.integers(0, n_id, n)
     nuis = draw_nuisance(n, dom, rng)
     out = render_faces(bank, ident, A, nuis, seed=seed, device=device)
@@ -683,25 +1264,63 @@ def make_faceset(n: int, domain: str = "wild", kinds=("basic",), classes=BASIC7,
     split = np.where(rng.random(n) < test_frac, "test", "train")
     fold_of_id = rng.permutation(n_id) % n_folds
     attrs = bank.attributes().iloc[ident].reset_index(drop=True)
-    meta = pd.concat([pd.DataFrame({"id": np.arange(n), "identity": ident, "domain": dom.name}), meta, attrs,
-                      pd.DataFrame({"easiness": easy.astype(np.float32), "yaw": nuis.yaw, "pitch": nuis.pitch, "roll": nuis.roll,
-                                    "occlusion": np.array(OCCLUSIONS)[nuis.occlusion], "blur": nuis.blur,
-                                    "split": split, "fold": fold_of_id[ident]})], axis=1)
-    fs = FaceSet(meta, images=out["images"], classes=classes, landmarks5=out["landmarks5"], landmarks37=out["landmarks37"],
-                 distribution=dist, labels=multi, aus=A, au_names=AUS, info=info)
-    if path is not None: _save_faceset(path, fs)
+    meta = pd.concat(
+        [
+            pd.DataFrame({"id": np.arange(n), "identity": ident, "domain": dom.name}),
+            meta,
+            attrs,
+            pd.DataFrame(
+                {
+                    "easiness": easy.astype(np.float32),
+                    "yaw": nuis.yaw,
+                    "pitch": nuis.pitch,
+                    "roll": nuis.roll,
+                    "occlusion": np.array(OCCLUSIONS)[nuis.occlusion],
+                    "blur": nuis.blur,
+                    "split": split,
+                    "fold": fold_of_id[ident],
+                }
+            ),
+        ],
+        axis=1,
+    )
+    fs = FaceSet(
+        meta,
+        images=out["images"],
+        classes=classes,
+        landmarks5=out["landmarks5"],
+        landmarks37=out["landmarks37"],
+        distribution=dist,
+        labels=multi,
+        aus=A,
+        au_names=AUS,
+        info=info,
+    )
+    if path is not None:
+        _save_faceset(path, fs)
     return fs
+
 
 def preset(profile: str) -> dict:
     "`make_faceset` arguments sized for a profile: smoke ~1.5k faces; cpu and paper RAF-DB-sized (15,339 basic + 3,954 compound)."
-    if profile not in SIZES: raise ValueError(f"unknown profile {profile!r}; valid: {', '.join(SIZES)}")
-    return {"n": SIZES[profile], "kinds": ("basic", "compound"), "kind_freq": {"basic": 15339, "compound": 3954}}
+    if profile not in SIZES:
+        raise ValueError(f"unknown profile {profile!r}; valid: {', '.join(SIZES)}")
+    return {
+        "n": SIZES[profile],
+        "kinds": ("basic", "compound"),
+        "kind_freq": {"basic": 15339, "compound": 3954},
+    }
+
 
 def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
     "The compound faces as a FaceSet whose `label` is the compound class (default: RAF-DB's 11-class benchmark)."
     classes = tuple(classes or COMPOUND12[:11])
-    sub = fs.subset((fs.meta["kind"] == "compound").to_numpy() & fs.meta["expression"].isin(classes).to_numpy())
-    meta = sub.meta.copy(); meta["label"] = [classes.index(e) for e in meta["expression"]]
+    sub = fs.subset(
+        (fs.meta["kind"] == "compound").to_numpy()
+        & fs.meta["expression"].isin(classes).to_numpy()
+    )
+    meta = sub.meta.copy()
+    meta["label"] = [classes.index(e) for e in meta["expression"]]
     return replace(sub, meta=meta, classes=classes)
 
 # %% ../nbs/02_synth.ipynb
@@ -710,88 +1329,190 @@ def rafdb_like(n: int = 19293, seed: int = 0, test_frac: float = 1 / 6) -> dict:
     each split train : test stratified by `test_frac` with `seed`. Returns {"basic": (train, test), "compound": (train, test), "key": dict}."""
     from sklearn.model_selection import train_test_split
     from fer_nb.core import COMPOUND11
-    if not 0 < test_frac < 1: raise ValueError(f"test_frac must be in (0, 1), got {test_frac!r}")
-    wild = make_faceset(n, "wild", kinds=("basic", "compound"), kind_freq={"basic": 15339, "compound": 3954}, seed=seed, cache=True)
-    out = {"key": {"set": "synthfer rafdb_like", "n": int(n), "seed": seed, "test_frac": round(test_frac, 6), "v": SYNTH_VERSION}}
-    for name, fs in (("basic", wild.where(kind="basic")), ("compound", compound_subset(wild, COMPOUND11))):
+
+    if not 0 < test_frac < 1:
+        raise ValueError(f"test_frac must be in (0, 1), got {test_frac!r}")
+    wild = make_faceset(
+        n,
+        "wild",
+        kinds=("basic", "compound"),
+        kind_freq={"basic": 15339, "compound": 3954},
+        seed=seed,
+        cache=True,
+    )
+    out = {
+        "key": {
+            "set": "synthfer rafdb_like",
+            "n": int(n),
+            "seed": seed,
+            "test_frac": round(test_frac, 6),
+            "v": SYNTH_VERSION,
+        }
+    }
+    for name, fs in (
+        ("basic", wild.where(kind="basic")),
+        ("compound", compound_subset(wild, COMPOUND11)),
+    ):
         idx = np.arange(len(fs))
-        tr, _ = train_test_split(idx, test_size=test_frac, stratify=fs.label, random_state=seed)
+        tr, _ = train_test_split(
+            idx, test_size=test_frac, stratify=fs.label, random_state=seed
+        )
         m = np.isin(idx, tr)
         out[name] = (fs.subset(np.where(m)[0]), fs.subset(np.where(~m)[0]))
     return out
 
 # %% ../nbs/02_synth.ipynb
-def make_crowd(distribution, easiness, n_annotators: int = 315, votes_per_item: int = 40, spammer_share: float = 0.1,
-               biased_share: float = 0.05, reliability_scale: float = 1.0, classes=BASIC7, vary_votes: bool = True, seed: int = 0):
+def make_crowd(
+    distribution,
+    easiness,
+    n_annotators: int = 315,
+    votes_per_item: int = 40,
+    spammer_share: float = 0.1,
+    biased_share: float = 0.05,
+    reliability_scale: float = 1.0,
+    classes=BASIC7,
+    vary_votes: bool = True,
+    seed: int = 0,
+):
     "Simulated votes: (tidy DataFrame item/annotator/label, truth dict with alpha, beta, annotator kind, bias, true_label)."
-    P = np.asarray(distribution, np.float64); beta = np.asarray(easiness, np.float64)
+    P = np.asarray(distribution, np.float64)
+    beta = np.asarray(easiness, np.float64)
     N, C = P.shape
-    if len(beta) != N: raise ValueError(f"easiness has {len(beta)} items, distribution {N}")
-    if C != len(classes): raise ValueError(f"distribution has {C} classes but classes has {len(classes)}")
-    if not 1 <= votes_per_item <= n_annotators: raise ValueError(f"votes_per_item must be in 1..n_annotators ({n_annotators})")
-    if spammer_share + biased_share > 1 or min(spammer_share, biased_share) < 0: raise ValueError("shares must be >= 0 and sum to <= 1")
+    if len(beta) != N:
+        raise ValueError(f"easiness has {len(beta)} items, distribution {N}")
+    if C != len(classes):
+        raise ValueError(f"distribution has {C} classes but classes has {len(classes)}")
+    if not 1 <= votes_per_item <= n_annotators:
+        raise ValueError(f"votes_per_item must be in 1..n_annotators ({n_annotators})")
+    if spammer_share + biased_share > 1 or min(spammer_share, biased_share) < 0:
+        raise ValueError("shares must be >= 0 and sum to <= 1")
     rng = np.random.default_rng([seed, 3])
     kind = np.array(["normal"] * n_annotators, dtype=object)
     perm = rng.permutation(n_annotators)
-    n_s, n_b = int(round(spammer_share * n_annotators)), int(round(biased_share * n_annotators))
-    kind[perm[:n_s]], kind[perm[n_s:n_s + n_b]] = "spammer", "biased"
+    n_s, n_b = (
+        int(round(spammer_share * n_annotators)),
+        int(round(biased_share * n_annotators)),
+    )
+    kind[perm[:n_s]], kind[perm[n_s : n_s + n_b]] = "spammer", "biased"
     alpha = np.clip(rng.normal(2.0, 0.6, n_annotators), 0.4, 4.0) * reliability_scale
     alpha[kind == "spammer"] = rng.uniform(-2.2, -1.2, n_s)
-    alpha[kind == "biased"] = np.clip(rng.normal(1.5, 0.4, n_b), 0.5, None) * reliability_scale
+    alpha[kind == "biased"] = (
+        np.clip(rng.normal(1.5, 0.4, n_b), 0.5, None) * reliability_scale
+    )
     ci = {c: i for i, c in enumerate(classes)}
     pairs = [(ci[a], ci[b]) for a, b in LOOKALIKE.items() if a in ci and b in ci]
     bias = np.full((n_annotators, 2), -1)
     bias[kind == "biased"] = np.array(pairs)[rng.integers(0, len(pairs), n_b)]
     # distinct annotators per item: the first k of a random permutation per row
-    spread = votes_per_item // 8 if vary_votes else 0                     # RAF-DB: "about 40" votes per image
-    n_votes = np.clip(rng.integers(votes_per_item - spread, votes_per_item + spread + 1, N), 1, n_annotators)
+    spread = (
+        votes_per_item // 8 if vary_votes else 0
+    )  # RAF-DB: "about 40" votes per image
+    n_votes = np.clip(
+        rng.integers(votes_per_item - spread, votes_per_item + spread + 1, N),
+        1,
+        n_annotators,
+    )
     order = np.argsort(rng.random((N, n_annotators)), 1)
     take = np.arange(n_annotators)[None] < n_votes[:, None]
     items, ann = np.nonzero(take)[0], order[take]
     truth = P.argmax(1)
     correct = rng.random(len(items)) < 1 / (1 + np.exp(-alpha[ann] * beta[items]))
-    drawn = (np.cumsum(P[items], 1) < rng.random(len(items))[:, None]).sum(1).clip(0, C - 1)
-    wrong = rng.integers(0, C - 1, len(items)); wrong += wrong >= truth[items]
+    drawn = (
+        (np.cumsum(P[items], 1) < rng.random(len(items))[:, None]).sum(1).clip(0, C - 1)
+    )
+    wrong = rng.integers(0, C - 1, len(items))
+    wrong += wrong >= truth[items]
     b = (bias[ann, 0] == truth[items]) & (rng.random(len(items)) < 0.8)
     wrong[b] = bias[ann[b], 1]
     label = np.where(correct, drawn, wrong)
-    df = pd.DataFrame({"item": items, "annotator": ann, "label": pd.Categorical.from_codes(label, categories=list(classes))})
-    return df, {"alpha": alpha, "beta": beta, "kind": kind, "bias": bias, "true_label": truth, "n_votes": n_votes}
+    df = pd.DataFrame(
+        {
+            "item": items,
+            "annotator": ann,
+            "label": pd.Categorical.from_codes(label, categories=list(classes)),
+        }
+    )
+    return df, {
+        "alpha": alpha,
+        "beta": beta,
+        "kind": kind,
+        "bias": bias,
+        "true_label": truth,
+        "n_votes": n_votes,
+    }
 
-def simulate_crowd(n: int = 29672, domain: str = "wild", kinds=KINDS, classes=BASIC7, seed: int = 0, **crowd):
+
+def simulate_crowd(
+    n: int = 29672,
+    domain: str = "wild",
+    kinds=KINDS,
+    classes=BASIC7,
+    seed: int = 0,
+    **crowd,
+):
     """A crowd-annotation run without rendering faces (fast: RAF-DB size in about a second): expressions drawn as
     `make_faceset` draws them, votes by `make_crowd(**crowd)`. Returns (votes table, truth dict + `meta`, `distribution`)."""
     dom = DOMAINS[domain] if isinstance(domain, str) else domain
     rng = np.random.default_rng([seed, 2])
     meta, _, dist, multi = sample_expressions(n, dom, rng, kinds, classes)
     nuis = draw_nuisance(n, dom, rng)
-    df, truth = make_crowd(dist, crowd_easiness(dist, nuis.occlusion > 0, nuis.blur > 1), classes=classes, seed=seed, **crowd)
+    df, truth = make_crowd(
+        dist,
+        crowd_easiness(dist, nuis.occlusion > 0, nuis.blur > 1),
+        classes=classes,
+        seed=seed,
+        **crowd,
+    )
     return df, {**truth, "meta": meta, "distribution": dist, "multi": multi}
 
 # %% ../nbs/02_synth.ipynb
-def add_label_noise(labels, p: float, n_classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def add_label_noise(
+    labels, p: float, n_classes: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     "Flip each label with probability `p` to a uniformly chosen other class; returns (noisy, flipped mask)."
-    if not 0 <= p <= 1: raise ValueError(f"noise rate p must be in [0, 1], got {p}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"noise rate p must be in [0, 1], got {p}")
     y = np.asarray(labels)
-    if y.min() < 0 or y.max() >= n_classes: raise ValueError(f"labels outside 0..{n_classes - 1}")
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(f"labels outside 0..{n_classes - 1}")
     rng = np.random.default_rng([seed, 4])
     flip = rng.random(len(y)) < p
-    other = rng.integers(0, n_classes - 1, len(y)); other += other >= y
+    other = rng.integers(0, n_classes - 1, len(y))
+    other += other >= y
     return np.where(flip, other, y), flip
 
 # %% ../nbs/02_synth.ipynb
-def make_clipset(n: int, domain: str = "wild", fps: float = 10.0, n_votes: int = 10, agree: int = 6,
-                 n_identities: int | None = None, class_freq: dict | None = None, seed: int = 0, device=None, **knobs) -> ClipSet:
+def make_clipset(
+    n: int,
+    domain: str = "wild",
+    fps: float = 10.0,
+    n_votes: int = 10,
+    agree: int = 6,
+    n_identities: int | None = None,
+    class_freq: dict | None = None,
+    seed: int = 0,
+    device=None,
+    **knobs,
+) -> ClipSet:
     "`n` SynthFER clips with 10 votes each (DFEW-like class and length mix)."
     from fer_nb.core import DFEW_LENGTH_BUCKETS
-    if n < 1: raise ValueError(f"n must be >= 1, got {n}")
+
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
     dom = domain_params(domain, **knobs)
     rng = np.random.default_rng([seed, 5])
     n_id = n_identities or max(10, n // 4)
     bank = make_identities(n_id, seed + 1000)
     freq = class_freq or {c: sum(v) for c, v in DFEW_COUNTS.items()}
-    meta, A_apex, dist, _ = sample_expressions(n, dom, rng, ("basic",), BASIC7, class_freq=freq)
-    bucket = np.array([rng.choice(3, p=np.array(DFEW_COUNTS[e]) / sum(DFEW_COUNTS[e])) for e in meta.expression])
+    meta, A_apex, dist, _ = sample_expressions(
+        n, dom, rng, ("basic",), BASIC7, class_freq=freq
+    )
+    bucket = np.array(
+        [
+            rng.choice(3, p=np.array(DFEW_COUNTS[e]) / sum(DFEW_COUNTS[e]))
+            for e in meta.expression
+        ]
+    )
     lo, hi = np.array(DFEW_LENGTH_BUCKETS).T
     dur = np.maximum(rng.uniform(lo[bucket], hi[bucket]), 0.5)
     T = np.maximum(4, np.round(dur * fps)).astype(int)
@@ -801,56 +1522,126 @@ def make_clipset(n: int, domain: str = "wild", fps: float = 10.0, n_votes: int =
     rows, aus, per = [], [], []
     for i in range(n):
         t = np.linspace(0, 1, T[i])
-        a, b_ = sorted(rng.uniform(0.05, 0.45, 2)); c_, d_ = sorted(rng.uniform(0.55, 1.0, 2))
-        env = np.clip(np.minimum((t - a) / max(b_ - a, 1e-3), (d_ - t) / max(d_ - c_, 1e-3)), 0, 1)
-        env = env * env * (3 - 2 * env)                                  # smooth onset/offset
-        aus.append(A_apex[i][None] * env[:, None]); per.append(T[i])
+        a, b_ = sorted(rng.uniform(0.05, 0.45, 2))
+        c_, d_ = sorted(rng.uniform(0.55, 1.0, 2))
+        env = np.clip(
+            np.minimum((t - a) / max(b_ - a, 1e-3), (d_ - t) / max(d_ - c_, 1e-3)), 0, 1
+        )
+        env = env * env * (3 - 2 * env)  # smooth onset/offset
+        aus.append(A_apex[i][None] * env[:, None])
+        per.append(T[i])
     aus = np.concatenate(aus).astype(np.float32)
-    clip_of = np.repeat(np.arange(n), T); tt = np.concatenate([np.linspace(0, 1, k) for k in T])
+    clip_of = np.repeat(np.arange(n), T)
+    tt = np.concatenate([np.linspace(0, 1, k) for k in T])
     ph = rng.uniform(0, 2 * np.pi, (n, 3))
-    f = lambda base, amp, k: (base[clip_of] + amp * np.sin(2 * np.pi * 0.5 * tt * dur[clip_of] / 2 + ph[clip_of, k])).astype(np.float32)
-    frames_nuis = Nuisance(yaw=f(nz.yaw, 0.1 * (dom.yaw > 0), 0), pitch=f(nz.pitch, 0.05 * (dom.yaw > 0), 1),
-                           roll=f(nz.roll, 0.05 * (dom.yaw > 0), 2), scale=nz.scale[clip_of], shift=nz.shift[clip_of],
-                           align_noise=nz.align_noise[clip_of] * 0.5 + rng.normal(0, dom.align_noise * 0.3, (len(clip_of), 5, 2)).astype(np.float32),
-                           light=(nz.light[clip_of] * (1 + 0.3 * (tt[:, None] - 0.5))).astype(np.float32), blur=nz.blur[clip_of],
-                           lowres=nz.lowres[clip_of], noise=nz.noise[clip_of], occlusion=nz.occlusion[clip_of],
-                           occ_params=nz.occ_params[clip_of], contrast=nz.contrast[clip_of], gamma=nz.gamma[clip_of],
-                           background=nz.background[clip_of])
+    f = lambda base, amp, k: (
+        base[clip_of]
+        + amp * np.sin(2 * np.pi * 0.5 * tt * dur[clip_of] / 2 + ph[clip_of, k])
+    ).astype(np.float32)
+    frames_nuis = Nuisance(
+        yaw=f(nz.yaw, 0.1 * (dom.yaw > 0), 0),
+        pitch=f(nz.pitch, 0.05 * (dom.yaw > 0), 1),
+        roll=f(nz.roll, 0.05 * (dom.yaw > 0), 2),
+        scale=nz.scale[clip_of],
+        shift=nz.shift[clip_of],
+        align_noise=nz.align_noise[clip_of] * 0.5
+        + rng.normal(0, dom.align_noise * 0.3, (len(clip_of), 5, 2)).astype(np.float32),
+        light=(nz.light[clip_of] * (1 + 0.3 * (tt[:, None] - 0.5))).astype(np.float32),
+        blur=nz.blur[clip_of],
+        lowres=nz.lowres[clip_of],
+        noise=nz.noise[clip_of],
+        occlusion=nz.occlusion[clip_of],
+        occ_params=nz.occ_params[clip_of],
+        contrast=nz.contrast[clip_of],
+        gamma=nz.gamma[clip_of],
+        background=nz.background[clip_of],
+    )
     out = render_faces(bank, ident[clip_of], aus, frames_nuis, seed=seed, device=device)
     starts = np.r_[0, np.cumsum(T)[:-1]]
-    frames = [out["images"][s:s + k] for s, k in zip(starts, T)]
-    votes_df, truth = make_crowd(dist, crowd_easiness(dist), n_annotators=max(20, n_votes * 4), votes_per_item=n_votes, spammer_share=0.05,
-                                 biased_share=0.05, vary_votes=False, seed=seed)
+    frames = [out["images"][s : s + k] for s, k in zip(starts, T)]
+    votes_df, truth = make_crowd(
+        dist,
+        crowd_easiness(dist),
+        n_annotators=max(20, n_votes * 4),
+        votes_per_item=n_votes,
+        spammer_share=0.05,
+        biased_share=0.05,
+        vary_votes=False,
+        seed=seed,
+    )
     V = vote_counts(votes_df, n)
     label = np.where(V.max(1) >= agree, V.argmax(1), -1)
-    meta = pd.DataFrame({"clip": np.arange(n), "identity": ident, "domain": dom.name, "expression": meta.expression,
-                         "true_label": meta.label, "label": label, "n_frames": T, "duration_s": dur,
-                         "length_bucket": np.array(["0-2s", "2-5s", "5s+"])[bucket], "fps": fps,
-                         "fold": (rng.permutation(n_id) % 5)[ident], "prototype": meta.prototype})
-    return ClipSet(meta, frames=frames, classes=BASIC7, votes=V, aus=[aus[s:s + k] for s, k in zip(starts, T)], au_names=AUS,
-                   info={"generator": "SynthFER", "fps": fps, "domain": asdict(dom), "seed": seed})
+    meta = pd.DataFrame(
+        {
+            "clip": np.arange(n),
+            "identity": ident,
+            "domain": dom.name,
+            "expression": meta.expression,
+            "true_label": meta.label,
+            "label": label,
+            "n_frames": T,
+            "duration_s": dur,
+            "length_bucket": np.array(["0-2s", "2-5s", "5s+"])[bucket],
+            "fps": fps,
+            "fold": (rng.permutation(n_id) % 5)[ident],
+            "prototype": meta.prototype,
+        }
+    )
+    return ClipSet(
+        meta,
+        frames=frames,
+        classes=BASIC7,
+        votes=V,
+        aus=[aus[s : s + k] for s, k in zip(starts, T)],
+        au_names=AUS,
+        info={"generator": "SynthFER", "fps": fps, "domain": asdict(dom), "seed": seed},
+    )
 
 # %% ../nbs/02_synth.ipynb
 def render_unaligned(fs: FaceSet, size: int = 160, seed: int = 0) -> dict:
     "Colour `size` x `size` uint8 photos of the faces of `fs`, with their 5 and 37 landmarks in photo coordinates."
     from skimage.transform import warp
-    if fs.images is None or fs.landmarks37 is None: raise ValueError("render_unaligned needs a FaceSet with images and landmarks37")
+
+    if fs.images is None or fs.landmarks37 is None:
+        raise ValueError("render_unaligned needs a FaceSet with images and landmarks37")
     rng = np.random.default_rng([seed, 6])
     n = len(fs)
-    out = np.empty((n, size, size, 3), np.uint8); l37 = np.empty((n, N37, 2), np.float32)
-    tone_rgb = {"caucasian": (1.0, 0.85, 0.74), "african-american": (0.85, 0.66, 0.55), "asian": (1.0, 0.88, 0.72)}
+    out = np.empty((n, size, size, 3), np.uint8)
+    l37 = np.empty((n, N37, 2), np.float32)
+    tone_rgb = {
+        "caucasian": (1.0, 0.85, 0.74),
+        "african-american": (0.85, 0.66, 0.55),
+        "asian": (1.0, 0.88, 0.72),
+    }
     for i in range(n):
         th, s = rng.uniform(-0.45, 0.45), rng.uniform(0.7, 1.3) * size / 160
-        c = np.array([50.0, 55.0]); t = rng.uniform(0.4, 0.6, 2) * size
+        c = np.array([50.0, 55.0])
+        t = rng.uniform(0.4, 0.6, 2) * size
         R = s * np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
-        M = np.c_[R, t - R @ c]                                            # aligned crop -> photo
-        Minv = np.vstack([np.c_[np.linalg.inv(R), -np.linalg.inv(R) @ M[:, 2]], [0, 0, 1]])
+        M = np.c_[R, t - R @ c]  # aligned crop -> photo
+        Minv = np.vstack(
+            [np.c_[np.linalg.inv(R), -np.linalg.inv(R) @ M[:, 2]], [0, 0, 1]]
+        )
         crop = fs.images[i].astype(np.float32) / 255
-        g = warp(crop, Minv, output_shape=(size, size), order=1, mode="constant", cval=float(np.median(crop[:, :8])))
-        tint = np.array(tone_rgb.get(fs.meta["race"].iloc[i] if "race" in fs.meta else "caucasian", (1.0, 0.85, 0.74)))
+        g = warp(
+            crop,
+            Minv,
+            output_shape=(size, size),
+            order=1,
+            mode="constant",
+            cval=float(np.median(crop[:, :8])),
+        )
+        tint = np.array(
+            tone_rgb.get(
+                fs.meta["race"].iloc[i] if "race" in fs.meta else "caucasian",
+                (1.0, 0.85, 0.74),
+            )
+        )
         bg = rng.uniform(0.3, 1.0, 3)
         yy, xx = np.mgrid[0:size, 0:size]
-        w = np.exp(-(((xx - t[0]) ** 2 + (yy - t[1]) ** 2) / (2 * (45 * s) ** 2)))[..., None]   # face region weight
+        w = np.exp(-(((xx - t[0]) ** 2 + (yy - t[1]) ** 2) / (2 * (45 * s) ** 2)))[
+            ..., None
+        ]  # face region weight
         rgb = g[..., None] * (w * tint + (1 - w) * bg)
         out[i] = np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
         l37[i] = apply_affine(M, fs.landmarks37[i])
@@ -860,14 +1651,27 @@ def render_unaligned(fs: FaceSet, size: int = 160, seed: int = 0) -> dict:
 def bench(n: int = 4000, seed: int = 0) -> pd.DataFrame:
     "Faces per second of `render_faces` (identity bank excluded), per domain."
     import time
-    rng = np.random.default_rng(seed); bank = make_identities(200, seed)
+
+    rng = np.random.default_rng(seed)
+    bank = make_identities(200, seed)
     rows = []
     for name in ("lab", "wild"):
         dom = DOMAINS[name]
         meta, A, _, _ = sample_expressions(n, dom, rng)
         nz, ids = draw_nuisance(n, dom, rng), rng.integers(0, len(bank), n)
-        render_faces(bank, ids[:256], A[:256], nz)                         # warm-up
-        t0 = time.perf_counter(); render_faces(bank, ids, A, nz); dt = time.perf_counter() - t0
-        rows.append({"domain": name, "faces": n, "seconds": round(dt, 3), "faces_per_s": round(n / dt, 1),
-                     "target_faces_per_s": 1000, "ratio_to_target": round(n / dt / 1000, 2), "threads": torch.get_num_threads()})
+        render_faces(bank, ids[:256], A[:256], nz)  # warm-up
+        t0 = time.perf_counter()
+        render_faces(bank, ids, A, nz)
+        dt = time.perf_counter() - t0
+        rows.append(
+            {
+                "domain": name,
+                "faces": n,
+                "seconds": round(dt, 3),
+                "faces_per_s": round(n / dt, 1),
+                "target_faces_per_s": 1000,
+                "ratio_to_target": round(n / dt / 1000, 2),
+                "threads": torch.get_num_threads(),
+            }
+        )
     return pd.DataFrame(rows)

@@ -18,7 +18,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import atomic_write, check_precision, default_threads, get_device, get_precision, native_bf16, note_cost
+from fer_nb.core import (
+    atomic_write,
+    check_precision,
+    default_threads,
+    get_device,
+    get_precision,
+    native_bf16,
+    note_cost,
+)
 from .faceset import FaceSet
 from .metrics import accuracy, mean_diagonal
 
@@ -29,89 +37,172 @@ __all__ = ['RECIPES', 'LOSSES', 'crop_batch', 'FaceInput', 'WeightEMA', 'logit_a
 
 # %% ../nbs/09_train.ipynb
 def _images(fs: FaceSet, idx) -> torch.Tensor:
-    if getattr(fs, "images", None) is None: raise ValueError(f"{type(fs).__name__} has no images; clips need inputs=fer_nb.clips.ClipInput(...)")
-    imgs = fs.images[idx] if isinstance(fs.images, np.ndarray) else np.stack([fs.images[i] for i in idx])
-    if imgs.ndim != 3: raise ValueError(f"expected grey images (N, H, W), got shape {imgs.shape}")
+    if getattr(fs, "images", None) is None:
+        raise ValueError(
+            f"{type(fs).__name__} has no images; clips need inputs=fer_nb.clips.ClipInput(...)"
+        )
+    imgs = (
+        fs.images[idx]
+        if isinstance(fs.images, np.ndarray)
+        else np.stack([fs.images[i] for i in idx])
+    )
+    if imgs.ndim != 3:
+        raise ValueError(f"expected grey images (N, H, W), got shape {imgs.shape}")
     return torch.from_numpy(np.ascontiguousarray(imgs)).unsqueeze(1)
 
-def crop_batch(x: torch.Tensor, crop: int, train: bool, gen: torch.Generator | None = None) -> torch.Tensor:
+
+def crop_batch(
+    x: torch.Tensor, crop: int, train: bool, gen: torch.Generator | None = None
+) -> torch.Tensor:
     "uint8 (B,1,H,W) -> float (B,1,crop,crop) in [0,1]: random crop + flip when `train`, else the centre crop."
     B, _, H, W = x.shape
-    if crop > min(H, W): raise ValueError(f"crop {crop} larger than the {H}x{W} images")
+    if crop > min(H, W):
+        raise ValueError(f"crop {crop} larger than the {H}x{W} images")
     x = x.float() / 255
     if not train:
         t, l = (H - crop) // 2, (W - crop) // 2
-        return x[:, :, t:t + crop, l:l + crop]
-    oy = torch.randint(0, H - crop + 1, (B,), generator=gen); ox = torch.randint(0, W - crop + 1, (B,), generator=gen)
-    out = torch.stack([x[b, :, oy[b]:oy[b] + crop, ox[b]:ox[b] + crop] for b in range(B)])
+        return x[:, :, t : t + crop, l : l + crop]
+    oy = torch.randint(0, H - crop + 1, (B,), generator=gen)
+    ox = torch.randint(0, W - crop + 1, (B,), generator=gen)
+    out = torch.stack(
+        [x[b, :, oy[b] : oy[b] + crop, ox[b] : ox[b] + crop] for b in range(B)]
+    )
     flip = torch.rand(B, generator=gen) < 0.5
     out[flip] = out[flip].flip(-1)
     return out
 
+
 class FaceInput:
     "How a FaceSet's faces become (B, 1, crop, crop) batches for `fit` and `predict` (`crop_batch`): random crop + flip, or the centre crop."
+
     eval_batch_size = 256
-    def __init__(self, crop: int = 90): self.crop = crop
-    def __repr__(self): return f"FaceInput(crop={self.crop})"
-    def train_batch(self, fs: FaceSet, idx, gen: torch.Generator | None = None) -> torch.Tensor: return crop_batch(_images(fs, idx), self.crop, True, gen)
-    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor: return crop_batch(_images(fs, idx), self.crop, False)
+
+    def __init__(self, crop: int = 90):
+        self.crop = crop
+
+    def __repr__(self):
+        return f"FaceInput(crop={self.crop})"
+
+    def train_batch(
+        self, fs: FaceSet, idx, gen: torch.Generator | None = None
+    ) -> torch.Tensor:
+        return crop_batch(_images(fs, idx), self.crop, True, gen)
+
+    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor:
+        return crop_batch(_images(fs, idx), self.crop, False)
 
 # %% ../nbs/09_train.ipynb
-def _param_groups(model: nn.Module, extra: list[nn.Module], wd: float, head_wd: float | None) -> list[dict]:
-    head = {id(p) for p in getattr(model, "classifier", nn.Module()).parameters()} if head_wd is not None else set()
+def _param_groups(
+    model: nn.Module, extra: list[nn.Module], wd: float, head_wd: float | None
+) -> list[dict]:
+    head = (
+        {id(p) for p in getattr(model, "classifier", nn.Module()).parameters()}
+        if head_wd is not None
+        else set()
+    )
     body = [p for p in model.parameters() if id(p) not in head]
     groups = [{"params": body, "weight_decay": wd}]
-    if head: groups.append({"params": [p for p in model.parameters() if id(p) in head], "weight_decay": head_wd})
+    if head:
+        groups.append(
+            {
+                "params": [p for p in model.parameters() if id(p) in head],
+                "weight_decay": head_wd,
+            }
+        )
     for m in extra:
         ps = list(m.parameters())
-        if ps: groups.append({"params": ps, "weight_decay": 0.0})
+        if ps:
+            groups.append({"params": ps, "weight_decay": 0.0})
     return groups
+
 
 def _aux_value(m: nn.Module, feats, y, idx):
     "An auxiliary loss under the project's convention: m(features, labels), or m(features, labels, sample indices) when it sets `needs_index`."
     return m(feats, y, idx) if getattr(m, "needs_index", False) else m(feats, y)
 
+
 @torch.no_grad()
 def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.Tensor:
     "Apply `relabel(epoch, logits, labels) -> labels` to a batch (every process's shard), write changes into `y_t`, return them."
     from fer_nb.losses import gather_shards
+
     new = relabel(epoch, logits.detach().float(), y)
-    idx, old, new = gather_shards(idx.to(y.device)).cpu(), gather_shards(y).cpu(), gather_shards(new).cpu()
+    idx, old, new = (
+        gather_shards(idx.to(y.device)).cpu(),
+        gather_shards(y).cpu(),
+        gather_shards(new).cpu(),
+    )
     ch = new != old
     y_t[idx[ch]] = new[ch]
     n = int(ch.sum())
-    return torch.stack([torch.full((n,), it + 1), torch.full((n,), epoch), idx[ch], old[ch], new[ch]], 1)
+    return torch.stack(
+        [torch.full((n,), it + 1), torch.full((n,), epoch), idx[ch], old[ch], new[ch]],
+        1,
+    )
+
 
 class WeightEMA:
     """An exponential moving average of a model's state (weights and batch-norm statistics): after step n,
     e = d·e + (1 − d)·w with d = min(`decay`, (1 + n) / (10 + n)), so short runs are not dominated by the random start."""
+
     def __init__(self, model: nn.Module, decay: float = 0.998):
         import copy
+
         self.decay, self.n, self.module = decay, 0, copy.deepcopy(model).eval()
-        for q in self.module.parameters(): q.requires_grad_(False)
+        for q in self.module.parameters():
+            q.requires_grad_(False)
+
     @torch.no_grad()
     def update(self, model: nn.Module):
-        self.n += 1; d = min(self.decay, (1 + self.n) / (10 + self.n))
+        self.n += 1
+        d = min(self.decay, (1 + self.n) / (10 + self.n))
         for e, w in zip(self.module.state_dict().values(), model.state_dict().values()):
-            if e.is_floating_point(): e.mul_(d).add_(w.detach(), alpha=1 - d)
-            else: e.copy_(w)
-    def state_dict(self) -> dict: return {"n": self.n, "module": self.module.state_dict()}
-    def load_state_dict(self, st: dict): self.n = int(st["n"]); self.module.load_state_dict(st["module"])
+            if e.is_floating_point():
+                e.mul_(d).add_(w.detach(), alpha=1 - d)
+            else:
+                e.copy_(w)
+
+    def state_dict(self) -> dict:
+        return {"n": self.n, "module": self.module.state_dict()}
+
+    def load_state_dict(self, st: dict):
+        self.n = int(st["n"])
+        self.module.load_state_dict(st["module"])
+
 
 def _save_checkpoint(path: Path, state: dict):
-    buf = io.BytesIO(); torch.save(state, buf); atomic_write(path, buf.getvalue())
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    atomic_write(path, buf.getvalue())
+
 
 def logit_adjust(logits, prior, tau: float = 1.0):
     """Post-hoc logit adjustment (Menon et al., ICLR 2021): z − τ·log π. With τ = 1 and π the training classes' frequencies, the argmax
     is the Bayes decision for the *balanced* error, i.e. for the mean diagonal; τ = 0 leaves the accuracy-optimal decision."""
     prior = torch.as_tensor(np.asarray(prior, np.float64), dtype=torch.float32)
-    if prior.ndim != 1 or (prior <= 0).any(): raise ValueError(f"prior must be a 1-d vector of positive class frequencies, got {prior.tolist()}")
+    if prior.ndim != 1 or (prior <= 0).any():
+        raise ValueError(
+            f"prior must be a 1-d vector of positive class frequencies, got {prior.tolist()}"
+        )
     z = torch.as_tensor(logits, dtype=torch.float32)
-    if z.shape[-1] != len(prior): raise ValueError(f"logits have {z.shape[-1]} classes but prior has {len(prior)}")
+    if z.shape[-1] != len(prior):
+        raise ValueError(
+            f"logits have {z.shape[-1]} classes but prior has {len(prior)}"
+        )
     return z - tau * torch.log(prior / prior.sum())
 
+
 @torch.no_grad()
-def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: int = 90, device=None, inputs=None, prior=None, tau: float = 0.0) -> dict:
+def predict(
+    model: nn.Module,
+    fs: FaceSet,
+    batch_size: int | None = None,
+    crop: int = 90,
+    device=None,
+    inputs=None,
+    prior=None,
+    tau: float = 0.0,
+) -> dict:
     """Centre-crop forward pass over `fs` (or `inputs.eval_batch`; without `inputs`, the model's own `model.inputs` when it has one, as
     `train_trunk` sets): features, logits, probabilities and predicted labels (NumPy); with `prior` and `tau` > 0, probabilities and
     labels come from `logit_adjust`ed logits."""
@@ -122,19 +213,34 @@ def predict(model: nn.Module, fs: FaceSet, batch_size: int | None = None, crop: 
     feats, logits = [], []
     for s in range(0, len(fs), batch_size):
         x = inputs.eval_batch(fs, np.arange(s, min(len(fs), s + batch_size))).to(dev)
-        f, z = model(x); feats.append(f.float().cpu()); logits.append(z.float().cpu())
+        f, z = model(x)
+        feats.append(f.float().cpu())
+        logits.append(z.float().cpu())
     f, z = torch.cat(feats), torch.cat(logits)
     za = logit_adjust(z, prior, tau) if (prior is not None and tau) else z
-    return {"features": f.numpy(), "logits": z.numpy(), "proba": za.softmax(1).numpy(), "pred": za.argmax(1).numpy()}
+    return {
+        "features": f.numpy(),
+        "logits": z.numpy(),
+        "proba": za.softmax(1).numpy(),
+        "pred": za.argmax(1).numpy(),
+    }
+
 
 def distributed() -> tuple[int, int]:
     """(rank, world size). Under `torchrun` (WORLD_SIZE > 1 in the environment) the process group is set up on first call:
     NCCL when CUDA is present, else gloo."""
     import torch.distributed as dist
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and dist.is_available() and not dist.is_initialized():
+
+    if (
+        int(os.environ.get("WORLD_SIZE", "1")) > 1
+        and dist.is_available()
+        and not dist.is_initialized()
+    ):
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
     return 0, 1
+
 
 def to_channels_last(model: nn.Module | None, x: torch.Tensor | None = None):
     """Channels-last memory (NHWC / NDHWC) for `model`'s 4-D and 5-D weights (in place) and for the batch `x`, returned: the same
@@ -142,134 +248,393 @@ def to_channels_last(model: nn.Module | None, x: torch.Tensor | None = None):
     fmt = {4: torch.channels_last, 5: torch.channels_last_3d}
     if model is not None:
         for t in [*model.parameters(), *model.buffers()]:
-            if t.dim() in fmt: t.data = t.data.contiguous(memory_format=fmt[t.dim()])
-    return x if x is None or x.dim() not in fmt else x.contiguous(memory_format=fmt[x.dim()])
+            if t.dim() in fmt:
+                t.data = t.data.contiguous(memory_format=fmt[t.dim()])
+    return (
+        x
+        if x is None or x.dim() not in fmt
+        else x.contiguous(memory_format=fmt[x.dim()])
+    )
 
-def fit(model: nn.Module, train: FaceSet, val: FaceSet | None = None, *, aux_losses=(), iterations: int = 20000,
-        batch_size: int = 64, optimizer: str = "sgd", lr: float = 0.01, momentum: float = 0.9, milestones=(5000, 18000), gamma: float = 0.1,
-        weight_decay: float = 5e-4, head_weight_decay: float | None = 2.5e-3, crop: int = 90, eval_every: int = 1000,
-        checkpoint: str | Path | None = None, checkpoint_every: int = 1000, seed: int = 0, device=None,
-        precision: str | None = None, progress: bool = True, stop_at: int | None = None, targets: str = "label", ce_weight: float = 1.0,
-        relabel=None, clip_grad: float | None = None, target: FaceSet | None = None, target_losses=(), inputs=None,
-        aux_warmup: int = 0, schedule: str = "step", warmup_frac: float = 0.15, label_smoothing: float = 0.0, ema: float = 0.0,
-        threads: int | None = None, channels_last: bool = True) -> pd.DataFrame:
+
+def fit(
+    model: nn.Module,
+    train: FaceSet,
+    val: FaceSet | None = None,
+    *,
+    aux_losses=(),
+    iterations: int = 20000,
+    batch_size: int = 64,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    momentum: float = 0.9,
+    milestones=(5000, 18000),
+    gamma: float = 0.1,
+    weight_decay: float = 5e-4,
+    head_weight_decay: float | None = 2.5e-3,
+    crop: int = 90,
+    eval_every: int = 1000,
+    checkpoint: str | Path | None = None,
+    checkpoint_every: int = 1000,
+    seed: int = 0,
+    device=None,
+    precision: str | None = None,
+    progress: bool = True,
+    stop_at: int | None = None,
+    targets: str = "label",
+    ce_weight: float = 1.0,
+    relabel=None,
+    clip_grad: float | None = None,
+    target: FaceSet | None = None,
+    target_losses=(),
+    inputs=None,
+    aux_warmup: int = 0,
+    schedule: str = "step",
+    warmup_frac: float = 0.15,
+    label_smoothing: float = 0.0,
+    ema: float = 0.0,
+    threads: int | None = None,
+    channels_last: bool = True,
+) -> pd.DataFrame:
     """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
     (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
     from tqdm.auto import tqdm
-    if targets not in ("label", "distribution"): raise ValueError(f"targets must be 'label' or 'distribution', got {targets!r}")
-    if targets == "distribution" and getattr(train, "distribution", None) is None: raise ValueError("targets='distribution' needs train.distribution")
+
+    if targets not in ("label", "distribution"):
+        raise ValueError(f"targets must be 'label' or 'distribution', got {targets!r}")
+    if targets == "distribution" and getattr(train, "distribution", None) is None:
+        raise ValueError("targets='distribution' needs train.distribution")
     y_all = train.label
-    if (y_all < 0).any(): raise ValueError(f"train has {(y_all < 0).sum()} faces without a single label; select a single-label subset first")
-    if len(train) < batch_size: raise ValueError(f"train has {len(train)} faces, fewer than batch_size={batch_size}")
-    for name, v in (("iterations", iterations), ("batch_size", batch_size), ("eval_every", eval_every), ("checkpoint_every", checkpoint_every)):
-        if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if optimizer not in ("sgd", "adam", "adamw"): raise ValueError(f"optimizer must be 'sgd', 'adam' or 'adamw', got {optimizer!r}")
-    if schedule not in ("step", "onecycle"): raise ValueError(f"schedule must be 'step' or 'onecycle', got {schedule!r}")
-    if not 0 <= label_smoothing < 1: raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing!r}")
-    if not 0 <= ema < 1: raise ValueError(f"ema must be a decay in [0, 1) (0 = off), got {ema!r}")
-    if not 0 < warmup_frac < 1: raise ValueError(f"warmup_frac must be in (0, 1), got {warmup_frac!r}")
+    if (y_all < 0).any():
+        raise ValueError(
+            f"train has {(y_all < 0).sum()} faces without a single label; select a single-label subset first"
+        )
+    if len(train) < batch_size:
+        raise ValueError(
+            f"train has {len(train)} faces, fewer than batch_size={batch_size}"
+        )
+    for name, v in (
+        ("iterations", iterations),
+        ("batch_size", batch_size),
+        ("eval_every", eval_every),
+        ("checkpoint_every", checkpoint_every),
+    ):
+        if not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    if optimizer not in ("sgd", "adam", "adamw"):
+        raise ValueError(
+            f"optimizer must be 'sgd', 'adam' or 'adamw', got {optimizer!r}"
+        )
+    if schedule not in ("step", "onecycle"):
+        raise ValueError(f"schedule must be 'step' or 'onecycle', got {schedule!r}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing!r}")
+    if not 0 <= ema < 1:
+        raise ValueError(f"ema must be a decay in [0, 1) (0 = off), got {ema!r}")
+    if not 0 < warmup_frac < 1:
+        raise ValueError(f"warmup_frac must be in (0, 1), got {warmup_frac!r}")
     if threads is not None:
-        if not isinstance(threads, int) or threads < 1: raise ValueError(f"threads must be a positive int or None, got {threads!r}")
+        if not isinstance(threads, int) or threads < 1:
+            raise ValueError(f"threads must be a positive int or None, got {threads!r}")
         torch.set_num_threads(threads)
-    if not ce_weight > 0: raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
-    if not isinstance(aux_warmup, int) or aux_warmup < 0: raise ValueError(f"aux_warmup must be an int >= 0, got {aux_warmup!r}")
-    if clip_grad is not None and not clip_grad > 0: raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
-    if relabel is not None and targets != "label": raise ValueError("relabel needs targets='label'")
-    if target_losses and target is None: raise ValueError("target_losses need a target FaceSet (unlabelled target-domain faces)")
-    if target is not None and len(target) < batch_size: raise ValueError(f"target has {len(target)} faces, fewer than batch_size={batch_size}")
+    if not ce_weight > 0:
+        raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
+    if not isinstance(aux_warmup, int) or aux_warmup < 0:
+        raise ValueError(f"aux_warmup must be an int >= 0, got {aux_warmup!r}")
+    if clip_grad is not None and not clip_grad > 0:
+        raise ValueError(f"clip_grad must be > 0 or None, got {clip_grad!r}")
+    if relabel is not None and targets != "label":
+        raise ValueError("relabel needs targets='label'")
+    if target_losses and target is None:
+        raise ValueError(
+            "target_losses need a target FaceSet (unlabelled target-domain faces)"
+        )
+    if target is not None and len(target) < batch_size:
+        raise ValueError(
+            f"target has {len(target)} faces, fewer than batch_size={batch_size}"
+        )
     rank, world = distributed()
-    if batch_size % world: raise ValueError(f"batch_size={batch_size} must divide among the {world} processes")
-    if world > 1 and device is None and torch.cuda.is_available(): device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
+    if batch_size % world:
+        raise ValueError(
+            f"batch_size={batch_size} must divide among the {world} processes"
+        )
+    if world > 1 and device is None and torch.cuda.is_available():
+        device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
     dev = get_device(device)
     inputs = inputs or FaceInput(crop)
     aux = [(float(lam), m.to(dev)) for lam, m in aux_losses]
     model.to(dev)
     net = model
-    if world > 1:                                            # gradients are averaged over the processes' shards of each batch
-        net = nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == "cuda" else None)
+    if world > 1:  # gradients are averaged over the processes' shards of each batch
+        net = nn.parallel.DistributedDataParallel(
+            model, device_ids=[dev.index] if dev.type == "cuda" else None
+        )
     groups = _param_groups(model, [m for _, m in aux], weight_decay, head_weight_decay)
-    opt = {"sgd": lambda: torch.optim.SGD(groups, lr=lr, momentum=momentum), "adam": lambda: torch.optim.Adam(groups, lr=lr),
-           "adamw": lambda: torch.optim.AdamW(groups, lr=lr)}[optimizer]()      # AdamW: decoupled decay, each group's weight_decay
-    sched = (torch.optim.lr_scheduler.MultiStepLR(opt, milestones=list(milestones), gamma=gamma) if schedule == "step" else
-             torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=iterations, pct_start=warmup_frac))
-    avg = WeightEMA(model, ema) if ema else None             # weight EMA; batch-norm statistics averaged too
-    precision = check_precision(precision or get_precision(), "fit: precision")   # the profile's arithmetic, never the CPU's
-    use_bf16 = precision == "bfloat16"                      # autocast: convolutions and products in bfloat16, the rest float32
+    opt = {
+        "sgd": lambda: torch.optim.SGD(groups, lr=lr, momentum=momentum),
+        "adam": lambda: torch.optim.Adam(groups, lr=lr),
+        "adamw": lambda: torch.optim.AdamW(groups, lr=lr),
+    }[optimizer]()  # AdamW: decoupled decay, each group's weight_decay
+    sched = (
+        torch.optim.lr_scheduler.MultiStepLR(
+            opt, milestones=list(milestones), gamma=gamma
+        )
+        if schedule == "step"
+        else torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=lr, total_steps=iterations, pct_start=warmup_frac
+        )
+    )
+    avg = (
+        WeightEMA(model, ema) if ema else None
+    )  # weight EMA; batch-norm statistics averaged too
+    precision = check_precision(
+        precision or get_precision(), "fit: precision"
+    )  # the profile's arithmetic, never the CPU's
+    use_bf16 = (
+        precision == "bfloat16"
+    )  # autocast: convolutions and products in bfloat16, the rest float32
     emulated = use_bf16 and dev.type == "cpu" and not native_bf16()
-    signature = json.loads(json.dumps({"model": type(model).__name__, "shapes": [list(v.shape) for v in model.state_dict().values()], "optimizer": optimizer,
-                 "schedule": schedule, "lr": lr, "iterations": iterations if schedule == "onecycle" else None, "batch_size": batch_size, "label_smoothing": label_smoothing,
-                 "ema": ema, "targets": targets, "inputs": repr(inputs), "precision": precision}))   # as a checkpoint stores it: JSON types
+    signature = json.loads(
+        json.dumps(
+            {
+                "model": type(model).__name__,
+                "shapes": [list(v.shape) for v in model.state_dict().values()],
+                "optimizer": optimizer,
+                "schedule": schedule,
+                "lr": lr,
+                "iterations": iterations if schedule == "onecycle" else None,
+                "batch_size": batch_size,
+                "label_smoothing": label_smoothing,
+                "ema": ema,
+                "targets": targets,
+                "inputs": repr(inputs),
+                "precision": precision,
+            }
+        )
+    )  # as a checkpoint stores it: JSON types
     gen = torch.Generator().manual_seed(seed)
-    it, history, order, pos, elapsed = 0, [], torch.randperm(len(train), generator=gen), 0, 0.0
-    y_t = torch.tensor(np.asarray(y_all), dtype=torch.int64)  # a copy (pandas 3 hands out read-only arrays); relabeling edits it
-    relabels = torch.zeros(0, 5, dtype=torch.int64)           # (iteration, epoch, sample, old, new) per changed label
+    it, history, order, pos, elapsed = (
+        0,
+        [],
+        torch.randperm(len(train), generator=gen),
+        0,
+        0.0,
+    )
+    y_t = torch.tensor(
+        np.asarray(y_all), dtype=torch.int64
+    )  # a copy (pandas 3 hands out read-only arrays); relabeling edits it
+    relabels = torch.zeros(
+        0, 5, dtype=torch.int64
+    )  # (iteration, epoch, sample, old, new) per changed label
     ckpt = Path(checkpoint) if checkpoint else None
     if ckpt is not None and ckpt.exists():
         st = torch.load(ckpt, map_location="cpu", weights_only=True)
         theirs = st.get("signature")
         if theirs is not None and theirs != signature:
             diff = sorted(k for k in signature if theirs.get(k) != signature[k])
-            raise ValueError(f"checkpoint {ckpt} was written by another run (differs in {', '.join(diff)}): delete it or pass another checkpoint path")
-        try: model.load_state_dict(st["model"]); opt.load_state_dict(st["optimizer"]); sched.load_state_dict(st["scheduler"])
+            raise ValueError(
+                f"checkpoint {ckpt} was written by another run (differs in {', '.join(diff)}): delete it or pass another checkpoint path"
+            )
+        try:
+            model.load_state_dict(st["model"])
+            opt.load_state_dict(st["optimizer"])
+            sched.load_state_dict(st["scheduler"])
         except (RuntimeError, ValueError, KeyError) as e:
-            raise ValueError(f"checkpoint {ckpt} does not fit this model or recipe ({type(e).__name__}: {str(e)[:200]})") from None
-        if avg is not None: avg.load_state_dict(st["ema"])
-        for (_, m), sd in zip(aux, st["aux"]): m.load_state_dict(sd)
-        gen.set_state(st["generator"]); it, order, pos, history = st["iteration"], st["order"], st["pos"], list(st["history"])
+            raise ValueError(
+                f"checkpoint {ckpt} does not fit this model or recipe ({type(e).__name__}: {str(e)[:200]})"
+            ) from None
+        if avg is not None:
+            avg.load_state_dict(st["ema"])
+        for (_, m), sd in zip(aux, st["aux"]):
+            m.load_state_dict(sd)
+        gen.set_state(st["generator"])
+        it, order, pos, history = (
+            st["iteration"],
+            st["order"],
+            st["pos"],
+            list(st["history"]),
+        )
         y_t, relabels = st.get("labels", y_t), st.get("relabels", relabels)
         elapsed = float(st.get("elapsed", 0.0))
-        if "torch_rng" in st: torch.set_rng_state(st["torch_rng"])   # dropout draws from torch's global generator
-    p_t = torch.tensor(np.asarray(train.distribution), dtype=torch.float32) if targets == "distribution" else None
-    bar = tqdm(total=iterations, initial=it, desc="fit (bfloat16 emulated: no native support, ~10x slower)" if emulated else "fit", disable=not progress or rank > 0, leave=False,
-               mininterval=10)                               # at most one update per 10 s: a papermill run keeps every text update
-    t0 = time.time() - elapsed                               # training seconds count on across resumes
-    it0, t_call = it, time.time()                            # what this call trains (0 iterations: read from the cache)
+        if "torch_rng" in st:
+            torch.set_rng_state(
+                st["torch_rng"]
+            )  # dropout draws from torch's global generator
+    p_t = (
+        torch.tensor(np.asarray(train.distribution), dtype=torch.float32)
+        if targets == "distribution"
+        else None
+    )
+    bar = tqdm(
+        total=iterations,
+        initial=it,
+        desc="fit (bfloat16 emulated: no native support, ~10x slower)"
+        if emulated
+        else "fit",
+        disable=not progress or rank > 0,
+        leave=False,
+        mininterval=10,
+    )  # at most one update per 10 s: a papermill run keeps every text update
+    t0 = time.time() - elapsed  # training seconds count on across resumes
+    it0, t_call = (
+        it,
+        time.time(),
+    )  # what this call trains (0 iterations: read from the cache)
     while it < iterations and (stop_at is None or it < stop_at):
-        if pos + batch_size > len(order): order, pos = torch.randperm(len(train), generator=gen), 0
-        idx = order[pos:pos + batch_size]; pos += batch_size
-        x = inputs.train_batch(train, idx.numpy(), gen)      # every process draws the whole batch's crops ...
-        idx, x = idx[rank::world], x[rank::world]            # ... and trains on its shard: same result as one process
+        if pos + batch_size > len(order):
+            order, pos = torch.randperm(len(train), generator=gen), 0
+        idx = order[pos : pos + batch_size]
+        pos += batch_size
+        x = inputs.train_batch(
+            train, idx.numpy(), gen
+        )  # every process draws the whole batch's crops ...
+        idx, x = (
+            idx[rank::world],
+            x[rank::world],
+        )  # ... and trains on its shard: same result as one process
         x, y = x.to(dev), y_t[idx].to(dev)
-        if channels_last and world == 1: x = to_channels_last(model if it == it0 else None, x)   # the model once, each batch
-        if target is not None:                               # Algorithm 3: a target batch drawn with each source batch, one forward pass
-            xt = inputs.train_batch(target, torch.randint(0, len(target), (batch_size,), generator=gen).numpy(), gen)[rank::world]
-            x = torch.cat([x, to_channels_last(None, xt.to(dev)) if channels_last and world == 1 else xt.to(dev)])
+        if channels_last and world == 1:
+            x = to_channels_last(
+                model if it == it0 else None, x
+            )  # the model once, each batch
+        if (
+            target is not None
+        ):  # Algorithm 3: a target batch drawn with each source batch, one forward pass
+            xt = inputs.train_batch(
+                target,
+                torch.randint(0, len(target), (batch_size,), generator=gen).numpy(),
+                gen,
+            )[rank::world]
+            x = torch.cat(
+                [
+                    x,
+                    to_channels_last(None, xt.to(dev))
+                    if channels_last and world == 1
+                    else xt.to(dev),
+                ]
+            )
         net.train()
         with torch.autocast(dev.type, enabled=use_bf16, dtype=torch.bfloat16):
             feats, logits = net(x)
-            if target is not None: (feats, feats_t), (logits, logits_t) = feats.split([len(y), len(x) - len(y)]), logits.split([len(y), len(x) - len(y)])
-            loss_s = F.cross_entropy(logits.float(), y if p_t is None else p_t[idx].to(dev), label_smoothing=label_smoothing)  # soft: -sum p log q
-            ramp = min(1.0, it / aux_warmup) if aux_warmup else 1.0  # λ from 0 up to its value over the first aux_warmup iterations
-            loss = ce_weight * loss_s + sum(ramp * lam * _aux_value(m, feats.float(), y, idx.to(dev)) for lam, m in aux)
-            if target is not None: loss = loss + sum(w * fn(feats.float(), feats_t.float(), logits_t.float()) for w, fn in target_losses)
-        if relabel is not None:                              # e.g. SCN's relabeling: changed labels persist for later epochs
-            relabels = torch.cat([relabels, _relabel_batch(relabel, it, (it * batch_size) // len(train), idx, logits, y, y_t)])
+            if target is not None:
+                (feats, feats_t), (logits, logits_t) = (
+                    feats.split([len(y), len(x) - len(y)]),
+                    logits.split([len(y), len(x) - len(y)]),
+                )
+            loss_s = F.cross_entropy(
+                logits.float(),
+                y if p_t is None else p_t[idx].to(dev),
+                label_smoothing=label_smoothing,
+            )  # soft: -sum p log q
+            ramp = (
+                min(1.0, it / aux_warmup) if aux_warmup else 1.0
+            )  # λ from 0 up to its value over the first aux_warmup iterations
+            loss = ce_weight * loss_s + sum(
+                ramp * lam * _aux_value(m, feats.float(), y, idx.to(dev))
+                for lam, m in aux
+            )
+            if target is not None:
+                loss = loss + sum(
+                    w * fn(feats.float(), feats_t.float(), logits_t.float())
+                    for w, fn in target_losses
+                )
+        if (
+            relabel is not None
+        ):  # e.g. SCN's relabeling: changed labels persist for later epochs
+            relabels = torch.cat(
+                [
+                    relabels,
+                    _relabel_batch(
+                        relabel,
+                        it,
+                        (it * batch_size) // len(train),
+                        idx,
+                        logits,
+                        y,
+                        y_t,
+                    ),
+                ]
+            )
         opt.zero_grad(set_to_none=True)
-        loss.backward()                                      # bfloat16 keeps float32's range: no loss scaling
-        if clip_grad is not None:                            # the gradient norm of all trained parameters, capped
-            nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip_grad)
-        opt.step(); sched.step()
-        if avg is not None: avg.update(model)
-        it += 1; bar.update(1)
-        if not torch.isfinite(loss): raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
+        loss.backward()  # bfloat16 keeps float32's range: no loss scaling
+        if clip_grad is not None:  # the gradient norm of all trained parameters, capped
+            nn.utils.clip_grad_norm_(
+                [p for g in opt.param_groups for p in g["params"]], clip_grad
+            )
+        opt.step()
+        sched.step()
+        if avg is not None:
+            avg.update(model)
+        it += 1
+        bar.update(1)
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"loss became {loss.item()} at iteration {it}")
         if rank == 0 and (it % eval_every == 0 or it == iterations):
-            row = {"iteration": it, "loss": loss.item(), "softmax_loss": loss_s.item(), "lr": opt.param_groups[0]["lr"],
-                   "seconds": round(time.time() - t0, 1)}
+            row = {
+                "iteration": it,
+                "loss": loss.item(),
+                "softmax_loss": loss_s.item(),
+                "lr": opt.param_groups[0]["lr"],
+                "seconds": round(time.time() - t0, 1),
+            }
             if val is not None:
-                p = predict(model if avg is None else avg.module, val, crop=crop, device=dev, inputs=inputs)["pred"]
-                row.update(val_mean_diagonal=mean_diagonal(val.label, p, len(val.classes)), val_accuracy=accuracy(val.label, p))
-            history.append(row); bar.set_postfix({k: round(v, 3) for k, v in row.items() if k.startswith("val")})
-        if rank == 0 and ckpt is not None and (it % checkpoint_every == 0 or it == iterations):
-            _save_checkpoint(ckpt, {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
-                                    "aux": [m.state_dict() for _, m in aux], "generator": gen.get_state(), "iteration": it,
-                                    "order": order, "pos": pos, "history": history, "labels": y_t, "relabels": relabels,
-                                    "elapsed": time.time() - t0, "signature": signature, "torch_rng": torch.get_rng_state(), **({"ema": avg.state_dict()} if avg is not None else {})})
+                p = predict(
+                    model if avg is None else avg.module,
+                    val,
+                    crop=crop,
+                    device=dev,
+                    inputs=inputs,
+                )["pred"]
+                row.update(
+                    val_mean_diagonal=mean_diagonal(val.label, p, len(val.classes)),
+                    val_accuracy=accuracy(val.label, p),
+                )
+            history.append(row)
+            bar.set_postfix(
+                {k: round(v, 3) for k, v in row.items() if k.startswith("val")}
+            )
+        if (
+            rank == 0
+            and ckpt is not None
+            and (it % checkpoint_every == 0 or it == iterations)
+        ):
+            _save_checkpoint(
+                ckpt,
+                {
+                    "model": model.state_dict(),
+                    "optimizer": opt.state_dict(),
+                    "scheduler": sched.state_dict(),
+                    "aux": [m.state_dict() for _, m in aux],
+                    "generator": gen.get_state(),
+                    "iteration": it,
+                    "order": order,
+                    "pos": pos,
+                    "history": history,
+                    "labels": y_t,
+                    "relabels": relabels,
+                    "elapsed": time.time() - t0,
+                    "signature": signature,
+                    "torch_rng": torch.get_rng_state(),
+                    **({"ema": avg.state_dict()} if avg is not None else {}),
+                },
+            )
     bar.close()
-    if avg is not None: model.load_state_dict(avg.module.state_dict())   # the averaged weights are the result
-    note_cost("net", time.time() - t_call, net=ckpt.stem if ckpt else type(model).__name__, iterations=it - it0, of=iterations)
+    if avg is not None:
+        model.load_state_dict(
+            avg.module.state_dict()
+        )  # the averaged weights are the result
+    note_cost(
+        "net",
+        time.time() - t_call,
+        net=ckpt.stem if ckpt else type(model).__name__,
+        iterations=it - it0,
+        of=iterations,
+    )
     history = pd.DataFrame(history)
     if relabel is not None:
-        history.attrs["relabels"] = pd.DataFrame(relabels.numpy(), columns=["iteration", "epoch", "sample", "old", "new"])
+        history.attrs["relabels"] = pd.DataFrame(
+            relabels.numpy(), columns=["iteration", "epoch", "sample", "old", "new"]
+        )
     return history
 
 # %% ../nbs/09_train.ipynb
@@ -277,100 +642,243 @@ class FaceAugment:
     """Faces -> (B, 1, size, size) batches with the cpu recipe's augmentation: each face resized to `size` (antialiased), then one random
     affine map (rotation ±`rotate` degrees, scale ±`scale`, shift ±`shift` of the side, flip) and, with probability `erase`, one square of
     2–20 % of the face set to a random grey (random erasing). Evaluation: the resized face, no augmentation. All draws come from `gen`."""
+
     eval_batch_size = 512
-    def __init__(self, size: int = 48, rotate: float = 10.0, scale: float = 0.1, shift: float = 0.1, flip: bool = True, erase: float = 0.5):
-        if not isinstance(size, int) or size < 8: raise ValueError(f"FaceAugment size must be an int >= 8, got {size!r}")
-        for n, v, hi in (("rotate", rotate, 180), ("scale", scale, 0.9), ("shift", shift, 1.0), ("erase", erase, 1.0)):
-            if not 0 <= v <= hi: raise ValueError(f"FaceAugment {n} must be in [0, {hi}], got {v!r}")
-        self.size, self.rotate, self.scale, self.shift, self.flip, self.erase = size, rotate, scale, shift, flip, erase
+
+    def __init__(
+        self,
+        size: int = 48,
+        rotate: float = 10.0,
+        scale: float = 0.1,
+        shift: float = 0.1,
+        flip: bool = True,
+        erase: float = 0.5,
+    ):
+        if not isinstance(size, int) or size < 8:
+            raise ValueError(f"FaceAugment size must be an int >= 8, got {size!r}")
+        for n, v, hi in (
+            ("rotate", rotate, 180),
+            ("scale", scale, 0.9),
+            ("shift", shift, 1.0),
+            ("erase", erase, 1.0),
+        ):
+            if not 0 <= v <= hi:
+                raise ValueError(f"FaceAugment {n} must be in [0, {hi}], got {v!r}")
+        self.size, self.rotate, self.scale, self.shift, self.flip, self.erase = (
+            size,
+            rotate,
+            scale,
+            shift,
+            flip,
+            erase,
+        )
+
     def __repr__(self):
         return f"FaceAugment(size={self.size}, rotate={self.rotate}, scale={self.scale}, shift={self.shift}, flip={self.flip}, erase={self.erase})"
 
     def _resized(self, fs, idx) -> torch.Tensor:
         x = _images(fs, idx).float() / 255
         if x.shape[-1] != self.size or x.shape[-2] != self.size:
-            x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True, align_corners=False)
+            x = F.interpolate(
+                x,
+                size=(self.size, self.size),
+                mode="bilinear",
+                antialias=True,
+                align_corners=False,
+            )
         return x
 
-    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor: return self._resized(fs, idx)
+    def eval_batch(self, fs: FaceSet, idx) -> torch.Tensor:
+        return self._resized(fs, idx)
 
-    def train_batch(self, fs: FaceSet, idx, gen: torch.Generator | None = None) -> torch.Tensor:
-        x = self._resized(fs, idx); B, S = len(x), self.size
-        u = lambda *s: torch.rand(*s, generator=gen) * 2 - 1                 # uniform in [-1, 1]
-        ang, sc, t = u(B) * np.deg2rad(self.rotate), 1 + u(B) * self.scale, u(B, 2) * self.shift * 2   # grid units: the side is 2
+    def train_batch(
+        self, fs: FaceSet, idx, gen: torch.Generator | None = None
+    ) -> torch.Tensor:
+        x = self._resized(fs, idx)
+        B, S = len(x), self.size
+        u = lambda *s: torch.rand(*s, generator=gen) * 2 - 1  # uniform in [-1, 1]
+        ang, sc, t = (
+            u(B) * np.deg2rad(self.rotate),
+            1 + u(B) * self.scale,
+            u(B, 2) * self.shift * 2,
+        )  # grid units: the side is 2
         fl = torch.where((torch.rand(B, generator=gen) < 0.5) & self.flip, -1.0, 1.0)
         c, s = torch.cos(ang) / sc, torch.sin(ang) / sc
-        theta = torch.stack([torch.stack([fl * c, -s, t[:, 0]], 1), torch.stack([fl * s, c, t[:, 1]], 1)], 1)
-        x = F.grid_sample(x, F.affine_grid(theta, list(x.shape), align_corners=False), padding_mode="border", align_corners=False)
-        on = torch.rand(B, generator=gen) < self.erase                       # random erasing (Zhong et al. 2020), one square per face
-        side = (S * torch.sqrt(0.02 + 0.18 * torch.rand(B, generator=gen))).long().clamp(1, S)
-        top, left = ((S - side + 1) * torch.rand(B, generator=gen)).long(), ((S - side + 1) * torch.rand(B, generator=gen)).long()
+        theta = torch.stack(
+            [
+                torch.stack([fl * c, -s, t[:, 0]], 1),
+                torch.stack([fl * s, c, t[:, 1]], 1),
+            ],
+            1,
+        )
+        x = F.grid_sample(
+            x,
+            F.affine_grid(theta, list(x.shape), align_corners=False),
+            padding_mode="border",
+            align_corners=False,
+        )
+        on = (
+            torch.rand(B, generator=gen) < self.erase
+        )  # random erasing (Zhong et al. 2020), one square per face
+        side = (
+            (S * torch.sqrt(0.02 + 0.18 * torch.rand(B, generator=gen)))
+            .long()
+            .clamp(1, S)
+        )
+        top, left = (
+            ((S - side + 1) * torch.rand(B, generator=gen)).long(),
+            ((S - side + 1) * torch.rand(B, generator=gen)).long(),
+        )
         r = torch.arange(S)
-        rows = (r[None] >= top[:, None]) & (r[None] < (top + side)[:, None]); cols = (r[None] >= left[:, None]) & (r[None] < (left + side)[:, None])
+        rows = (r[None] >= top[:, None]) & (r[None] < (top + side)[:, None])
+        cols = (r[None] >= left[:, None]) & (r[None] < (left + side)[:, None])
         mask = (rows[:, :, None] & cols[:, None, :] & on[:, None, None])[:, None]
         return torch.where(mask, torch.rand(B, 1, 1, 1, generator=gen).expand_as(x), x)
 
 # %% ../nbs/09_train.ipynb
 RECIPES = {
-    "paper": {},                                            # fit's defaults: TIP 2019 §V-B
-    "cpu": dict(optimizer="adamw", lr=3e-3, weight_decay=0.05, head_weight_decay=None, schedule="onecycle", warmup_frac=0.15,
-                label_smoothing=0.1, ema=0.998, batch_size=128),
+    "paper": {},  # fit's defaults: TIP 2019 §V-B
+    "cpu": dict(
+        optimizer="adamw",
+        lr=3e-3,
+        weight_decay=0.05,
+        head_weight_decay=None,
+        schedule="onecycle",
+        warmup_frac=0.15,
+        label_smoothing=0.1,
+        ema=0.998,
+        batch_size=128,
+    ),
 }
+
 
 def recipe(name: str, size: int | None = None, **override) -> dict:
     """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
     label smoothing, weight EMA, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
     takes `FaceInput(size)` crops. `override` replaces any of them."""
-    if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
     kw = dict(RECIPES[name])
-    if name == "cpu": kw.update(inputs=FaceAugment(size or 48), threads=default_threads())
-    elif size: kw.update(inputs=FaceInput(size))
+    if name == "cpu":
+        kw.update(inputs=FaceAugment(size or 48), threads=default_threads())
+    elif size:
+        kw.update(inputs=FaceInput(size))
     return {**kw, **override}
 
 # %% ../nbs/09_train.ipynb
 def _bench_arms(n_classes: int, side: int = 48) -> dict:
     "name -> (model factory, fit kwargs): the old cpu profile, the cpu recipe, and the recipe less one ingredient at a time."
     from fer_nb.models import BaseDCNN, FERCNN
+
     base = recipe("cpu")
     new = lambda: FERCNN(n_classes, width=0.5, in_size=48)
-    crop = int(side * 0.9) // 2 * 2                            # the old profiles' crop: 90 % of the side (44 of FER+'s 48, 90 of 100)
-    old = dict(inputs=FaceInput(crop), lr=0.01, batch_size=64, threads=default_threads())
-    plain_aug = FaceAugment(48, rotate=0, scale=0, shift=0.09, erase=0)        # shift + flip only: close to the old random crops
-    return {"old: baseDCNN x0.25, 90 % crops, SGD step (paper recipe)": (lambda: BaseDCNN(n_classes, width=0.25, in_size=crop), old),
-            "cpu recipe: FERCNN x0.5, 48 px": (new, base),
-            "  + bfloat16 autocast (instead of float32)": (new, {**base, "precision": "bfloat16"}),
-            "  - weight EMA": (new, {**base, "ema": 0.0}),
-            "  - label smoothing": (new, {**base, "label_smoothing": 0.0}),
-            "  - rotation, scale, erasing (shift + flip only)": (new, {**base, "inputs": plain_aug}),
-            "  - AdamW one-cycle (SGD 0.01, step decay)": (new, {**base, "optimizer": "sgd", "lr": 0.01, "schedule": "step", "weight_decay": 5e-4, "head_weight_decay": 2.5e-3})}
+    crop = (
+        int(side * 0.9) // 2 * 2
+    )  # the old profiles' crop: 90 % of the side (44 of FER+'s 48, 90 of 100)
+    old = dict(
+        inputs=FaceInput(crop), lr=0.01, batch_size=64, threads=default_threads()
+    )
+    plain_aug = FaceAugment(
+        48, rotate=0, scale=0, shift=0.09, erase=0
+    )  # shift + flip only: close to the old random crops
+    return {
+        "old: baseDCNN x0.25, 90 % crops, SGD step (paper recipe)": (
+            lambda: BaseDCNN(n_classes, width=0.25, in_size=crop),
+            old,
+        ),
+        "cpu recipe: FERCNN x0.5, 48 px": (new, base),
+        "  + bfloat16 autocast (instead of float32)": (
+            new,
+            {**base, "precision": "bfloat16"},
+        ),
+        "  - weight EMA": (new, {**base, "ema": 0.0}),
+        "  - label smoothing": (new, {**base, "label_smoothing": 0.0}),
+        "  - rotation, scale, erasing (shift + flip only)": (
+            new,
+            {**base, "inputs": plain_aug},
+        ),
+        "  - AdamW one-cycle (SGD 0.01, step decay)": (
+            new,
+            {
+                **base,
+                "optimizer": "sgd",
+                "lr": 0.01,
+                "schedule": "step",
+                "weight_decay": 5e-4,
+                "head_weight_decay": 2.5e-3,
+            },
+        ),
+    }
 
-def bench_train(train: FaceSet, valid: FaceSet, minutes: float = 2.0, arms=None, probe_steps: int = 8, seed: int = 0, progress: bool = True) -> pd.DataFrame:
+
+def bench_train(
+    train: FaceSet,
+    valid: FaceSet,
+    minutes: float = 2.0,
+    arms=None,
+    probe_steps: int = 8,
+    seed: int = 0,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Each arm of `_bench_arms` trained for `minutes` of this machine's time (iterations from its measured images/s) on `train`,
     scored on `valid`: images/s, iterations, seconds, accuracy and mean diagonal (%), and images/s relative to the old recipe."""
-    all_arms = _bench_arms(len(train.classes), int(np.asarray(train.images[0]).shape[-1]))
+    all_arms = _bench_arms(
+        len(train.classes), int(np.asarray(train.images[0]).shape[-1])
+    )
     names = list(all_arms) if arms is None else list(arms)
     bad = [a for a in names if a not in all_arms]
-    if bad: raise ValueError(f"unknown arms {bad}; valid: {list(all_arms)}")
+    if bad:
+        raise ValueError(f"unknown arms {bad}; valid: {list(all_arms)}")
     rows = []
     for name in names:
         make, kw = all_arms[name]
-        kw = {**kw, "device": "cpu", "progress": False, "seed": seed}; bs = kw.get("batch_size", 64)
+        kw = {**kw, "device": "cpu", "progress": False, "seed": seed}
+        bs = kw.get("batch_size", 64)
         probe = {**kw, "schedule": "step", "ema": 0.0}
-        torch.manual_seed(seed); fit(make(), train, iterations=2, eval_every=2, **probe)   # warm-up: the first steps build kernels
-        torch.manual_seed(seed); m = make()
-        t0 = time.perf_counter(); fit(m, train, iterations=probe_steps, eval_every=probe_steps, **probe)
+        torch.manual_seed(seed)
+        fit(
+            make(), train, iterations=2, eval_every=2, **probe
+        )  # warm-up: the first steps build kernels
+        torch.manual_seed(seed)
+        m = make()
+        t0 = time.perf_counter()
+        fit(m, train, iterations=probe_steps, eval_every=probe_steps, **probe)
         ips = probe_steps * bs / (time.perf_counter() - t0)
         its = max(10, int(minutes * 60 * ips / bs))
-        torch.manual_seed(seed); m = make()
-        extra = {"milestones": (its // 2, its * 3 // 4)} if kw.get("schedule", "step") == "step" else {}
-        t0 = time.perf_counter(); fit(m, train, iterations=its, eval_every=its, **kw, **extra); secs = time.perf_counter() - t0
+        torch.manual_seed(seed)
+        m = make()
+        extra = (
+            {"milestones": (its // 2, its * 3 // 4)}
+            if kw.get("schedule", "step") == "step"
+            else {}
+        )
+        t0 = time.perf_counter()
+        fit(m, train, iterations=its, eval_every=its, **kw, **extra)
+        secs = time.perf_counter() - t0
         p = predict(m, valid, device="cpu", inputs=kw.get("inputs"))["pred"]
-        rows.append({"arm": name, "images_per_s": its * bs / secs, "iterations": its, "train_s": secs,
-                     "valid_accuracy": 100 * accuracy(valid.label, p), "valid_mean_diagonal": 100 * mean_diagonal(valid.label, p, len(valid.classes))})
-        if progress: print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in rows[-1].items()}, flush=True)
+        rows.append(
+            {
+                "arm": name,
+                "images_per_s": its * bs / secs,
+                "iterations": its,
+                "train_s": secs,
+                "valid_accuracy": 100 * accuracy(valid.label, p),
+                "valid_mean_diagonal": 100
+                * mean_diagonal(valid.label, p, len(valid.classes)),
+            }
+        )
+        if progress:
+            print(
+                {
+                    k: (round(v, 1) if isinstance(v, float) else v)
+                    for k, v in rows[-1].items()
+                },
+                flush=True,
+            )
     df = pd.DataFrame(rows)
     old = df.arm.str.startswith("old")
-    if old.any(): df["speed_vs_old"] = df.images_per_s / df.images_per_s[old].iloc[0]
+    if old.any():
+        df["speed_vs_old"] = df.images_per_s / df.images_per_s[old].iloc[0]
     return df
 
 # %% ../nbs/09_train.ipynb
@@ -379,125 +887,338 @@ def extract_features(model: nn.Module, fs: FaceSet, **kw) -> np.ndarray:
     return predict(model, fs, **kw)["features"]
 
 # %% ../nbs/09_train.ipynb
-def bench(n: int = 5, batch_size: int = 64, bank_size: int = 12271, width: float = 1.0, device=None, seed: int = 0) -> pd.DataFrame:
+def bench(
+    n: int = 5,
+    batch_size: int = 64,
+    bank_size: int = 12271,
+    width: float = 1.0,
+    device=None,
+    seed: int = 0,
+) -> pd.DataFrame:
     "Seconds per training step of baseDCNN with softmax only, + center loss, + LP loss (mini-batch) and + LP loss (memory bank)."
     from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
     from fer_nb.models import BaseDCNN
+
     dev = get_device(device)
     g = torch.Generator().manual_seed(seed)
     x = torch.rand(batch_size, 1, 90, 90, generator=g).to(dev)
     y = torch.randint(0, 7, (batch_size,), generator=g).to(dev)
     labels = torch.randint(0, 7, (bank_size,), generator=g)
     rows = []
-    for name in ("softmax", "center loss", "LP loss, mini-batch", "LP loss, memory bank"):
+    for name in (
+        "softmax",
+        "center loss",
+        "LP loss, mini-batch",
+        "LP loss, memory bank",
+    ):
         torch.manual_seed(seed)
         model = BaseDCNN(7, width=width).to(dev)
-        aux = {"softmax": None, "center loss": CenterLoss(7, model.feat_dim), "LP loss, mini-batch": LPLoss(20),
-               "LP loss, memory bank": LPLoss(20, FeatureBank(labels, model.feat_dim))}[name]
-        if aux is not None: aux.to(dev)
-        if name.endswith("bank"):                            # a bank full of (random) features: the search costs what it will
-            aux.bank.features.normal_(); aux.bank.filled.fill_(True)
+        aux = {
+            "softmax": None,
+            "center loss": CenterLoss(7, model.feat_dim),
+            "LP loss, mini-batch": LPLoss(20),
+            "LP loss, memory bank": LPLoss(20, FeatureBank(labels, model.feat_dim)),
+        }[name]
+        if aux is not None:
+            aux.to(dev)
+        if name.endswith(
+            "bank"
+        ):  # a bank full of (random) features: the search costs what it will
+            aux.bank.features.normal_()
+            aux.bank.filled.fill_(True)
         opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+
         def step(i):
             f, z = model(x)
             loss = F.cross_entropy(z, y)
             if aux is not None:
-                extra = _aux_value(aux, f, y, torch.arange(i * batch_size, (i + 1) * batch_size, device=dev) % bank_size)
+                extra = _aux_value(
+                    aux,
+                    f,
+                    y,
+                    torch.arange(i * batch_size, (i + 1) * batch_size, device=dev)
+                    % bank_size,
+                )
                 loss = loss + 0.003 * extra
-            opt.zero_grad(); loss.backward(); opt.step()
-        step(0)                                              # warm-up
-        if dev.type == "cuda": torch.cuda.synchronize()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+        step(0)  # warm-up
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         t0 = time.perf_counter()
-        for i in range(1, n + 1): step(i)
-        if dev.type == "cuda": torch.cuda.synchronize()
-        rows.append({"loss": name, "device": dev.type, "batch": batch_size, "steps": n, "ms_per_step": (time.perf_counter() - t0) / n * 1e3})
+        for i in range(1, n + 1):
+            step(i)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        rows.append(
+            {
+                "loss": name,
+                "device": dev.type,
+                "batch": batch_size,
+                "steps": n,
+                "ms_per_step": (time.perf_counter() - t0) / n * 1e3,
+            }
+        )
     df = pd.DataFrame(rows)
-    df["ratio_to_center_loss"] = df.ms_per_step / df.ms_per_step[df.loss == "center loss"].item()
+    df["ratio_to_center_loss"] = (
+        df.ms_per_step / df.ms_per_step[df.loss == "center loss"].item()
+    )
     df.loc[df.loss == "LP loss, memory bank", "goal"] = 1.15
     return df
 
 # %% ../nbs/09_train.ipynb
-LOSSES = ("softmax", "center", "lp", "lp-batch", "dbm", "dbm-feature", "dbm-label", "dbm-batch", "ec-stfl", "ec-stfl-l1")
+LOSSES = (
+    "softmax",
+    "center",
+    "lp",
+    "lp-batch",
+    "dbm",
+    "dbm-feature",
+    "dbm-label",
+    "dbm-batch",
+    "ec-stfl",
+    "ec-stfl-l1",
+)
 
-def aux_losses_for(loss: str, labels, feat_dim: int, n_classes: int, lam: float = 0.003, k: int = 20, alpha: float = 0.5,
-                   label_vectors=None) -> list:
+
+def aux_losses_for(
+    loss: str,
+    labels,
+    feat_dim: int,
+    n_classes: int,
+    lam: float = 0.003,
+    k: int = 20,
+    alpha: float = 0.5,
+    label_vectors=None,
+) -> list:
     """[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch';
     DBM-CNN's bi-manifold loss (needs `label_vectors`, one per training sample): 'dbm' (S^f + S^l, memory bank), 'dbm-feature' (S^f only),
     'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the mini-batch); DFEW's 'ec-stfl' (Euclidean) and 'ec-stfl-l1' (official release)."""
-    from fer_nb.losses import BiManifoldLoss, CenterLoss, ECSTFLLoss, FeatureBank, LPLoss
-    if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
-    if loss == "softmax": return []
-    if loss == "center": return [(lam, CenterLoss(n_classes, feat_dim, alpha))]
-    if loss.startswith("ec-stfl"): return [(lam, ECSTFLLoss("l1" if loss.endswith("l1") else "l2"))]
+    from fer_nb.losses import (
+        BiManifoldLoss,
+        CenterLoss,
+        ECSTFLLoss,
+        FeatureBank,
+        LPLoss,
+    )
+
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
+    if loss == "softmax":
+        return []
+    if loss == "center":
+        return [(lam, CenterLoss(n_classes, feat_dim, alpha))]
+    if loss.startswith("ec-stfl"):
+        return [(lam, ECSTFLLoss("l1" if loss.endswith("l1") else "l2"))]
     bank = None if loss.endswith("batch") else FeatureBank(labels, feat_dim)
     if loss.startswith("dbm"):
-        if label_vectors is None: raise ValueError(f"loss {loss!r} needs label_vectors (the training samples' label distributions)")
-        manifolds = {"dbm": "both", "dbm-batch": "both", "dbm-feature": "feature", "dbm-label": "label"}[loss]
+        if label_vectors is None:
+            raise ValueError(
+                f"loss {loss!r} needs label_vectors (the training samples' label distributions)"
+            )
+        manifolds = {
+            "dbm": "both",
+            "dbm-batch": "both",
+            "dbm-feature": "feature",
+            "dbm-label": "label",
+        }[loss]
         return [(lam, BiManifoldLoss(label_vectors, k, bank, manifolds))]
     return [(lam, LPLoss(k, bank))]
+
 
 def checkpoint_path(experiment: str, **key) -> Path:
     """A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)
     and of the process's precision (`get_precision()`): a float32 run and a bfloat16 run never share a file."""
     import hashlib, json
     from fer_nb.core import project_root
-    h = hashlib.sha1(json.dumps({**key, "precision": get_precision()}, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    h = hashlib.sha1(
+        json.dumps(
+            {**key, "precision": get_precision()}, sort_keys=True, default=str
+        ).encode()
+    ).hexdigest()[:16]
     return project_root() / ".cache" / "checkpoints" / f"{experiment}-{h}.pt"
 
 # %% ../nbs/09_train.ipynb
-def new_net(arch: str, n_classes: int, width: float = 0.5, size: int = 48, feat_dim: int = 2000) -> nn.Module:
+def new_net(
+    arch: str, n_classes: int, width: float = 0.5, size: int = 48, feat_dim: int = 2000
+) -> nn.Module:
     "A fresh net for `size` x `size` inputs: `FERCNN` or `ResNet18` (features = global average pool) or a paper net with `feat_dim`-d features."
     from fer_nb.models import make_model
-    if arch in ("fercnn", "resnet18"): return make_model(arch, n_classes, width=width, in_size=size)
+
+    if arch in ("fercnn", "resnet18"):
+        return make_model(arch, n_classes, width=width, in_size=size)
     return make_model(arch, n_classes, width=width, feat_dim=feat_dim, in_size=size)
+
 
 def _fit_key(kw: dict) -> dict:
     "A recipe's settings as a checkpoint key: threads and the progress bar do not change the result."
     return {k: v for k, v in kw.items() if k not in ("threads", "progress")}
 
-def _schedule(recipe_name: str, size: int, iterations: int, evals: int, first: float, **override) -> tuple[dict, int]:
+
+def _schedule(
+    recipe_name: str, size: int, iterations: int, evals: int, first: float, **override
+) -> tuple[dict, int]:
     "The recipe's `fit` settings (step schedules decay at `first` and 9/10 of `iterations`) and the evaluation interval."
     kw = recipe(recipe_name, size=size, **override)
-    if kw.get("schedule", "step") == "step": kw.setdefault("milestones", (int(iterations * first), iterations * 9 // 10))
+    if kw.get("schedule", "step") == "step":
+        kw.setdefault("milestones", (int(iterations * first), iterations * 9 // 10))
     return kw, max(1, iterations // max(1, evals))
 
-def train_trunk(train: FaceSet, val: FaceSet | None, data_key: dict, *, arch: str = "fercnn", width: float = 0.5, size: int = 48,
-                recipe_name: str = "cpu", iterations: int = 3000, seed: int = 0, targets: str = "label", evals: int = 10,
-                progress: bool = True, **override) -> tuple[nn.Module, pd.DataFrame]:
+
+def train_trunk(
+    train: FaceSet,
+    val: FaceSet | None,
+    data_key: dict,
+    *,
+    arch: str = "fercnn",
+    width: float = 0.5,
+    size: int = 48,
+    recipe_name: str = "cpu",
+    iterations: int = 3000,
+    seed: int = 0,
+    targets: str = "label",
+    evals: int = 10,
+    progress: bool = True,
+    **override,
+) -> tuple[nn.Module, pd.DataFrame]:
     """`arch` trained with the recipe `recipe_name` (plus `override`) for `iterations` on `train`; returns (model, history).
     Checkpointed under `.cache/checkpoints/trunk-<hash of data_key and every setting>.pt`: the same trunk asked for by two
     experiments is trained once. `model.trunk_key` names that file (variants key on it)."""
-    if not isinstance(data_key, dict) or not data_key: raise ValueError("data_key must be a non-empty dict naming the training data (set, size, split seed)")
+    if not isinstance(data_key, dict) or not data_key:
+        raise ValueError(
+            "data_key must be a non-empty dict naming the training data (set, size, split seed)"
+        )
     kw, every = _schedule(recipe_name, size, iterations, evals, 1 / 4, **override)
     torch.manual_seed(seed)
     model = new_net(arch, len(train.classes), width, size)
-    ck = checkpoint_path("trunk", data=data_key, n=len(train), classes=list(train.classes), arch=arch, w=width, size=size,
-                         recipe=recipe_name, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets)
-    h = fit(model, train, val, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
-            eval_every=every, checkpoint=ck, checkpoint_every=max(1, min(every, 500)))
-    model.trunk_key, model.inputs = ck.stem, kw.get("inputs")      # predict / extract_features use the trunk's evaluation input
+    ck = checkpoint_path(
+        "trunk",
+        data=data_key,
+        n=len(train),
+        classes=list(train.classes),
+        arch=arch,
+        w=width,
+        size=size,
+        recipe=recipe_name,
+        fit=_fit_key(kw),
+        its=iterations,
+        seed=seed,
+        targets=targets,
+    )
+    h = fit(
+        model,
+        train,
+        val,
+        **{**kw, "progress": progress},
+        iterations=iterations,
+        seed=seed,
+        targets=targets,
+        eval_every=every,
+        checkpoint=ck,
+        checkpoint_every=max(1, min(every, 500)),
+    )
+    model.trunk_key, model.inputs = (
+        ck.stem,
+        kw.get("inputs"),
+    )  # predict / extract_features use the trunk's evaluation input
     return model, h
 
-def continue_variant(trunk: nn.Module, loss: str, train: FaceSet, val: FaceSet | None = None, *, iterations: int = 300,
-                     lr: float = 3e-4, seed: int = 0, recipe_name: str = "cpu", size: int = 48, lam: float = 0.003, k: int = 20,
-                     alpha: float = 0.5, label_vectors=None, targets: str = "label", clip_grad: float | None = None, evals: int = 1,
-                     progress: bool = False, **override) -> tuple[nn.Module, pd.DataFrame]:
+
+def continue_variant(
+    trunk: nn.Module,
+    loss: str,
+    train: FaceSet,
+    val: FaceSet | None = None,
+    *,
+    iterations: int = 300,
+    lr: float = 3e-4,
+    seed: int = 0,
+    recipe_name: str = "cpu",
+    size: int = 48,
+    lam: float = 0.003,
+    k: int = 20,
+    alpha: float = 0.5,
+    label_vectors=None,
+    targets: str = "label",
+    clip_grad: float | None = None,
+    evals: int = 1,
+    target: FaceSet | None = None,
+    target_losses=(),
+    target_key: dict | None = None,
+    progress: bool = False,
+    **override,
+) -> tuple[nn.Module, pd.DataFrame]:
     """A copy of `trunk` (from `train_trunk`) trained `iterations` more on `train` with the softmax loss plus `loss`
     (`aux_losses_for`: 'softmax' adds nothing) at weight `lam`, with the recipe at learning rate `lr`; returns (model, history).
-    The trunk is left untouched; the run is checkpointed under a key of the trunk's file and every setting."""
+    The trunk is left untouched; the run is checkpointed under a key of the trunk's file and every setting. With a `target`
+    (unlabelled faces of another domain) each step also draws a target batch for `target_losses` (`fit`), keyed by `target_key`."""
     import copy
+
     key = getattr(trunk, "trunk_key", None)
-    if key is None: raise ValueError("trunk has no trunk_key: make it with train_trunk")
+    if key is None:
+        raise ValueError("trunk has no trunk_key: make it with train_trunk")
     m = copy.deepcopy(trunk)
-    aux = aux_losses_for(loss, train.label, m.feat_dim, len(train.classes), lam=lam, k=k, alpha=alpha, label_vectors=label_vectors)
-    kw, every = _schedule(recipe_name, size, iterations, evals, 1 / 2, **{"lr": lr, **override})
-    used = {"lam": lam} if loss != "softmax" else {}             # the key holds only the settings the loss uses: runs are shared
-    if loss == "center": used["alpha"] = alpha
-    if loss.startswith(("lp", "dbm")): used["k"] = k
-    ck = checkpoint_path("variant", trunk=key, loss=loss, **used, fit=_fit_key(kw), its=iterations, seed=seed, targets=targets, clip=clip_grad,
-                         n=len(train), lv=None if label_vectors is None else hashlib.sha1(np.ascontiguousarray(label_vectors, np.float32).tobytes()).hexdigest()[:12])
-    h = fit(m, train, val, aux_losses=aux, **{**kw, "progress": progress}, iterations=iterations, seed=seed, targets=targets,
-            clip_grad=clip_grad, eval_every=every, checkpoint=ck, checkpoint_every=every)
+    aux = aux_losses_for(
+        loss,
+        train.label,
+        m.feat_dim,
+        len(train.classes),
+        lam=lam,
+        k=k,
+        alpha=alpha,
+        label_vectors=label_vectors,
+    )
+    kw, every = _schedule(
+        recipe_name, size, iterations, evals, 1 / 2, **{"lr": lr, **override}
+    )
+    used = (
+        {"lam": lam} if loss != "softmax" else {}
+    )  # the key holds only the settings the loss uses: runs are shared
+    if loss == "center":
+        used["alpha"] = alpha
+    if loss.startswith(("lp", "dbm")):
+        used["k"] = k
+    ck = checkpoint_path(
+        "variant",
+        trunk=key,
+        loss=loss,
+        **used,
+        fit=_fit_key(kw),
+        its=iterations,
+        seed=seed,
+        targets=targets,
+        clip=clip_grad,
+        n=len(train),
+        lv=None
+        if label_vectors is None
+        else hashlib.sha1(
+            np.ascontiguousarray(label_vectors, np.float32).tobytes()
+        ).hexdigest()[:12],
+        **({"target": target_key} if target is not None else {}),
+    )
+    if target is not None and not target_key:
+        raise ValueError(
+            "a target needs a target_key naming it and its losses' weights (the checkpoint key)"
+        )
+    h = fit(
+        m,
+        train,
+        val,
+        aux_losses=aux,
+        **{**kw, "progress": progress},
+        iterations=iterations,
+        seed=seed,
+        targets=targets,
+        clip_grad=clip_grad,
+        eval_every=every,
+        checkpoint=ck,
+        checkpoint_every=every,
+        target=target,
+        target_losses=target_losses,
+    )
     return m, h
 
 # %% ../nbs/09_train.ipynb
@@ -507,24 +1228,59 @@ def bench_steps(n: int = 10, seed: int = 0) -> pd.DataFrame:
     of the loss `n` steps later (rounding differences that training amplifies, most where the loss is near 0)."""
     import copy
     from fer_nb.video_models import make_video_model
-    arms = {"FERCNN x0.25, 128 faces 48 x 48": (lambda: new_net("fercnn", 7, 0.25, 48), (128, 1, 48, 48)),
-            "FERCNN x0.5, 128 faces 48 x 48": (lambda: new_net("fercnn", 8, 0.5, 48), (128, 1, 48, 48)),
-            "R3D-18 x0.25, 16 clips 8 x 32 x 32": (lambda: make_video_model("r3d18", 7, width=0.25, in_size=32, T=8), (16, 1, 8, 32, 32))}
+
+    arms = {
+        "FERCNN x0.25, 128 faces 48 x 48": (
+            lambda: new_net("fercnn", 7, 0.25, 48),
+            (128, 1, 48, 48),
+        ),
+        "FERCNN x0.5, 128 faces 48 x 48": (
+            lambda: new_net("fercnn", 8, 0.5, 48),
+            (128, 1, 48, 48),
+        ),
+        "R3D-18 x0.25, 16 clips 8 x 32 x 32": (
+            lambda: make_video_model("r3d18", 7, width=0.25, in_size=32, T=8),
+            (16, 1, 8, 32, 32),
+        ),
+    }
     rows = []
     for name, (make, shape) in arms.items():
-        torch.manual_seed(seed); base = make()
+        torch.manual_seed(seed)
+        base = make()
         g = torch.Generator().manual_seed(seed)
-        x, y = torch.randn(shape, generator=g), torch.randint(0, 7, (shape[0],), generator=g)
+        x, y = (
+            torch.randn(shape, generator=g),
+            torch.randint(0, 7, (shape[0],), generator=g),
+        )
         out = {}
         for cl in (False, True):
-            m = copy.deepcopy(base); xb = to_channels_last(m, x) if cl else x
-            opt = torch.optim.AdamW(m.parameters(), 1e-3); torch.manual_seed(seed)   # the same dropout draws
+            m = copy.deepcopy(base)
+            xb = to_channels_last(m, x) if cl else x
+            opt = torch.optim.AdamW(m.parameters(), 1e-3)
+            torch.manual_seed(seed)  # the same dropout draws
+
             def step():
-                loss = F.cross_entropy(m(xb)[1], y); opt.zero_grad(); loss.backward(); opt.step(); return loss.item()
-            first = step()                                   # also the warm-up: oneDNN picks its kernels
-            t = time.perf_counter(); losses = [step() for _ in range(n)]
+                loss = F.cross_entropy(m(xb)[1], y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                return loss.item()
+
+            first = step()  # also the warm-up: oneDNN picks its kernels
+            t = time.perf_counter()
+            losses = [step() for _ in range(n)]
             out[cl] = ((time.perf_counter() - t) / n * 1e3, first, losses[-1])
-        rows.append({"net": name, "ms_old": out[False][0], "ms_channels_last": out[True][0], "speedup": out[False][0] / out[True][0],
-                     "first_loss_difference": abs(out[True][1] - out[False][1]),          # the same arithmetic: ~1e-7
-                     f"loss_rel_difference_after_{n + 1}": abs(out[True][2] - out[False][2]) / abs(out[False][2])})
+        rows.append(
+            {
+                "net": name,
+                "ms_old": out[False][0],
+                "ms_channels_last": out[True][0],
+                "speedup": out[False][0] / out[True][0],
+                "first_loss_difference": abs(
+                    out[True][1] - out[False][1]
+                ),  # the same arithmetic: ~1e-7
+                f"loss_rel_difference_after_{n + 1}": abs(out[True][2] - out[False][2])
+                / abs(out[False][2]),
+            }
+        )
     return pd.DataFrame(rows)

@@ -14,23 +14,46 @@ __all__ = ['synthfer_trunk', 'ferplus_trunk', 'cross_trunk']
 def synthfer_trunk(n_wild: int = 19293, *, seed: int = 0, **kw):
     "The SynthFER trunk: `train_trunk` on `rafdb_like(n_wild)`'s basic training faces (its test faces for the history). Returns (model, history, data)."
     from fer_nb.synth import rafdb_like
+
     d = rafdb_like(n_wild, seed=seed)
     model, hist = train_trunk(*d["basic"], d["key"], seed=seed, **kw)
     return model, hist, d
 
-def ferplus_trunk(labels: str = "ferplus", max_train: int = 0, *, seed: int = 0, targets: str = "distribution", faces=None, **kw):
+
+def ferplus_trunk(
+    labels: str = "ferplus",
+    max_train: int = 0,
+    *,
+    seed: int = 0,
+    targets: str = "distribution",
+    faces=None,
+    **kw,
+):
     """The FER+ trunk: `train_trunk` on FER2013Train under the `labels` rule (FER2013Valid for the history), by default on the faces'
     vote distributions; `faces` = the (train, valid) that `ferplus_faces(labels, max_train, seed)` returns, when already read.
     Returns (model, history, (train, valid))."""
     from fer_nb.crowd import ferplus_faces
-    tr, va = faces if faces is not None else ferplus_faces(labels, max_train=max_train, seed=seed)
-    key = {"set": "ferplus FER2013Train", "labels": labels, "max_train": max_train, "seed": seed}
+
+    tr, va = (
+        faces
+        if faces is not None
+        else ferplus_faces(labels, max_train=max_train, seed=seed)
+    )
+    key = {
+        "set": "ferplus FER2013Train",
+        "labels": labels,
+        "max_train": max_train,
+        "seed": seed,
+    }
     model, hist = train_trunk(tr, va, key, seed=seed, targets=targets, **kw)
     return model, hist, (tr, va)
+
 
 def cross_trunk(target: str, *, synthfer: dict, ferplus: dict):
     """The pretrained backbone for a net trained on `target` ('synthfer' or 'ferplus'): the other data set's trunk, built from the settings
     in `ferplus` (for target 'synthfer') or `synthfer` (for target 'ferplus'), keyword arguments of `ferplus_trunk` / `synthfer_trunk`."""
-    if target == "synthfer": return ferplus_trunk(**ferplus)[0]
-    if target == "ferplus": return synthfer_trunk(**synthfer)[0]
+    if target == "synthfer":
+        return ferplus_trunk(**ferplus)[0]
+    if target == "ferplus":
+        return synthfer_trunk(**synthfer)[0]
     raise ValueError(f"target must be 'synthfer' or 'ferplus', got {target!r}")

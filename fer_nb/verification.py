@@ -21,69 +21,123 @@ __all__ = ['AGE_RANGES', 'photo_name', 'read_pairs', 'write_pairs', 'read_pairs_
            'human_vs_machine', 'simulate_human_answers']
 
 # %% ../nbs/20_verification.ipynb
-def photo_name(person: str, n: int) -> str: return f"{person}_{int(n):04d}.jpg"
+def photo_name(person: str, n: int) -> str:
+    return f"{person}_{int(n):04d}.jpg"
+
 
 def read_pairs(path) -> pd.DataFrame:
     "LFW's pairs.txt -> (fold, a, b, same, line); errors name the file and line."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: pairs file not found")
-    lines = [(i, l.split()) for i, l in enumerate(path.read_text().splitlines(), 1) if l.strip()]
-    if not lines: raise ValueError(f"{path}: empty pairs file")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: pairs file not found")
+    lines = [
+        (i, l.split())
+        for i, l in enumerate(path.read_text().splitlines(), 1)
+        if l.strip()
+    ]
+    if not lines:
+        raise ValueError(f"{path}: empty pairs file")
     head = lines[0][1]
-    try: folds, n = int(head[0]), int(head[1]); assert len(head) == 2 and folds > 0 and n > 0
-    except (ValueError, IndexError, AssertionError): raise ValueError(f"{path}, line {lines[0][0]}: the first line must be '<folds> <pairs per kind>', got {' '.join(head)!r}") from None
+    try:
+        folds, n = int(head[0]), int(head[1])
+        assert len(head) == 2 and folds > 0 and n > 0
+    except (ValueError, IndexError, AssertionError):
+        raise ValueError(
+            f"{path}, line {lines[0][0]}: the first line must be '<folds> <pairs per kind>', got {' '.join(head)!r}"
+        ) from None
     body = lines[1:]
-    if len(body) != folds * 2 * n: raise ValueError(f"{path}: {folds} folds x 2 x {n} pairs need {folds * 2 * n} lines, found {len(body)}")
+    if len(body) != folds * 2 * n:
+        raise ValueError(
+            f"{path}: {folds} folds x 2 x {n} pairs need {folds * 2 * n} lines, found {len(body)}"
+        )
     rows = []
     for k, (ln, f) in enumerate(body):
         fold, same = k // (2 * n), (k % (2 * n)) < n
         try:
-            if same and len(f) == 3: a, b = photo_name(f[0], f[1]), photo_name(f[0], f[2])
-            elif not same and len(f) == 4: a, b = photo_name(f[0], f[1]), photo_name(f[2], f[3])
-            else: raise ValueError
+            if same and len(f) == 3:
+                a, b = photo_name(f[0], f[1]), photo_name(f[0], f[2])
+            elif not same and len(f) == 4:
+                a, b = photo_name(f[0], f[1]), photo_name(f[2], f[3])
+            else:
+                raise ValueError
         except ValueError:
-            raise ValueError(f"{path}, line {ln}: expected {'name n1 n2 (a matched pair)' if same else 'name1 n1 name2 n2 (a mismatched pair)'}, got {' '.join(f)!r}") from None
+            raise ValueError(
+                f"{path}, line {ln}: expected {'name n1 n2 (a matched pair)' if same else 'name1 n1 name2 n2 (a mismatched pair)'}, got {' '.join(f)!r}"
+            ) from None
         rows.append((fold, a, b, same, ln))
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same", "line"])
 
+
 def _person_n(name: str) -> tuple[str, int]:
-    stem = Path(name).stem; person, _, n = stem.rpartition("_")
-    if not person or not n.isdigit(): raise ValueError(f"photo {name!r} is not named <person>_<nnnn>.jpg as in LFW")
+    stem = Path(name).stem
+    person, _, n = stem.rpartition("_")
+    if not person or not n.isdigit():
+        raise ValueError(f"photo {name!r} is not named <person>_<nnnn>.jpg as in LFW")
     return person, int(n)
+
 
 def write_pairs(pairs: pd.DataFrame, path) -> Path:
     "The LFW layout of `pairs` (equal folds, matched pairs first in each): the inverse of `read_pairs`."
-    folds = sorted(pairs.fold.unique()); sizes = pairs.groupby(["fold", "same"]).size()
-    if sizes.nunique() != 1 or len(sizes) != 2 * len(folds): raise ValueError(f"every fold needs the same number of matched and mismatched pairs; got {sizes.to_dict()}")
-    n = int(sizes.iloc[0]); out = [f"{len(folds)}\t{n}"]
+    folds = sorted(pairs.fold.unique())
+    sizes = pairs.groupby(["fold", "same"]).size()
+    if sizes.nunique() != 1 or len(sizes) != 2 * len(folds):
+        raise ValueError(
+            f"every fold needs the same number of matched and mismatched pairs; got {sizes.to_dict()}"
+        )
+    n = int(sizes.iloc[0])
+    out = [f"{len(folds)}\t{n}"]
     for k in folds:
         d = pairs[pairs.fold == k]
         for _, r in d[d.same].iterrows():
-            (p, i), (_, j) = _person_n(r.a), _person_n(r.b); out.append(f"{p}\t{i}\t{j}")
+            (p, i), (_, j) = _person_n(r.a), _person_n(r.b)
+            out.append(f"{p}\t{i}\t{j}")
         for _, r in d[~d.same].iterrows():
-            (p, i), (q, j) = _person_n(r.a), _person_n(r.b); out.append(f"{p}\t{i}\t{q}\t{j}")
+            (p, i), (q, j) = _person_n(r.a), _person_n(r.b)
+            out.append(f"{p}\t{i}\t{q}\t{j}")
     return atomic_write(path, "\n".join(out) + "\n")
 
 # %% ../nbs/20_verification.ipynb
 def read_pairs_xlfw(path, folds: int = 10) -> pd.DataFrame:
     "CALFW / CPLFW pair files (two lines per pair: 'photo label', label > 0 = matched, 0 = mismatched) -> (fold, a, b, same, line)."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: pairs file not found")
-    L = [(i, l.split()) for i, l in enumerate(path.read_text().splitlines(), 1) if l.strip()]
-    if not L or len(L) % 2: raise ValueError(f"{path}: expected an even, non-zero number of lines (two per pair), found {len(L)}")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: pairs file not found")
+    L = [
+        (i, l.split())
+        for i, l in enumerate(path.read_text().splitlines(), 1)
+        if l.strip()
+    ]
+    if not L or len(L) % 2:
+        raise ValueError(
+            f"{path}: expected an even, non-zero number of lines (two per pair), found {len(L)}"
+        )
     n = len(L) // 2
-    if n % folds: raise ValueError(f"{path}: {n} pairs do not split into {folds} equal folds")
+    if n % folds:
+        raise ValueError(f"{path}: {n} pairs do not split into {folds} equal folds")
     rows = []
     for k in range(n):
         (l1, f1), (l2, f2) = L[2 * k], L[2 * k + 1]
         for ln, f in ((l1, f1), (l2, f2)):
-            if len(f) != 2 or not f[1].lstrip("-").isdigit(): raise ValueError(f"{path}, line {ln}: expected 'photo label', got {' '.join(f)!r}")
-        if (int(f1[1]) > 0) != (int(f2[1]) > 0): raise ValueError(f"{path}, line {l2}: the pair's two lines disagree on matched / mismatched ({f1[1]} vs {f2[1]})")
+            if len(f) != 2 or not f[1].lstrip("-").isdigit():
+                raise ValueError(
+                    f"{path}, line {ln}: expected 'photo label', got {' '.join(f)!r}"
+                )
+        if (int(f1[1]) > 0) != (int(f2[1]) > 0):
+            raise ValueError(
+                f"{path}, line {l2}: the pair's two lines disagree on matched / mismatched ({f1[1]} vs {f2[1]})"
+            )
         rows.append((k // (n // folds), f1[0], f2[0], int(f1[1]) > 0, l1))
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same", "line"])
 
 # %% ../nbs/20_verification.ipynb
-def make_pairs(photos: pd.DataFrame, folds: int = 10, n: int = 300, seed: int = 0, image: str = "image", identity: str = "identity") -> pd.DataFrame:
+def make_pairs(
+    photos: pd.DataFrame,
+    folds: int = 10,
+    n: int = 300,
+    seed: int = 0,
+    image: str = "image",
+    identity: str = "identity",
+) -> pd.DataFrame:
     "Identity-disjoint folds of `n` matched and `n` mismatched pairs from `photos` (columns `image`, `identity`)."
     rng = np.random.default_rng(seed)
     people = photos.groupby(identity)[image].apply(list)
@@ -91,29 +145,55 @@ def make_pairs(photos: pd.DataFrame, folds: int = 10, n: int = 300, seed: int = 
     rows = []
     for k, group in enumerate(np.array_split(ids, folds)):
         multi = [p for p in group if len(people[p]) >= 2]
-        same_pool = [(p, i, j) for p in multi for i in range(len(people[p])) for j in range(i + 1, len(people[p]))]
-        if len(same_pool) < n: raise ValueError(f"fold {k}: its {len(group)} people give {len(same_pool)} matched pairs, fewer than n={n}")
-        if len(group) < 2: raise ValueError(f"fold {k}: one person only, no mismatched pair")
+        same_pool = [
+            (p, i, j)
+            for p in multi
+            for i in range(len(people[p]))
+            for j in range(i + 1, len(people[p]))
+        ]
+        if len(same_pool) < n:
+            raise ValueError(
+                f"fold {k}: its {len(group)} people give {len(same_pool)} matched pairs, fewer than n={n}"
+            )
+        if len(group) < 2:
+            raise ValueError(f"fold {k}: one person only, no mismatched pair")
         for t in rng.choice(len(same_pool), n, replace=False):
-            p, i, j = same_pool[t]; rows.append((k, people[p][i], people[p][j], True))
+            p, i, j = same_pool[t]
+            rows.append((k, people[p][i], people[p][j], True))
         seen = set()
         while len(seen) < n:
-            p, q = rng.choice(len(group), 2, replace=False); a = people[group[p]][rng.integers(len(people[group[p]]))]; b = people[group[q]][rng.integers(len(people[group[q]]))]
-            if (a, b) in seen or (b, a) in seen: continue
-            seen.add((a, b)); rows.append((k, a, b, False))
-            if len(seen) > 50 * n: raise ValueError(f"fold {k}: cannot draw {n} distinct mismatched pairs")
+            p, q = rng.choice(len(group), 2, replace=False)
+            a = people[group[p]][rng.integers(len(people[group[p]]))]
+            b = people[group[q]][rng.integers(len(people[group[q]]))]
+            if (a, b) in seen or (b, a) in seen:
+                continue
+            seen.add((a, b))
+            rows.append((k, a, b, False))
+            if len(seen) > 50 * n:
+                raise ValueError(f"fold {k}: cannot draw {n} distinct mismatched pairs")
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
 
 # %% ../nbs/20_verification.ipynb
 def yaw_index(landmarks68) -> np.ndarray:
     "Per face (N x 68 x 2 landmarks): (nose tip x - midpoint of the outer eye corners x) / inter-ocular distance; 0 = frontal."
     L = np.asarray(landmarks68, float)
-    if L.ndim != 3 or L.shape[1:] != (68, 2): raise ValueError(f"landmarks must be N x 68 x 2, got {L.shape}")
+    if L.ndim != 3 or L.shape[1:] != (68, 2):
+        raise ValueError(f"landmarks must be N x 68 x 2, got {L.shape}")
     left, right, nose = L[:, 36], L[:, 45], L[:, 30]
-    return (nose[:, 0] - (left[:, 0] + right[:, 0]) / 2) / np.linalg.norm(right - left, axis=1).clip(1e-6)
+    return (nose[:, 0] - (left[:, 0] + right[:, 0]) / 2) / np.linalg.norm(
+        right - left, axis=1
+    ).clip(1e-6)
 
-def hard_pairs(pairs: pd.DataFrame, photos: pd.DataFrame, judge: dict, judge_name: str, yaw: dict | None = None, image: str = "image",
-               identity: str = "identity") -> pd.DataFrame:
+
+def hard_pairs(
+    pairs: pd.DataFrame,
+    photos: pd.DataFrame,
+    judge: dict,
+    judge_name: str,
+    yaw: dict | None = None,
+    image: str = "image",
+    identity: str = "identity",
+) -> pd.DataFrame:
     """The folds of `pairs` with hard pairs instead: per fold, as many matched pairs as it had, the largest-yaw-difference ones (needs `yaw`: photo -> index;
     else the matched pairs are kept), and as many mismatched pairs, each photo's nearest other-identity photo of the fold under the `judge` embedding (cosine)."""
     who = photos.set_index(image)[identity]
@@ -123,19 +203,35 @@ def hard_pairs(pairs: pd.DataFrame, photos: pd.DataFrame, judge: dict, judge_nam
         fold_ph = photos[photos[identity].isin(people)]
         n_same, n_diff = int(d.same.sum()), int((~d.same).sum())
         if yaw is not None:
-            cand = [(abs(yaw[a] - yaw[b]), a, b) for p, g in fold_ph.groupby(identity) for ii, a in enumerate(g[image]) for b in list(g[image])[ii + 1:]
-                    if yaw.get(a) is not None and yaw.get(b) is not None]
+            cand = [
+                (abs(yaw[a] - yaw[b]), a, b)
+                for p, g in fold_ph.groupby(identity)
+                for ii, a in enumerate(g[image])
+                for b in list(g[image])[ii + 1 :]
+                if yaw.get(a) is not None and yaw.get(b) is not None
+            ]
             rows += [(k, a, b, True) for _, a, b in sorted(cand, reverse=True)[:n_same]]
-        else: rows += [(k, a, b, True) for a, b in zip(d[d.same].a, d[d.same].b)]
+        else:
+            rows += [(k, a, b, True) for a, b in zip(d[d.same].a, d[d.same].b)]
         names = [n for n in fold_ph[image] if judge.get(n) is not None]
-        X = np.stack([np.asarray(judge[n], float) for n in names]); X /= np.linalg.norm(X, axis=1, keepdims=True).clip(1e-12)
-        S = X @ X.T; ids = who[names].to_numpy(); S[ids[:, None] == ids[None, :]] = -np.inf
-        best = [(S[i].max(), names[i], names[int(S[i].argmax())]) for i in range(len(names)) if np.isfinite(S[i].max())]
+        X = np.stack([np.asarray(judge[n], float) for n in names])
+        X /= np.linalg.norm(X, axis=1, keepdims=True).clip(1e-12)
+        S = X @ X.T
+        ids = who[names].to_numpy()
+        S[ids[:, None] == ids[None, :]] = -np.inf
+        best = [
+            (S[i].max(), names[i], names[int(S[i].argmax())])
+            for i in range(len(names))
+            if np.isfinite(S[i].max())
+        ]
         seen, picked = set(), []
         for s, a, b in sorted(best, reverse=True):
-            if (b, a) in seen: continue
-            seen.add((a, b)); picked.append((k, a, b, False))
-            if len(picked) == n_diff: break
+            if (b, a) in seen:
+                continue
+            seen.add((a, b))
+            picked.append((k, a, b, False))
+            if len(picked) == n_diff:
+                break
         rows += picked
     out = pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
     out.attrs["judge"] = judge_name
@@ -144,42 +240,84 @@ def hard_pairs(pairs: pd.DataFrame, photos: pd.DataFrame, judge: dict, judge_nam
 # %% ../nbs/20_verification.ipynb
 AGE_RANGES = ("0-3", "4-19", "20-39", "40-69", "70+")
 
+
 def attribute_features(pairs: pd.DataFrame, attrs: pd.DataFrame) -> np.ndarray:
     "Per pair: same gender, same race, age-range gap (0-4), from `attrs` (index: photo name; columns gender, race, age)."
     missing = sorted(set(pd.concat([pairs.a, pairs.b])) - set(attrs.index))
-    if missing: raise ValueError(f"{len(missing)} photos have no attributes (e.g. {missing[:3]})")
+    if missing:
+        raise ValueError(
+            f"{len(missing)} photos have no attributes (e.g. {missing[:3]})"
+        )
     bad = sorted(set(attrs.age) - set(AGE_RANGES))
-    if bad: raise ValueError(f"unknown age ranges {bad}; expected one of {list(AGE_RANGES)}")
+    if bad:
+        raise ValueError(
+            f"unknown age ranges {bad}; expected one of {list(AGE_RANGES)}"
+        )
     A, B = attrs.loc[pairs.a], attrs.loc[pairs.b]
     age = lambda s: s.map({r: i for i, r in enumerate(AGE_RANGES)}).to_numpy()
-    return np.c_[A.gender.to_numpy() == B.gender.to_numpy(), A.race.to_numpy() == B.race.to_numpy(), np.abs(age(A.age) - age(B.age))].astype(float)
+    return np.c_[
+        A.gender.to_numpy() == B.gender.to_numpy(),
+        A.race.to_numpy() == B.race.to_numpy(),
+        np.abs(age(A.age) - age(B.age)),
+    ].astype(float)
 
-def attribute_tree(pairs: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+
+def attribute_tree(
+    pairs: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0
+) -> pd.DataFrame:
     "LFW's protocol for a depth-3 decision tree on `attribute_features`: per fold, fitted on the other folds."
     from sklearn.tree import DecisionTreeClassifier
-    X, y, f = attribute_features(pairs, attrs), pairs.same.to_numpy(bool), pairs.fold.to_numpy()
+
+    X, y, f = (
+        attribute_features(pairs, attrs),
+        pairs.same.to_numpy(bool),
+        pairs.fold.to_numpy(),
+    )
     rows = []
     for k in np.unique(f):
-        m = DecisionTreeClassifier(max_depth=3, random_state=seed).fit(X[f != k], y[f != k])
-        rows.append({"fold": k, "accuracy": float((m.predict(X[f == k]) == y[f == k]).mean())})
+        m = DecisionTreeClassifier(max_depth=3, random_state=seed).fit(
+            X[f != k], y[f != k]
+        )
+        rows.append(
+            {"fold": k, "accuracy": float((m.predict(X[f == k]) == y[f == k]).mean())}
+        )
     return pd.DataFrame(rows)
 
-def same_attribute_negatives(pairs: pd.DataFrame, photos: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0, image: str = "image", identity: str = "identity") -> pd.DataFrame:
+
+def same_attribute_negatives(
+    pairs: pd.DataFrame,
+    photos: pd.DataFrame,
+    attrs: pd.DataFrame,
+    seed: int = 0,
+    image: str = "image",
+    identity: str = "identity",
+) -> pd.DataFrame:
     "The folds of `pairs` with their mismatched pairs redrawn from people of the same gender, race and age range (matched pairs kept)."
     rng = np.random.default_rng(seed)
     who = photos.set_index(image)[identity]
-    key = attrs.loc[photos[image]].assign(p=photos[identity].to_numpy(), n=photos[image].to_numpy())
+    key = attrs.loc[photos[image]].assign(
+        p=photos[identity].to_numpy(), n=photos[image].to_numpy()
+    )
     rows = []
     for k, d in pairs.groupby("fold"):
         rows += [(k, a, b, True) for a, b in zip(d[d.same].a, d[d.same].b)]
-        people = set(who[pd.concat([d.a, d.b])]); kk = key[key.p.isin(people)]
-        groups = [g for _, g in kk.groupby(["gender", "race", "age"]) if g.p.nunique() >= 2]
-        if not groups: raise ValueError(f"fold {k}: no two people share gender, race and age range")
+        people = set(who[pd.concat([d.a, d.b])])
+        kk = key[key.p.isin(people)]
+        groups = [
+            g for _, g in kk.groupby(["gender", "race", "age"]) if g.p.nunique() >= 2
+        ]
+        if not groups:
+            raise ValueError(
+                f"fold {k}: no two people share gender, race and age range"
+            )
         need, seen, tries = int((~d.same).sum()), set(), 0
         while len(seen) < need and tries < 100 * need:
-            tries += 1; g = groups[rng.integers(len(groups))]; i, j = rng.choice(len(g), 2, replace=False)
+            tries += 1
+            g = groups[rng.integers(len(groups))]
+            i, j = rng.choice(len(g), 2, replace=False)
             a, b = g.iloc[i], g.iloc[j]
-            if a.p != b.p and (a.n, b.n) not in seen and (b.n, a.n) not in seen: seen.add((a.n, b.n))
+            if a.p != b.p and (a.n, b.n) not in seen and (b.n, a.n) not in seen:
+                seen.add((a.n, b.n))
         rows += [(k, a, b, False) for a, b in seen]
     return pd.DataFrame(rows, columns=["fold", "a", "b", "same"])
 
@@ -191,82 +329,149 @@ def synthfer_photos(n: int = 600, n_identities: int = 60, seed: int = 0, folder=
     from PIL import Image
     from fer_nb.core import project_root
     from fer_nb.synth import make_faceset
+
     fs = make_faceset(n, "wild", n_identities=n_identities, seed=seed)
-    folder = Path(folder) if folder else project_root() / ".cache" / "synthfer_photos" / f"n{n}-id{n_identities}-seed{seed}"
+    folder = (
+        Path(folder)
+        if folder
+        else project_root()
+        / ".cache"
+        / "synthfer_photos"
+        / f"n{n}-id{n_identities}-seed{seed}"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     m = fs.meta.reset_index(drop=True)
     person = [f"synth{int(i):03d}" for i in m.identity]
-    names = [f"{p}_{k + 1:04d}.png" for p, k in zip(person, pd.Series(person).groupby(person).cumcount())]
+    names = [
+        f"{p}_{k + 1:04d}.png"
+        for p, k in zip(person, pd.Series(person).groupby(person).cumcount())
+    ]
     for name, im in zip(names, fs.images):
-        buf = io.BytesIO(); Image.fromarray(np.asarray(im, np.uint8)).save(buf, format="PNG")
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(im, np.uint8)).save(buf, format="PNG")
         f = folder / name
-        if not f.exists() or f.read_bytes() != buf.getvalue(): atomic_write(f, buf.getvalue())
+        if not f.exists() or f.read_bytes() != buf.getvalue():
+            atomic_write(f, buf.getvalue())
     photos = pd.DataFrame({"image": names, "identity": person})
     attrs = m[["gender", "race", "age"]].set_index(photos.image)
     return folder, photos, attrs, dict(zip(names, m.yaw.astype(float)))
 
+
 def _csv_with(path: Path, columns, what: str) -> pd.DataFrame:
     "A CSV read as text that must have `columns`; errors name the file."
-    if not path.is_file(): raise FileNotFoundError(f"{path}: {what} file not found")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: {what} file not found")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in df.columns]
-    if missing: raise ValueError(f"{path}: missing column(s) {missing}; header is {list(df.columns)}")
+    if missing:
+        raise ValueError(
+            f"{path}: missing column(s) {missing}; header is {list(df.columns)}"
+        )
     return df
+
 
 def read_attributes(path) -> pd.DataFrame:
     "An attributes CSV (image, gender, race, age; age one of AGE_RANGES) -> DataFrame indexed by image; errors name the line."
-    path = Path(path); df = _csv_with(path, ("image", "gender", "race", "age"), "attributes")
+    path = Path(path)
+    df = _csv_with(path, ("image", "gender", "race", "age"), "attributes")
     for i, r in enumerate(df.itertuples(), start=2):
-        if r.age not in AGE_RANGES: raise ValueError(f"{path}, line {i}: age {r.age!r} is not one of {list(AGE_RANGES)}")
-        if not r.image or not r.gender or not r.race: raise ValueError(f"{path}, line {i}: empty image, gender or race")
+        if r.age not in AGE_RANGES:
+            raise ValueError(
+                f"{path}, line {i}: age {r.age!r} is not one of {list(AGE_RANGES)}"
+            )
+        if not r.image or not r.gender or not r.race:
+            raise ValueError(f"{path}, line {i}: empty image, gender or race")
     dup = df.image[df.image.duplicated()]
-    if len(dup): raise ValueError(f"{path}, line {int(dup.index[0]) + 2}: image {dup.iloc[0]!r} listed twice")
+    if len(dup):
+        raise ValueError(
+            f"{path}, line {int(dup.index[0]) + 2}: image {dup.iloc[0]!r} listed twice"
+        )
     return df.set_index("image")[["gender", "race", "age"]]
 
 # %% ../nbs/20_verification.ipynb
 def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.ndarray:
     "Score per pair from `emb` (photo name -> vector, None when no face): cosine similarity or negative Euclidean distance; -inf where a photo has no embedding."
-    if metric not in ("cosine", "euclidean"): raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}")
+    if metric not in ("cosine", "euclidean"):
+        raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}")
     missing = sorted({n for n in pd.concat([pairs.a, pairs.b]) if n not in emb})
-    if missing: raise ValueError(f"{len(missing)} photos of the pairs have no entry in the embeddings (e.g. {missing[:3]}): embed them first")
+    if missing:
+        raise ValueError(
+            f"{len(missing)} photos of the pairs have no entry in the embeddings (e.g. {missing[:3]}): embed them first"
+        )
     out = np.full(len(pairs), -np.inf)
     for k, (a, b) in enumerate(zip(pairs.a, pairs.b)):
         x, y = emb[a], emb[b]
-        if x is None or y is None: continue
+        if x is None or y is None:
+            continue
         x, y = np.asarray(x, float), np.asarray(y, float)
-        out[k] = x @ y / max(np.linalg.norm(x) * np.linalg.norm(y), 1e-12) if metric == "cosine" else -np.linalg.norm(x - y)
+        out[k] = (
+            x @ y / max(np.linalg.norm(x) * np.linalg.norm(y), 1e-12)
+            if metric == "cosine"
+            else -np.linalg.norm(x - y)
+        )
     return out
+
 
 def best_threshold(scores, same) -> float:
     "The threshold (midway between neighbouring scores) with the highest accuracy of `score >= threshold` as 'same'."
     s, y = np.asarray(scores, float), np.asarray(same, bool)
     fin = np.unique(s[np.isfinite(s)])
-    cand = np.r_[fin[0] - 1, (fin[1:] + fin[:-1]) / 2, fin[-1] + 1] if len(fin) else np.array([0.0])
+    cand = (
+        np.r_[fin[0] - 1, (fin[1:] + fin[:-1]) / 2, fin[-1] + 1]
+        if len(fin)
+        else np.array([0.0])
+    )
     acc = [((s >= t) == y).mean() for t in cand]
     return float(cand[int(np.argmax(acc))])
 
+
 def verify_folds(scores, pairs: pd.DataFrame) -> pd.DataFrame:
     "LFW's protocol: per fold, the threshold from the other folds and this fold's accuracy."
-    s, y, f = np.asarray(scores, float), pairs.same.to_numpy(bool), pairs.fold.to_numpy()
-    if len(np.unique(f)) < 2: raise ValueError("the protocol needs at least 2 folds")
+    s, y, f = (
+        np.asarray(scores, float),
+        pairs.same.to_numpy(bool),
+        pairs.fold.to_numpy(),
+    )
+    if len(np.unique(f)) < 2:
+        raise ValueError("the protocol needs at least 2 folds")
     rows = []
     for k in np.unique(f):
         tr, te = f != k, f == k
-        if y[tr].all() or not y[tr].any(): raise ValueError(f"the folds other than {k} hold one kind of pair only: no threshold can be chosen")
-        t = best_threshold(s[tr], y[tr]); rows.append({"fold": k, "threshold": t, "accuracy": float(((s[te] >= t) == y[te]).mean())})
+        if y[tr].all() or not y[tr].any():
+            raise ValueError(
+                f"the folds other than {k} hold one kind of pair only: no threshold can be chosen"
+            )
+        t = best_threshold(s[tr], y[tr])
+        rows.append(
+            {
+                "fold": k,
+                "threshold": t,
+                "accuracy": float(((s[te] >= t) == y[te]).mean()),
+            }
+        )
     return pd.DataFrame(rows)
+
 
 def roc(scores, same) -> pd.DataFrame:
     "False and true accept rates at every threshold (pairs with -inf score are rejected at every threshold)."
     s, y = np.asarray(scores, float), np.asarray(same, bool)
-    order = np.argsort(-s, kind="stable"); s, y = s[order], y[order]
+    order = np.argsort(-s, kind="stable")
+    s, y = s[order], y[order]
     tp, fp = np.cumsum(y) * np.isfinite(s), np.cumsum(~y) * np.isfinite(s)
     keep = np.r_[s[1:] != s[:-1], True] & np.isfinite(s)
-    return pd.DataFrame({"threshold": np.r_[np.inf, s[keep]], "far": np.r_[0, fp[keep] / max((~y).sum(), 1)], "tar": np.r_[0, tp[keep] / max(y.sum(), 1)]})
+    return pd.DataFrame(
+        {
+            "threshold": np.r_[np.inf, s[keep]],
+            "far": np.r_[0, fp[keep] / max((~y).sum(), 1)],
+            "tar": np.r_[0, tp[keep] / max(y.sum(), 1)],
+        }
+    )
+
 
 def tar_at_far(scores, same, far: float) -> float:
     "The highest true accept rate whose false accept rate is at most `far`."
-    r = roc(scores, same); ok = r[r.far <= far]
+    r = roc(scores, same)
+    ok = r[r.far <= far]
     return float(ok.tar.max()) if len(ok) else 0.0
 
 # %% ../nbs/20_verification.ipynb
@@ -274,125 +479,246 @@ def evaluate(scores, pairs: pd.DataFrame) -> dict:
     "LFW's numbers for one score vector: 10-fold accuracy (%) mean and std, TAR at FAR 1e-3 and 1e-2 (%), pairs without a face, the per-fold table."
     V = verify_folds(scores, pairs)
     s, y = np.asarray(scores, float), pairs.same.to_numpy(bool)
-    return {"accuracy": 100 * float(V.accuracy.mean()), "accuracy_std": 100 * float(V.accuracy.std(ddof=1)) if len(V) > 1 else 0.0,
-            "tar@far=1e-3": 100 * tar_at_far(s, y, 1e-3), "tar@far=1e-2": 100 * tar_at_far(s, y, 1e-2),
-            "pairs_without_face": int((~np.isfinite(s)).sum()), "folds": V}
+    return {
+        "accuracy": 100 * float(V.accuracy.mean()),
+        "accuracy_std": 100 * float(V.accuracy.std(ddof=1)) if len(V) > 1 else 0.0,
+        "tar@far=1e-3": 100 * tar_at_far(s, y, 1e-3),
+        "tar@far=1e-2": 100 * tar_at_far(s, y, 1e-2),
+        "pairs_without_face": int((~np.isfinite(s)).sum()),
+        "folds": V,
+    }
+
 
 def errors(scores, pairs: pd.DataFrame) -> pd.DataFrame:
     "Every pair decided wrongly by its fold's threshold (chosen on the other folds), with its margin; hardest first per kind."
     V = verify_folds(scores, pairs).set_index("fold").threshold
-    t = pairs.fold.map(V).to_numpy(); s = np.asarray(scores, float)
+    t = pairs.fold.map(V).to_numpy()
+    s = np.asarray(scores, float)
     d = pairs.assign(score=s, threshold=t, margin=s - t)
-    fa = d[~d.same & (d.score >= d.threshold)].assign(kind="false accept").sort_values("margin", ascending=False)
-    fr = d[d.same & (d.score < d.threshold)].assign(kind="false reject").sort_values("margin")
+    fa = (
+        d[~d.same & (d.score >= d.threshold)]
+        .assign(kind="false accept")
+        .sort_values("margin", ascending=False)
+    )
+    fr = (
+        d[d.same & (d.score < d.threshold)]
+        .assign(kind="false reject")
+        .sort_values("margin")
+    )
     return pd.concat([fa, fr], ignore_index=True)
+
 
 def plot_errors(err: pd.DataFrame, image_dir, k: int = 4, title: str = ""):
     "The k hardest false accepts and false rejects, each pair's two photos side by side with score and threshold."
     import matplotlib.pyplot as plt
     from fer_nb.data import read_image
+
     kinds = [g.head(k) for _, g in err.groupby("kind", sort=False)]
     n = max([len(g) for g in kinds] + [1])
-    fig, axes = plt.subplots(len(kinds) or 1, 2 * n, figsize=(2.1 * 2 * n, 2.6 * max(1, len(kinds))), squeeze=False)
-    for ax in axes.ravel(): ax.axis("off")
+    fig, axes = plt.subplots(
+        len(kinds) or 1,
+        2 * n,
+        figsize=(2.1 * 2 * n, 2.6 * max(1, len(kinds))),
+        squeeze=False,
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
     for r, g in enumerate(kinds):
         for c, row in enumerate(g.itertuples()):
             for q, name in enumerate((row.a, row.b)):
-                ax = axes[r, 2 * c + q]; ax.imshow(read_image(Path(image_dir) / name), cmap="gray"); ax.set_title(name.rsplit(".", 1)[0][:22], fontsize=6)
-            axes[r, 2 * c].text(0, -0.28, f"{row.kind}: score {row.score:.3f} (threshold {row.threshold:.3f})", transform=axes[r, 2 * c].transAxes, fontsize=7, color="C3")
-    fig.suptitle(title or "hardest errors", fontsize=10); fig.tight_layout()
+                ax = axes[r, 2 * c + q]
+                ax.imshow(read_image(Path(image_dir) / name), cmap="gray")
+                ax.set_title(name.rsplit(".", 1)[0][:22], fontsize=6)
+            axes[r, 2 * c].text(
+                0,
+                -0.28,
+                f"{row.kind}: score {row.score:.3f} (threshold {row.threshold:.3f})",
+                transform=axes[r, 2 * c].transAxes,
+                fontsize=7,
+                color="C3",
+            )
+    fig.suptitle(title or "hardest errors", fontsize=10)
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/20_verification.ipynb
 class DlibEmbedder:
     "Photo paths -> dlib ResNet 128-d face descriptors (None where no face), cached per photo in `cache_dir`."
+
     name = "dlib ResNet (identity)"
+
     def __init__(self, cache_dir=None, jitter: int = 0, detector=None):
         try:
             import dlib, face_recognition_models
-        except ImportError as e: raise ImportError(f"DlibEmbedder needs dlib and its models: pip install -e '.[detect]' ({e})") from None
+        except ImportError as e:
+            raise ImportError(
+                f"DlibEmbedder needs dlib and its models: pip install -e '.[detect]' ({e})"
+            ) from None
         from fer_nb.core import project_root
         from fer_nb.detect import DlibDetector
+
         models = Path(face_recognition_models.__file__).parent / "models"
         self._det = detector or DlibDetector("hog+cnn")
-        self._rec = dlib.face_recognition_model_v1(str(models / "dlib_face_recognition_resnet_model_v1.dat"))
+        self._rec = dlib.face_recognition_model_v1(
+            str(models / "dlib_face_recognition_resnet_model_v1.dat")
+        )
         self._dlib, self.jitter = dlib, jitter
-        self.cache = Path(cache_dir) if cache_dir else project_root() / ".cache" / "embeddings" / "dlib_resnet"
+        self.cache = (
+            Path(cache_dir)
+            if cache_dir
+            else project_root() / ".cache" / "embeddings" / "dlib_resnet"
+        )
 
     def _key(self, p: Path) -> Path:
-        st = p.stat(); h = hashlib.sha1(f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}|{self.jitter}".encode()).hexdigest()[:16]
+        st = p.stat()
+        h = hashlib.sha1(
+            f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}|{self.jitter}".encode()
+        ).hexdigest()[:16]
         return self.cache / f"{h}.npy"
 
     def embed_one(self, path):
         "The descriptor of the largest face in one photo, or None."
         from fer_nb.data import read_image
-        p = Path(path); ck = self._key(p)
+
+        p = Path(path)
+        ck = self._key(p)
         if ck.exists():
-            v = np.load(ck); return None if v.size == 0 else v
+            v = np.load(ck)
+            return None if v.size == 0 else v
         img = np.ascontiguousarray(read_image(p, grey=False))
         dets = self._det.detect(img)
-        if not dets: v = np.zeros(0, np.float32)
+        if not dets:
+            v = np.zeros(0, np.float32)
         else:
             x1, y1, x2, y2 = max(dets, key=lambda d: d.area).box.astype(int)
-            shape = self._det._sp(img, self._dlib.rectangle(int(x1), int(y1), int(x2), int(y2)))
-            v = np.asarray(self._rec.compute_face_descriptor(img, shape, self.jitter), np.float32)
+            shape = self._det._sp(
+                img, self._dlib.rectangle(int(x1), int(y1), int(x2), int(y2))
+            )
+            v = np.asarray(
+                self._rec.compute_face_descriptor(img, shape, self.jitter), np.float32
+            )
         ck.parent.mkdir(parents=True, exist_ok=True)
         import io
-        buf = io.BytesIO(); np.save(buf, v); atomic_write(ck, buf.getvalue())
+
+        buf = io.BytesIO()
+        np.save(buf, v)
+        atomic_write(ck, buf.getvalue())
         return None if v.size == 0 else v
 
     def __call__(self, paths, progress: bool = False) -> dict:
         "{photo name: descriptor or None} for every path."
         from tqdm.auto import tqdm
-        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc="embedding", disable=not progress, mininterval=10)}
+
+        return {
+            Path(p).name: self.embed_one(p)
+            for p in tqdm(
+                list(paths), desc="embedding", disable=not progress, mininterval=10
+            )
+        }
 
 # %% ../nbs/20_verification.ipynb
 class FaceEmbedder:
     "Photo paths -> fn(aligned face) vectors (None where no face), cached per photo under `cache_dir` / `name`."
+
     def __init__(self, fn, name: str, align, cache_dir=None, detector=None):
         from fer_nb.core import project_root
         from fer_nb.detect import DlibDetector
-        self.fn, self.name, self.align, self._det = fn, name, align, detector or DlibDetector("hog+cnn")
-        self.cache = Path(cache_dir) if cache_dir else project_root() / ".cache" / "embeddings" / hashlib.sha1(name.encode()).hexdigest()[:12]
+
+        self.fn, self.name, self.align, self._det = (
+            fn,
+            name,
+            align,
+            detector or DlibDetector("hog+cnn"),
+        )
+        self.cache = (
+            Path(cache_dir)
+            if cache_dir
+            else project_root()
+            / ".cache"
+            / "embeddings"
+            / hashlib.sha1(name.encode()).hexdigest()[:12]
+        )
 
     def embed_one(self, path):
         import io
         from fer_nb.data import read_image
-        p = Path(path); st = p.stat()
-        ck = self.cache / (hashlib.sha1(f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16] + ".npy")
+
+        p = Path(path)
+        st = p.stat()
+        ck = self.cache / (
+            hashlib.sha1(
+                f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()
+            ).hexdigest()[:16]
+            + ".npy"
+        )
         if ck.exists():
-            v = np.load(ck); return None if v.size == 0 else v
-        img = read_image(p, grey=False); dets = self._det.detect(img)
-        v = np.zeros(0, np.float32) if not dets else np.asarray(self.fn(self.align(img, max(dets, key=lambda d: d.area))), np.float32).ravel()
-        ck.parent.mkdir(parents=True, exist_ok=True); buf = io.BytesIO(); np.save(buf, v); atomic_write(ck, buf.getvalue())
+            v = np.load(ck)
+            return None if v.size == 0 else v
+        img = read_image(p, grey=False)
+        dets = self._det.detect(img)
+        v = (
+            np.zeros(0, np.float32)
+            if not dets
+            else np.asarray(
+                self.fn(self.align(img, max(dets, key=lambda d: d.area))), np.float32
+            ).ravel()
+        )
+        ck.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        np.save(buf, v)
+        atomic_write(ck, buf.getvalue())
         return None if v.size == 0 else v
 
     def __call__(self, paths, progress: bool = False) -> dict:
         from tqdm.auto import tqdm
-        return {Path(p).name: self.embed_one(p) for p in tqdm(list(paths), desc=f"embedding ({self.name})", disable=not progress, mininterval=10)}
+
+        return {
+            Path(p).name: self.embed_one(p)
+            for p in tqdm(
+                list(paths),
+                desc=f"embedding ({self.name})",
+                disable=not progress,
+                mininterval=10,
+            )
+        }
+
 
 def expression_embedder(model_path=None, cache_dir=None, detector=None) -> FaceEmbedder:
     "The shipped expression predictor's penultimate features as a (weak) identity embedding."
     import torch
     from fer_nb.predict import Predictor
     from fer_nb.train import crop_batch
+
     pr = Predictor(model_path)
+
     def fn(face):
         with torch.no_grad():
-            x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[None, None]
+            x = torch.from_numpy(np.ascontiguousarray(np.asarray(face, np.uint8)))[
+                None, None
+            ]
             return pr.model(crop_batch(x, pr.crop, False))[0].numpy()
-    return FaceEmbedder(fn, f"expression net ({pr.path.name})", pr.align, cache_dir, detector)
+
+    return FaceEmbedder(
+        fn, f"expression net ({pr.path.name})", pr.align, cache_dir, detector
+    )
+
 
 class SharedDetector:
     """A detector that remembers its answer per image content: the embedders, the landmark pass and the alignment of one photo set
     then detect each photo once. `_sp` is the wrapped dlib detector's shape predictor (the ResNet embedder needs it)."""
+
     def __init__(self, detector=None):
         from fer_nb.detect import DlibDetector
+
         self.detector, self.memo = detector or DlibDetector("hog+cnn"), {}
         self._sp = getattr(self.detector, "_sp", None)
+
     def detect(self, image):
-        k = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest() + str(np.shape(image))
-        if k not in self.memo: self.memo[k] = self.detector.detect(image)
+        k = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest() + str(
+            np.shape(image)
+        )
+        if k not in self.memo:
+            self.memo[k] = self.detector.detect(image)
         return self.memo[k]
 
 # %% ../nbs/20_verification.ipynb
@@ -400,62 +726,147 @@ def bench(n: int = 40) -> pd.DataFrame:
     "Photos/s of each embedder on `n` LFW photos (fresh cache), and of a second pass read from the cache."
     import tempfile, time
     from fer_nb.core import find_dataset
+
     lfw, why = find_dataset("lfw")
-    if lfw is None: raise FileNotFoundError(f"bench verification needs the shared LFW photos: {why}")
+    if lfw is None:
+        raise FileNotFoundError(
+            f"bench verification needs the shared LFW photos: {why}"
+        )
     paths = sorted((lfw / "images").glob("*.jpg"))[:n]
     rows = []
-    for name, make in (("dlib ResNet (identity)", lambda d: DlibEmbedder(cache_dir=d)), ("FER+ expression net (weak)", lambda d: expression_embedder(cache_dir=d))):
+    for name, make in (
+        ("dlib ResNet (identity)", lambda d: DlibEmbedder(cache_dir=d)),
+        ("FER+ expression net (weak)", lambda d: expression_embedder(cache_dir=d)),
+    ):
         with tempfile.TemporaryDirectory() as d:
-            E = make(d); t0 = time.perf_counter(); E(paths); t1 = time.perf_counter(); E(paths); t2 = time.perf_counter()
-        rows.append({"embedder": name, "photos": len(paths), "photos_per_s": len(paths) / (t1 - t0), "cached_photos_per_s": len(paths) / (t2 - t1),
-                     "cache_speedup": (t1 - t0) / max(t2 - t1, 1e-9)})
+            E = make(d)
+            t0 = time.perf_counter()
+            E(paths)
+            t1 = time.perf_counter()
+            E(paths)
+            t2 = time.perf_counter()
+        rows.append(
+            {
+                "embedder": name,
+                "photos": len(paths),
+                "photos_per_s": len(paths) / (t1 - t0),
+                "cached_photos_per_s": len(paths) / (t2 - t1),
+                "cache_speedup": (t1 - t0) / max(t2 - t1, 1e-9),
+            }
+        )
     return pd.DataFrame(rows)
 
 # %% ../nbs/20_verification.ipynb
 def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
     "A human-answers CSV (a, b, rater, answer: same/different or 1/0) checked against `pairs`; adds `same_answer` (bool) and `line`."
-    path = Path(path); df = _csv_with(path, ("a", "b", "rater", "answer"), "answers")
+    path = Path(path)
+    df = _csv_with(path, ("a", "b", "rater", "answer"), "answers")
     df["line"] = np.arange(len(df)) + 2
-    m = {"same": True, "1": True, "yes": True, "different": False, "0": False, "no": False}
+    m = {
+        "same": True,
+        "1": True,
+        "yes": True,
+        "different": False,
+        "0": False,
+        "no": False,
+    }
     ans = df.answer.str.strip().str.lower().map(m)
-    if ans.isna().any(): r = df[ans.isna()].iloc[0]; raise ValueError(f"{path}, line {r.line}: answer {r.answer!r} is not same/different (or 1/0)")
+    if ans.isna().any():
+        r = df[ans.isna()].iloc[0]
+        raise ValueError(
+            f"{path}, line {r.line}: answer {r.answer!r} is not same/different (or 1/0)"
+        )
     known = set(zip(pairs.a, pairs.b)) | set(zip(pairs.b, pairs.a))
     unknown = [(r.line, r.a, r.b) for r in df.itertuples() if (r.a, r.b) not in known]
-    if unknown: raise ValueError(f"{path}, line {unknown[0][0]}: pair ({unknown[0][1]}, {unknown[0][2]}) is not in the pair list")
+    if unknown:
+        raise ValueError(
+            f"{path}, line {unknown[0][0]}: pair ({unknown[0][1]}, {unknown[0][2]}) is not in the pair list"
+        )
     return df.assign(same_answer=ans.astype(bool))
 
-def human_vs_machine(pairs: pd.DataFrame, answers: pd.DataFrame, scores, bins=None, n_bins: int = 3) -> pd.DataFrame:
+
+def human_vs_machine(
+    pairs: pd.DataFrame, answers: pd.DataFrame, scores, bins=None, n_bins: int = 3
+) -> pd.DataFrame:
     """Per difficulty bin: pairs, the machine's accuracy (threshold of its fold from the other folds), the mean rater's and the raters' majority's accuracy.
     `bins`: a label per pair (e.g. the list it came from); default: terciles of the machine's |score - threshold| (hard = smallest margin)."""
     V = verify_folds(scores, pairs).set_index("fold").threshold
-    s = np.asarray(scores, float); t = pairs.fold.map(V).to_numpy()
+    s = np.asarray(scores, float)
+    t = pairs.fold.map(V).to_numpy()
     machine = (s >= t) == pairs.same.to_numpy(bool)
     if bins is None:
         m = np.abs(np.where(np.isfinite(s), s, -1e9) - t)
-        bins = pd.qcut(pd.Series(m).rank(method="first"), n_bins, labels=["hard", "medium", "easy"][:n_bins] if n_bins == 3 else None).astype(str).to_numpy()
-    key = {(a, b): i for i, (a, b) in enumerate(zip(pairs.a, pairs.b))}; key.update({(b, a): i for (a, b), i in list(key.items())})
-    if "same_answer" not in answers:                          # the CSV form (e.g. simulate_human_answers' output), not yet read
-        answers = answers.assign(same_answer=answers.answer.astype(str).str.strip().str.lower().isin(["same", "1", "yes"]))
+        bins = (
+            pd.qcut(
+                pd.Series(m).rank(method="first"),
+                n_bins,
+                labels=["hard", "medium", "easy"][:n_bins] if n_bins == 3 else None,
+            )
+            .astype(str)
+            .to_numpy()
+        )
+    key = {(a, b): i for i, (a, b) in enumerate(zip(pairs.a, pairs.b))}
+    key.update({(b, a): i for (a, b), i in list(key.items())})
+    if (
+        "same_answer" not in answers
+    ):  # the CSV form (e.g. simulate_human_answers' output), not yet read
+        answers = answers.assign(
+            same_answer=answers.answer.astype(str)
+            .str.strip()
+            .str.lower()
+            .isin(["same", "1", "yes"])
+        )
     A = answers.assign(pair=[key[(a, b)] for a, b in zip(answers.a, answers.b)])
     A["right"] = A.same_answer.to_numpy() == pairs.same.to_numpy(bool)[A.pair]
-    per_pair = A.groupby("pair").agg(mean_rater=("right", "mean"), majority=("same_answer", lambda x: x.mean() > 0.5))
-    per_pair["majority"] = per_pair.majority.to_numpy() == pairs.same.to_numpy(bool)[per_pair.index]
+    per_pair = A.groupby("pair").agg(
+        mean_rater=("right", "mean"), majority=("same_answer", lambda x: x.mean() > 0.5)
+    )
+    per_pair["majority"] = (
+        per_pair.majority.to_numpy() == pairs.same.to_numpy(bool)[per_pair.index]
+    )
     D = pd.DataFrame({"bin": bins, "machine": machine}).join(per_pair)
-    out = D.groupby("bin").agg(pairs=("machine", "size"), machine=("machine", "mean"), humans_mean_rater=("mean_rater", "mean"),
-                               humans_majority=("majority", "mean")).mul([1, 100, 100, 100])
+    out = (
+        D.groupby("bin")
+        .agg(
+            pairs=("machine", "size"),
+            machine=("machine", "mean"),
+            humans_mean_rater=("mean_rater", "mean"),
+            humans_majority=("majority", "mean"),
+        )
+        .mul([1, 100, 100, 100])
+    )
     order = [b for b in ("hard", "medium", "easy") if b in out.index]
     return out.loc[order + [b for b in out.index if b not in order]]
 
-def simulate_human_answers(pairs: pd.DataFrame, attrs: pd.DataFrame, yaw: dict, n_raters: int = 5, seed: int = 0) -> pd.DataFrame:
+
+def simulate_human_answers(
+    pairs: pd.DataFrame,
+    attrs: pd.DataFrame,
+    yaw: dict,
+    n_raters: int = 5,
+    seed: int = 0,
+) -> pd.DataFrame:
     "SIMULATED human answers (GLAD raters; a pair's easiness falls with its yaw gap and, for a negative, with shared attributes); column `simulated` = True."
     rng = np.random.default_rng(seed)
     gap = np.abs(pairs.a.map(yaw).to_numpy(float) - pairs.b.map(yaw).to_numpy(float))
-    shared = attribute_features(pairs, attrs)[:, :2].sum(1) + (attribute_features(pairs, attrs)[:, 2] == 0)
+    shared = attribute_features(pairs, attrs)[:, :2].sum(1) + (
+        attribute_features(pairs, attrs)[:, 2] == 0
+    )
     easy = np.exp(1.2 - 1.5 * gap - 0.4 * shared * ~pairs.same.to_numpy(bool))
     rows = []
     for r in range(n_raters):
         alpha = rng.normal(2.0, 0.5)
         right = rng.random(len(pairs)) < 1 / (1 + np.exp(-alpha * easy))
         ans = np.where(right, pairs.same.to_numpy(bool), ~pairs.same.to_numpy(bool))
-        rows.append(pd.DataFrame({"a": pairs.a, "b": pairs.b, "rater": f"sim{r}", "answer": np.where(ans, "same", "different"), "simulated": True}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "a": pairs.a,
+                    "b": pairs.b,
+                    "rater": f"sim{r}",
+                    "answer": np.where(ans, "same", "different"),
+                    "simulated": True,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)

@@ -21,29 +21,49 @@ class Conv3d(nn.Conv3d):
     conv on 2 frames deep in C3D): the same numbers in float32, but it keeps bfloat16 training off a wrong kernel. On AVX-512 CPUs
     (torch 2.13, oneDNN) the bfloat16 weight gradient of such a conv came out wrong by up to 1e36 or crashed (the C3D NaN);
     with the padding explicit it matches float32 to bfloat16's precision (lesson `18_video_models`, measured on every k_T, T <= 8)."""
+
     def forward(self, x):
         pt = self.padding[0]
         if pt and x.shape[2] < self.kernel_size[0]:
             x = F.pad(x, (0, 0, 0, 0, pt, pt))
-            return F.conv3d(x, self.weight, self.bias, self.stride, (0, *self.padding[1:]), self.dilation, self.groups)
+            return F.conv3d(
+                x,
+                self.weight,
+                self.bias,
+                self.stride,
+                (0, *self.padding[1:]),
+                self.dilation,
+                self.groups,
+            )
         return super().forward(x)
+
 
 def _bn3(cin, cout, k, stride=1, padding=None):
     "Conv3d + BatchNorm3d + ReLU; `k`, `stride`, `padding` as int or (t, h, w)."
     k3 = (k,) * 3 if isinstance(k, int) else tuple(k)
     pad = tuple(v // 2 for v in k3) if padding is None else padding
-    return [Conv3d(cin, cout, k3, stride, pad, bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True)]
+    return [
+        Conv3d(cin, cout, k3, stride, pad, bias=False),
+        nn.BatchNorm3d(cout),
+        nn.ReLU(inplace=True),
+    ]
+
 
 class VideoNet(FERNet):
     "Shared by the clip models: (B, 1, T, in_size, in_size) -> (features (B, feat_dim), logits (B, n_classes))."
+
     def _finish(self, feat_dim: int, n_classes: int):
         self.feat_dim, self.classifier = feat_dim, nn.Linear(feat_dim, n_classes)
         msra_init(self)
-        for m in self.modules():                                         # residual branches start as the identity
-            if isinstance(getattr(m, "last_bn", None), nn.BatchNorm3d): nn.init.zeros_(m.last_bn.weight)
+        for m in self.modules():  # residual branches start as the identity
+            if isinstance(getattr(m, "last_bn", None), nn.BatchNorm3d):
+                nn.init.zeros_(m.last_bn.weight)
 
     def prep(self, x):
-        if x.ndim != 5: raise ValueError(f"{type(self).__name__} expects clips (B, C, T, H, W), got shape {tuple(x.shape)}")
+        if x.ndim != 5:
+            raise ValueError(
+                f"{type(self).__name__} expects clips (B, C, T, H, W), got shape {tuple(x.shape)}"
+            )
         return super().prep(x)
 
     def forward(self, x):
@@ -53,77 +73,178 @@ class VideoNet(FERNet):
 # %% ../nbs/18_video_models.ipynb
 class C3D(VideoNet):
     "C3D: 8 3x3x3 convs in 5 pooled stages, fc6, fc7 (the feature)."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, in_size: int = 112, T: int = 16, feat_dim: int | None = None,
-                 dropout: float = 0.5, input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        in_size: int = 112,
+        T: int = 16,
+        feat_dim: int | None = None,
+        dropout: float = 0.5,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         w, layers, cin = self.w, [], 1
         for i, stage in enumerate(([64], [128], [256, 256], [512, 512], [512, 512])):
-            for c in stage: layers += _bn3(cin, w(c), 3); cin = w(c)
+            for c in stage:
+                layers += _bn3(cin, w(c), 3)
+                cin = w(c)
             layers.append(nn.MaxPool3d((1, 2, 2) if i == 0 else 2, ceil_mode=True))
         body = nn.Sequential(*layers)
-        with torch.no_grad(): n = body(torch.zeros(1, 1, T, in_size, in_size)).numel()
+        with torch.no_grad():
+            n = body(torch.zeros(1, 1, T, in_size, in_size)).numel()
         hidden = feat_dim or w(4096)
-        self.features = nn.Sequential(body, nn.Flatten(), nn.Linear(n, w(4096)), nn.ReLU(inplace=True), nn.Dropout(dropout),
-                                      nn.Linear(w(4096), hidden), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        self.features = nn.Sequential(
+            body,
+            nn.Flatten(),
+            nn.Linear(n, w(4096)),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(w(4096), hidden),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+        )
         self._finish(hidden, n_classes)
 
 # %% ../nbs/18_video_models.ipynb
 class Block3D(nn.Module):
     "Residual block of two 3x3x3 convs with batch norm; 1x1x1 projection shortcut when the shape changes."
+
     def __init__(self, cin: int, cout: int, stride: int = 1):
         super().__init__()
-        self.c1, self.b1 = Conv3d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm3d(cout)
-        self.c2, self.last_bn = Conv3d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm3d(cout)
-        self.short = (nn.Sequential(Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
-                      if stride != 1 or cin != cout else nn.Identity())
-    def forward(self, x): return torch.relu(self.last_bn(self.c2(torch.relu(self.b1(self.c1(x))))) + self.short(x))
+        self.c1, self.b1 = (
+            Conv3d(cin, cout, 3, stride, 1, bias=False),
+            nn.BatchNorm3d(cout),
+        )
+        self.c2, self.last_bn = (
+            Conv3d(cout, cout, 3, 1, 1, bias=False),
+            nn.BatchNorm3d(cout),
+        )
+        self.short = (
+            nn.Sequential(
+                Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout)
+            )
+            if stride != 1 or cin != cout
+            else nn.Identity()
+        )
+
+    def forward(self, x):
+        return torch.relu(
+            self.last_bn(self.c2(torch.relu(self.b1(self.c1(x))))) + self.short(x)
+        )
+
 
 class P3DBlock(nn.Module):
     "Pseudo-3-D residual block: spatial 1x3x3 (S) and temporal 3x1x1 (T) convs as P3D-A (S->T), B (S+T) or C (S->T, +S), then 1x1x1 with batch norm."
+
     def __init__(self, cin: int, cout: int, stride: int = 1, kind: str = "A"):
         super().__init__()
-        if kind not in "ABC" or len(kind) != 1: raise ValueError(f"kind must be 'A', 'B' or 'C', got {kind!r}")
+        if kind not in "ABC" or len(kind) != 1:
+            raise ValueError(f"kind must be 'A', 'B' or 'C', got {kind!r}")
         self.kind = kind
-        self.s = nn.Sequential(Conv3d(cin, cout, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False), nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
-        tin, ts = (cin, stride) if kind == "B" else (cout, 1)            # B: T runs beside S, on the block's input
-        self.t = nn.Sequential(Conv3d(tin, cout, (3, 1, 1), (ts, 1, 1) if kind != "B" else (stride, stride, stride), (1, 0, 0), bias=False),
-                               nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
-        self.tstride = nn.MaxPool3d((stride, 1, 1), ceil_mode=True) if stride > 1 else nn.Identity()   # S strides in space only: time halves here
+        self.s = nn.Sequential(
+            Conv3d(cin, cout, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False),
+            nn.BatchNorm3d(cout),
+            nn.ReLU(inplace=True),
+        )
+        tin, ts = (
+            (cin, stride) if kind == "B" else (cout, 1)
+        )  # B: T runs beside S, on the block's input
+        self.t = nn.Sequential(
+            Conv3d(
+                tin,
+                cout,
+                (3, 1, 1),
+                (ts, 1, 1) if kind != "B" else (stride, stride, stride),
+                (1, 0, 0),
+                bias=False,
+            ),
+            nn.BatchNorm3d(cout),
+            nn.ReLU(inplace=True),
+        )
+        self.tstride = (
+            nn.MaxPool3d((stride, 1, 1), ceil_mode=True)
+            if stride > 1
+            else nn.Identity()
+        )  # S strides in space only: time halves here
         self.mix, self.last_bn = Conv3d(cout, cout, 1, bias=False), nn.BatchNorm3d(cout)
-        self.short = (nn.Sequential(Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
-                      if stride != 1 or cin != cout else nn.Identity())
+        self.short = (
+            nn.Sequential(
+                Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout)
+            )
+            if stride != 1 or cin != cout
+            else nn.Identity()
+        )
+
     def forward(self, x):
         s = self.s(x)
-        if self.kind == "A": h = self.t(self.tstride(s))
-        elif self.kind == "B": h = self.tstride(s) + self.t(x)
-        else: s = self.tstride(s); h = s + self.t(s)
+        if self.kind == "A":
+            h = self.t(self.tstride(s))
+        elif self.kind == "B":
+            h = self.tstride(s) + self.t(x)
+        else:
+            s = self.tstride(s)
+            h = s + self.t(s)
         return torch.relu(self.last_bn(self.mix(h)) + self.short(x))
+
 
 class ResNet3D(VideoNet):
     "Four stages of residual blocks after a stem; `stem` 'r3d' (3x7x7, R3D-18) or 'hara' (7x7x7 + max pool, 3D ResNet-18); `p3d` for pseudo-3-D blocks."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, in_size: int = 112, stem: str = "r3d", blocks: int = 2, p3d: bool = False,
-                 input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        in_size: int = 112,
+        stem: str = "r3d",
+        blocks: int = 2,
+        p3d: bool = False,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
-        if stem not in ("r3d", "hara"): raise ValueError(f"stem must be 'r3d' or 'hara', got {stem!r}")
-        if not isinstance(blocks, int) or blocks < 1: raise ValueError(f"blocks must be a positive int, got {blocks!r}")
+        if stem not in ("r3d", "hara"):
+            raise ValueError(f"stem must be 'r3d' or 'hara', got {stem!r}")
+        if not isinstance(blocks, int) or blocks < 1:
+            raise ValueError(f"blocks must be a positive int, got {blocks!r}")
         w = self.w
-        layers = _bn3(1, w(64), (3, 7, 7), (1, 2, 2), (1, 3, 3)) if stem == "r3d" else _bn3(1, w(64), 7, (1, 2, 2), 3) + [nn.MaxPool3d(3, 2, 1)]
+        layers = (
+            _bn3(1, w(64), (3, 7, 7), (1, 2, 2), (1, 3, 3))
+            if stem == "r3d"
+            else _bn3(1, w(64), 7, (1, 2, 2), 3) + [nn.MaxPool3d(3, 2, 1)]
+        )
         cin, n = w(64), 0
         for i, c in enumerate((64, 128, 256, 512)):
             for b in range(blocks):
                 stride = 2 if (i > 0 and b == 0) else 1
-                layers.append(P3DBlock(cin, w(c), stride, "ABC"[n % 3]) if p3d else Block3D(cin, w(c), stride)); cin, n = w(c), n + 1
+                layers.append(
+                    P3DBlock(cin, w(c), stride, "ABC"[n % 3])
+                    if p3d
+                    else Block3D(cin, w(c), stride)
+                )
+                cin, n = w(c), n + 1
         self.features = nn.Sequential(*layers, nn.AdaptiveAvgPool3d(1), nn.Flatten())
         self._finish(cin, n_classes)
 
 # %% ../nbs/18_video_models.ipynb
 INCEPTION_V1 = {  # module: (1x1, 3x3 reduce, 3x3, 3x3 reduce, 3x3, pool proj)
-    "3b": (64, 96, 128, 16, 32, 32), "3c": (128, 128, 192, 32, 96, 64), "4b": (192, 96, 208, 16, 48, 64), "4c": (160, 112, 224, 24, 64, 64),
-    "4d": (128, 128, 256, 24, 64, 64), "4e": (112, 144, 288, 32, 64, 64), "4f": (256, 160, 320, 32, 128, 128),
-    "5b": (256, 160, 320, 32, 128, 128), "5c": (384, 192, 384, 48, 128, 128)}
+    "3b": (64, 96, 128, 16, 32, 32),
+    "3c": (128, 128, 192, 32, 96, 64),
+    "4b": (192, 96, 208, 16, 48, 64),
+    "4c": (160, 112, 224, 24, 64, 64),
+    "4d": (128, 128, 256, 24, 64, 64),
+    "4e": (112, 144, 288, 32, 64, 64),
+    "4f": (256, 160, 320, 32, 128, 128),
+    "5b": (256, 160, 320, 32, 128, 128),
+    "5c": (384, 192, 384, 48, 128, 128),
+}
+
 
 class Inception3D(nn.Module):
     "An inflated Inception module: four branches concatenated along channels."
+
     def __init__(self, cin: int, widths):
         super().__init__()
         a, br, b, cr, c, p = widths
@@ -132,52 +253,109 @@ class Inception3D(nn.Module):
         self.b2 = nn.Sequential(*_bn3(cin, cr, 1), *_bn3(cr, c, 3))
         self.b3 = nn.Sequential(nn.MaxPool3d(3, 1, 1), *_bn3(cin, p, 1))
         self.cout = a + b + c + p
-    def forward(self, x): return torch.cat([self.b0(x), self.b1(x), self.b2(x), self.b3(x)], 1)
+
+    def forward(self, x):
+        return torch.cat([self.b0(x), self.b1(x), self.b2(x), self.b3(x)], 1)
+
 
 class I3D(VideoNet):
     "I3D-style inflated Inception-v1 (RGB stream, from scratch): stem, nine Inception modules, global average pool (the feature)."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, in_size: int = 112, dropout: float = 0.5,
-                 input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        in_size: int = 112,
+        dropout: float = 0.5,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
         w = self.w
-        layers = [*_bn3(1, w(64), 7, 2, 3), nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1)), *_bn3(w(64), w(64), 1), *_bn3(w(64), w(192), 3),
-                  nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1))]
+        layers = [
+            *_bn3(1, w(64), 7, 2, 3),
+            nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1)),
+            *_bn3(w(64), w(64), 1),
+            *_bn3(w(64), w(192), 3),
+            nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1)),
+        ]
         cin = w(192)
         for name, widths in INCEPTION_V1.items():
-            if name == "4b": layers.append(nn.MaxPool3d(3, 2, 1))
-            if name == "5b": layers.append(nn.MaxPool3d(2, 2, ceil_mode=True))
-            m = Inception3D(cin, [w(v) for v in widths]); layers.append(m); cin = m.cout
-        self.features = nn.Sequential(*layers, nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Dropout(dropout))
+            if name == "4b":
+                layers.append(nn.MaxPool3d(3, 2, 1))
+            if name == "5b":
+                layers.append(nn.MaxPool3d(2, 2, ceil_mode=True))
+            m = Inception3D(cin, [w(v) for v in widths])
+            layers.append(m)
+            cin = m.cout
+        self.features = nn.Sequential(
+            *layers, nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Dropout(dropout)
+        )
         self._finish(cin, n_classes)
 
 # %% ../nbs/18_video_models.ipynb
 class _VGG11Frames(nn.Module):
     "VGG-11 (configuration A, batch norm) per frame, global average pool: (N, 1, H, W) -> (N, 512 * width)."
+
     def __init__(self, w):
         super().__init__()
         layers, cin = [], 1
         for c in (64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"):
-            if c == "M": layers.append(nn.MaxPool2d(2, ceil_mode=True)); continue
-            layers += [nn.Conv2d(cin, w(c), 3, padding=1, bias=False), nn.BatchNorm2d(w(c)), nn.ReLU(inplace=True)]; cin = w(c)
-        self.net, self.dim = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten()), cin
-    def forward(self, x): return self.net(x)
+            if c == "M":
+                layers.append(nn.MaxPool2d(2, ceil_mode=True))
+                continue
+            layers += [
+                nn.Conv2d(cin, w(c), 3, padding=1, bias=False),
+                nn.BatchNorm2d(w(c)),
+                nn.ReLU(inplace=True),
+            ]
+            cin = w(c)
+        self.net, self.dim = (
+            nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten()),
+            cin,
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
 
 class CNNLSTM(VideoNet):
     "A 2-D net per frame ('vgg11' or 'resnet18'), an LSTM over the frames, an FC layer on its last hidden state (the feature)."
-    def __init__(self, n_classes: int = 7, width: float = 1.0, in_size: int = 112, cnn: str = "vgg11", hidden: int = 512,
-                 feat_dim: int | None = None, dropout: float = 0.5, input_mean: float = 0.5, input_std: float | None = 0.25):
+
+    def __init__(
+        self,
+        n_classes: int = 7,
+        width: float = 1.0,
+        in_size: int = 112,
+        cnn: str = "vgg11",
+        hidden: int = 512,
+        feat_dim: int | None = None,
+        dropout: float = 0.5,
+        input_mean: float = 0.5,
+        input_std: float | None = 0.25,
+    ):
         super().__init__(in_size, width, input_mean, input_std)
-        if cnn not in ("vgg11", "resnet18"): raise ValueError(f"cnn must be 'vgg11' or 'resnet18', got {cnn!r}")
-        if cnn == "vgg11": self.cnn = _VGG11Frames(self.w); d = self.cnn.dim
+        if cnn not in ("vgg11", "resnet18"):
+            raise ValueError(f"cnn must be 'vgg11' or 'resnet18', got {cnn!r}")
+        if cnn == "vgg11":
+            self.cnn = _VGG11Frames(self.w)
+            d = self.cnn.dim
         else:
-            r = ResNet18(n_classes, width=width, in_size=in_size, input_std=None)   # the clip is centred once, here
+            r = ResNet18(
+                n_classes, width=width, in_size=in_size, input_std=None
+            )  # the clip is centred once, here
             self.cnn, d = r.body, r.feat_dim
         self.lstm = nn.LSTM(d, self.w(hidden), batch_first=True)
         fd = feat_dim or self.w(hidden)
-        self.head = nn.Sequential(nn.Linear(self.w(hidden), fd), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        self.head = nn.Sequential(
+            nn.Linear(self.w(hidden), fd), nn.ReLU(inplace=True), nn.Dropout(dropout)
+        )
         self._finish(fd, n_classes)
-        for m in self.cnn.modules():                                     # ResNet18's blocks start as the identity, as there
-            if hasattr(m, "b2") and isinstance(m.b2, nn.BatchNorm2d): nn.init.zeros_(m.b2.weight)
+        for (
+            m
+        ) in self.cnn.modules():  # ResNet18's blocks start as the identity, as there
+            if hasattr(m, "b2") and isinstance(m.b2, nn.BatchNorm2d):
+                nn.init.zeros_(m.b2.weight)
 
     def features(self, x):
         B, C, T, H, W = x.shape
@@ -187,17 +365,36 @@ class CNNLSTM(VideoNet):
 
 # %% ../nbs/18_video_models.ipynb
 VIDEO_MODELS = {
-    "c3d": (C3D, {}), "p3d": (ResNet3D, {"stem": "r3d", "p3d": True}), "r3d18": (ResNet3D, {"stem": "r3d"}),
-    "resnet3d18": (ResNet3D, {"stem": "hara"}), "i3d": (I3D, {}), "vgg11-lstm": (CNNLSTM, {"cnn": "vgg11"}),
-    "resnet18-lstm": (CNNLSTM, {"cnn": "resnet18"})}
-PAPER_NAMES = {"c3d": "C3D", "p3d": "P3D", "r3d18": "R3D18", "resnet3d18": "3D Resnet18", "i3d": "I3D-RGB",
-               "vgg11-lstm": "VGG11+LSTM", "resnet18-lstm": "Resnet18+LSTM"}
+    "c3d": (C3D, {}),
+    "p3d": (ResNet3D, {"stem": "r3d", "p3d": True}),
+    "r3d18": (ResNet3D, {"stem": "r3d"}),
+    "resnet3d18": (ResNet3D, {"stem": "hara"}),
+    "i3d": (I3D, {}),
+    "vgg11-lstm": (CNNLSTM, {"cnn": "vgg11"}),
+    "resnet18-lstm": (CNNLSTM, {"cnn": "resnet18"}),
+}
+PAPER_NAMES = {
+    "c3d": "C3D",
+    "p3d": "P3D",
+    "r3d18": "R3D18",
+    "resnet3d18": "3D Resnet18",
+    "i3d": "I3D-RGB",
+    "vgg11-lstm": "VGG11+LSTM",
+    "resnet18-lstm": "Resnet18+LSTM",
+}
 
-def make_video_model(name: str, n_classes: int = 7, weights_path=None, **kw) -> nn.Module:
+
+def make_video_model(
+    name: str, n_classes: int = 7, weights_path=None, **kw
+) -> nn.Module:
     "A clip model by name (see `VIDEO_MODELS`), optionally started from a local state dict."
-    if name not in VIDEO_MODELS: raise ValueError(f"unknown video model {name!r}; valid: {', '.join(VIDEO_MODELS)}")
+    if name not in VIDEO_MODELS:
+        raise ValueError(
+            f"unknown video model {name!r}; valid: {', '.join(VIDEO_MODELS)}"
+        )
     cls, fixed = VIDEO_MODELS[name]
-    if cls is not C3D: kw.pop("T", None)                                  # only C3D's fc6 depends on the clip length
+    if cls is not C3D:
+        kw.pop("T", None)  # only C3D's fc6 depends on the clip length
     model = cls(n_classes=n_classes, **fixed, **kw)
     model.skipped_weights = load_weights(model, weights_path) if weights_path else []
     return model

@@ -21,84 +21,179 @@ __all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'pl
 def confusion_frame(cm, class_names, normalise: bool = True) -> pd.DataFrame:
     "The confusion matrix as a DataFrame (rows: true class, columns: predicted), in % of each row if `normalise`."
     cm = np.asarray(cm)
-    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]: raise ValueError(f"cm must be square, got shape {cm.shape}")
-    if len(class_names) != cm.shape[0]: raise ValueError(f"{len(class_names)} class_names for a {cm.shape[0]}-class confusion matrix")
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"cm must be square, got shape {cm.shape}")
+    if len(class_names) != cm.shape[0]:
+        raise ValueError(
+            f"{len(class_names)} class_names for a {cm.shape[0]}-class confusion matrix"
+        )
     data = 100 * row_normalise(cm) if normalise else cm
-    return pd.DataFrame(data, index=pd.Index(list(class_names), name="true"), columns=pd.Index(list(class_names), name="predicted"))
+    return pd.DataFrame(
+        data,
+        index=pd.Index(list(class_names), name="true"),
+        columns=pd.Index(list(class_names), name="predicted"),
+    )
 
-def plot_confusion(cm, class_names, title: str = "", normalise: bool = True, ax=None, cmap: str = "Blues"):
+
+def plot_confusion(
+    cm,
+    class_names,
+    title: str = "",
+    normalise: bool = True,
+    ax=None,
+    cmap: str = "Blues",
+):
     "Heatmap of a (row-normalised) confusion matrix with percentages; returns `(fig, df)`."
     df = confusion_frame(cm, class_names, normalise)
     n = len(class_names)
-    if ax is None: fig, ax = plt.subplots(figsize=(1.0 + 0.75 * n, 0.8 + 0.65 * n))
-    else: fig = ax.figure
-    sns.heatmap(df, annot=True, fmt=".1f" if normalise else "d", cmap=cmap, vmin=0, vmax=100 if normalise else None,
-                cbar_kws={"label": "% of true class" if normalise else "count"}, ax=ax, square=True,
-                annot_kws={"fontsize": 8 if n > 8 else 9})
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.0 + 0.75 * n, 0.8 + 0.65 * n))
+    else:
+        fig = ax.figure
+    sns.heatmap(
+        df,
+        annot=True,
+        fmt=".1f" if normalise else "d",
+        cmap=cmap,
+        vmin=0,
+        vmax=100 if normalise else None,
+        cbar_kws={"label": "% of true class" if normalise else "count"},
+        ax=ax,
+        square=True,
+        annot_kws={"fontsize": 8 if n > 8 else 9},
+    )
     md = np.nanmean(np.diag(df.values)) if normalise else np.nan
     full = f"{title}\n" if title else ""
-    ax.set_title(full + (f"mean diagonal = {md:.1f}%" if normalise else ""), fontsize=10)
-    ax.set_xlabel("predicted"); ax.set_ylabel("true")
-    ax.tick_params(axis="x", rotation=45); ax.tick_params(axis="y", rotation=0)
+    ax.set_title(
+        full + (f"mean diagonal = {md:.1f}%" if normalise else ""), fontsize=10
+    )
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.tick_params(axis="x", rotation=45)
+    ax.tick_params(axis="y", rotation=0)
     plt.setp(ax.get_xticklabels(), ha="right")
     fig.tight_layout()
     return fig, df
 
 # %% ../nbs/10_viz.ipynb
-def plot_bars(df: pd.DataFrame, x: str, y: str, hue: str | None = None, err: str | None = None,
-              title: str = "", ylabel: str | None = None, hlines: dict | None = None, ax=None):
+def plot_bars(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    hue: str | None = None,
+    err: str | None = None,
+    title: str = "",
+    ylabel: str | None = None,
+    hlines: dict | None = None,
+    ax=None,
+):
     "Grouped bar chart of `df[y]` by `x` (and `hue`), error bars from column `err`; `hlines` = {label: value}."
     for c in [x, y, hue, err]:
-        if c is not None and c not in df.columns: raise KeyError(f"column {c!r} not in {list(df.columns)}")
-    if ax is None: fig, ax = plt.subplots(figsize=(max(5, 1.3 * df[x].nunique() * (df[hue].nunique() if hue else 1) ** 0.5 + 2), 4))
-    else: fig = ax.figure
-    xs = list(dict.fromkeys(df[x])); hs = list(dict.fromkeys(df[hue])) if hue else [None]
+        if c is not None and c not in df.columns:
+            raise KeyError(f"column {c!r} not in {list(df.columns)}")
+    if ax is None:
+        fig, ax = plt.subplots(
+            figsize=(
+                max(
+                    5,
+                    1.3 * df[x].nunique() * (df[hue].nunique() if hue else 1) ** 0.5
+                    + 2,
+                ),
+                4,
+            )
+        )
+    else:
+        fig = ax.figure
+    xs = list(dict.fromkeys(df[x]))
+    hs = list(dict.fromkeys(df[hue])) if hue else [None]
     w = 0.8 / len(hs)
     for j, h in enumerate(hs):
         sub = df if h is None else df[df[hue] == h]
         sub = sub.set_index(x).reindex(xs)
         pos = np.arange(len(xs)) - 0.4 + w * (j + 0.5)
-        bars = ax.bar(pos, sub[y], w, yerr=sub[err] if err else None, capsize=3, label=None if h is None else str(h))
+        bars = ax.bar(
+            pos,
+            sub[y],
+            w,
+            yerr=sub[err] if err else None,
+            capsize=3,
+            label=None if h is None else str(h),
+        )
         ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
     for i, (lab, v) in enumerate((hlines or {}).items()):
         ax.axhline(v, ls="--", lw=1, color=f"C{len(hs) + i}", label=lab)
-    ax.set_xticks(np.arange(len(xs)), xs); ax.set_ylabel(ylabel or y); ax.set_title(title, fontsize=10)
-    if hue or hlines: ax.legend(fontsize=8)
+    ax.set_xticks(np.arange(len(xs)), xs)
+    ax.set_ylabel(ylabel or y)
+    ax.set_title(title, fontsize=10)
+    if hue or hlines:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
 
 def render_table(df: pd.DataFrame, floatfmt: str = ".2f") -> str:
     "A DataFrame as a GitHub markdown table."
     return df.to_markdown(floatfmt=floatfmt)
 
 # %% ../nbs/10_viz.ipynb
-def plot_au_table(occ: pd.DataFrame, labels: pd.DataFrame | None = None, title: str = "", ax=None):
+def plot_au_table(
+    occ: pd.DataFrame, labels: pd.DataFrame | None = None, title: str = "", ax=None
+):
     "Heatmap of a class x AU occurrence table (%) annotated with `labels` (same shape, strings; default: rounded values)."
     cols = list(labels.columns) if labels is not None else list(occ.columns)
     data = occ[cols]
-    annot = labels.values if labels is not None else data.round(0).astype(int).astype(str).values
-    if ax is None: fig, ax = plt.subplots(figsize=(1.5 + 0.62 * len(cols), 0.9 + 0.5 * len(data)))
-    else: fig = ax.figure
-    sns.heatmap(data, annot=annot, fmt="", cmap="Oranges", vmin=0, vmax=100, cbar_kws={"label": "occurrence (%)"},
-                ax=ax, linewidths=0.5, annot_kws={"fontsize": 8})
-    ax.set_title(title, fontsize=10); ax.set_xlabel("action unit"); ax.set_ylabel("expression")
-    ax.tick_params(axis="x", rotation=0); ax.tick_params(axis="y", rotation=0)
+    annot = (
+        labels.values
+        if labels is not None
+        else data.round(0).astype(int).astype(str).values
+    )
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.5 + 0.62 * len(cols), 0.9 + 0.5 * len(data)))
+    else:
+        fig = ax.figure
+    sns.heatmap(
+        data,
+        annot=annot,
+        fmt="",
+        cmap="Oranges",
+        vmin=0,
+        vmax=100,
+        cbar_kws={"label": "occurrence (%)"},
+        ax=ax,
+        linewidths=0.5,
+        annot_kws={"fontsize": 8},
+    )
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("action unit")
+    ax.set_ylabel("expression")
+    ax.tick_params(axis="x", rotation=0)
+    ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
     return fig
 
 # %% ../nbs/10_viz.ipynb
-def embed_2d(features, method: str = "umap", seed: int = 0, n_neighbors: int = 15) -> np.ndarray:
+def embed_2d(
+    features, method: str = "umap", seed: int = 0, n_neighbors: int = 15
+) -> np.ndarray:
     "N x d features -> N x 2 coordinates by UMAP (default) or t-SNE, after standardising each dimension."
     X = np.asarray(features, np.float32)
-    if X.ndim != 2 or len(X) < 5: raise ValueError(f"features must be N x d with N >= 5, got shape {X.shape}")
+    if X.ndim != 2 or len(X) < 5:
+        raise ValueError(f"features must be N x d with N >= 5, got shape {X.shape}")
     X = (X - X.mean(0)) / (X.std(0) + 1e-6)
     if method == "umap":
         import umap
-        return umap.UMAP(n_neighbors=min(n_neighbors, len(X) - 1), random_state=seed, n_jobs=1).fit_transform(X)
+
+        return umap.UMAP(
+            n_neighbors=min(n_neighbors, len(X) - 1), random_state=seed, n_jobs=1
+        ).fit_transform(X)
     if method == "tsne":
         from sklearn.manifold import TSNE
-        return TSNE(2, perplexity=min(30.0, (len(X) - 1) / 3), random_state=seed, init="pca").fit_transform(X)
+
+        return TSNE(
+            2, perplexity=min(30.0, (len(X) - 1) / 3), random_state=seed, init="pca"
+        ).fit_transform(X)
     raise ValueError(f"method must be 'umap' or 'tsne', got {method!r}")
+
 
 def _spread(Z: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     "Indices of n points spread over Z (greedy farthest-point sampling)."
@@ -106,42 +201,92 @@ def _spread(Z: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     idx = [int(rng.integers(len(Z)))]
     d = np.linalg.norm(Z - Z[idx[0]], axis=1)
     for _ in range(min(n, len(Z)) - 1):
-        idx.append(int(d.argmax())); d = np.minimum(d, np.linalg.norm(Z - Z[idx[-1]], axis=1))
+        idx.append(int(d.argmax()))
+        d = np.minimum(d, np.linalg.norm(Z - Z[idx[-1]], axis=1))
     return np.array(idx)
+
 
 def knn_agreement(X, labels, k: int = 5) -> float:
     "Leave-one-out k-NN accuracy of the true class (majority of the k nearest other points, Euclidean, after standardising each dimension)."
     from sklearn.neighbors import NearestNeighbors
+
     X, y = np.asarray(X, np.float64), np.asarray(labels)
-    if X.ndim != 2 or len(X) != len(y): raise ValueError(f"X must be N x d with one label per row, got {X.shape} and {len(y)} labels")
-    if not 0 < k < len(X): raise ValueError(f"k must be in 1..{len(X) - 1}, got {k}")
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(
+            f"X must be N x d with one label per row, got {X.shape} and {len(y)} labels"
+        )
+    if not 0 < k < len(X):
+        raise ValueError(f"k must be in 1..{len(X) - 1}, got {k}")
     X = (X - X.mean(0)) / (X.std(0) + 1e-9)
-    nn_ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X, return_distance=False)[:, 1:]   # drop the point itself
+    nn_ = (
+        NearestNeighbors(n_neighbors=k + 1)
+        .fit(X)
+        .kneighbors(X, return_distance=False)[:, 1:]
+    )  # drop the point itself
     votes = np.stack([(y[nn_] == c).sum(1) for c in np.unique(y)], 1)
     return float((np.unique(y)[votes.argmax(1)] == y).mean())
 
-def plot_embedding(Z, labels, class_names, title: str = "", images=None, n_thumbs: int = 24, ax=None, seed: int = 0, features=None):
+
+def plot_embedding(
+    Z,
+    labels,
+    class_names,
+    title: str = "",
+    images=None,
+    n_thumbs: int = 24,
+    ax=None,
+    seed: int = 0,
+    features=None,
+):
     """Scatter of 2-D points coloured by class, optionally with face thumbnails at spread-out points. With `features` (the raw N x d
     features behind Z), the 5-NN agreement in the map and in the features is written into the panel and kept as `ax.structure`."""
     from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+
     Z, y = np.asarray(Z), np.asarray(labels)
-    if len(Z) != len(y): raise ValueError(f"{len(Z)} points but {len(y)} labels")
-    fig, ax = (plt.subplots(figsize=(6.5, 5.5)) if ax is None else (ax.figure, ax))
-    pal = sns.color_palette("tab10" if len(class_names) <= 10 else "tab20", len(class_names))
+    if len(Z) != len(y):
+        raise ValueError(f"{len(Z)} points but {len(y)} labels")
+    fig, ax = plt.subplots(figsize=(6.5, 5.5)) if ax is None else (ax.figure, ax)
+    pal = sns.color_palette(
+        "tab10" if len(class_names) <= 10 else "tab20", len(class_names)
+    )
     for k, c in enumerate(class_names):
         m = y == k
-        if m.any(): ax.scatter(Z[m, 0], Z[m, 1], s=5, alpha=0.6, color=pal[k], label=c, rasterized=True)
+        if m.any():
+            ax.scatter(
+                Z[m, 0], Z[m, 1], s=5, alpha=0.6, color=pal[k], label=c, rasterized=True
+            )
     if images is not None and n_thumbs:
         for i in _spread(Z, n_thumbs, seed):
-            ab = AnnotationBbox(OffsetImage(np.asarray(images[i]), zoom=0.28, cmap="gray"), Z[i], frameon=True, pad=0.1,
-                                bboxprops={"edgecolor": pal[y[i]] if 0 <= y[i] < len(pal) else "k", "linewidth": 1.5})
+            ab = AnnotationBbox(
+                OffsetImage(np.asarray(images[i]), zoom=0.28, cmap="gray"),
+                Z[i],
+                frameon=True,
+                pad=0.1,
+                bboxprops={
+                    "edgecolor": pal[y[i]] if 0 <= y[i] < len(pal) else "k",
+                    "linewidth": 1.5,
+                },
+            )
             ax.add_artist(ab)
-    ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=10)
     ax.legend(markerscale=3, fontsize=7, loc="best", framealpha=0.8)
     if features is not None:
-        ax.structure = {"knn5_2d": knn_agreement(Z, y), "knn5_raw": knn_agreement(features, y), "n": len(y),
-                        "chance": float(np.bincount(y).max() / len(y))}
-        ax.text(0.01, 0.01, f"5-NN agreement: map {100 * ax.structure['knn5_2d']:.1f} %, features {100 * ax.structure['knn5_raw']:.1f} %"
-                f" (largest class {100 * ax.structure['chance']:.0f} %)", transform=ax.transAxes, fontsize=8, va="bottom",
-                bbox={"facecolor": "white", "alpha": 0.85, "pad": 2})
+        ax.structure = {
+            "knn5_2d": knn_agreement(Z, y),
+            "knn5_raw": knn_agreement(features, y),
+            "n": len(y),
+            "chance": float(np.bincount(y).max() / len(y)),
+        }
+        ax.text(
+            0.01,
+            0.01,
+            f"5-NN agreement: map {100 * ax.structure['knn5_2d']:.1f} %, features {100 * ax.structure['knn5_raw']:.1f} %"
+            f" (largest class {100 * ax.structure['chance']:.0f} %)",
+            transform=ax.transAxes,
+            fontsize=8,
+            va="bottom",
+            bbox={"facecolor": "white", "alpha": 0.85, "pad": 2},
+        )
     return fig
