@@ -57,7 +57,9 @@ def _md_cell(text: str) -> dict:
 
 
 def _short(x) -> str:
-    "A claim's value for a table cell: numbers to 4 significant digits, dicts as 'key value; ...'."
+    """A claim's value for a table cell: numbers to 4 significant digits, dicts as 'key
+    value; ...'.
+    """
     if isinstance(x, float):
         return f"{x:.4g}"
     if isinstance(x, dict):
@@ -82,7 +84,9 @@ def _claims_md(res: dict) -> str:
 
 
 def source_url(rel: str, root: Path | None = None) -> str:
-    "Where a file of the project is read online: settings.ini's `git_url` + /blob/<branch>/ + its path."
+    """Where a file of the project is read online: settings.ini's `git_url` +
+    /blob/<branch>/ + its path.
+    """
     import configparser
     from fer_nb.core import project_root
 
@@ -100,7 +104,9 @@ def experiment_page(
     src_link: str,
     src_url: str | None = None,
 ) -> dict:
-    "The executed notebook with a header: what it regenerates, the claims as badges, the source, and how to run it yourself."
+    """The executed notebook with a header: what it regenerates, the claims as badges,
+    the source, and how to run it yourself.
+    """
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     name = Path(nb_path).stem
     head = [f"> **Regenerates:** {regenerates}", ""]
@@ -159,7 +165,9 @@ suppress_warnings = ["mystnb.unknown_mime_type", "myst.header", "myst.xref_missi
 
 
 def mathjax_static() -> Path:
-    "The folder holding `mathjax/` (MathJax 3, shipped by the sphinx-mathjax-offline wheel): copied into every site, so no CDN is needed."
+    """The folder holding `mathjax/` (MathJax 3, shipped by the sphinx-mathjax-offline
+    wheel): copied into every site, so no CDN is needed.
+    """
     import importlib.util
 
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
@@ -180,9 +188,11 @@ def _lesson_of(module_file: Path) -> str | None:
 
 
 def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> dict:
-    """Lay out the site's sources in `stage`: home page, one page per lesson (its executed copy under outputs/lessons/ when present),
-    one per executed experiment of `profile` with its claims as badges, REPORT.md, a page per paper, an API page per module.
-    Returns what was laid out: {'lessons', 'experiments', 'modules', 'missing'}."""
+    """Lay out the site's sources in `stage`: home page, one page per lesson (its
+    executed copy under outputs/lessons/ when present), one per executed experiment of
+    `profile` with its claims as badges, REPORT.md, a page per paper, an API page per
+    module. Returns what was laid out: {'lessons', 'experiments', 'modules', 'missing'}.
+    """
     import tomllib
     from fer_nb.core import project_root
 
@@ -340,7 +350,9 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
 
 
 def build_book(profile: str = "cpu", out=None, root=None, quiet: bool = True) -> Path:
-    "Stage the sources and run Sphinx (HTML, MyST-NB; no notebook executed). Returns the site folder (its index.html opens from file://)."
+    """Stage the sources and run Sphinx (HTML, MyST-NB; no notebook executed). Returns
+    the site folder (its index.html opens from file://).
+    """
     import shutil, subprocess, sys, tempfile
     from fer_nb.core import project_root
 
@@ -388,7 +400,9 @@ def build_book(profile: str = "cpu", out=None, root=None, quiet: bool = True) ->
 
 # %% ../nbs/22_book.ipynb
 def demo_project(root) -> Path:
-    "A tiny project to try the book on (the tests use it): two lessons, one executed experiment with its results, a profile file, a README, one library module."
+    """A tiny project to try the book on (the tests use it): two lessons, one executed
+    experiment with its results, a profile file, a README, one library module.
+    """
     import shutil
     from fer_nb.core import project_root
 
@@ -453,7 +467,9 @@ def _code_sources(nb: dict) -> list[str]:
 
 
 def lesson_is_fresh(lesson: Path, executed: Path) -> bool:
-    "True when `executed` is an executed copy of `lesson` as it stands (same code cells)."
+    """True when `executed` is an executed copy of `lesson` as it stands (same code
+    cells).
+    """
     if not executed.exists():
         return False
     a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (lesson, executed))
@@ -463,8 +479,10 @@ def lesson_is_fresh(lesson: Path, executed: Path) -> bool:
 def run_lessons(
     root=None, only=None, timeout: int = 1800, progress: bool = True
 ) -> pd.DataFrame:
-    """Execute the lessons (nbclient, in nbs/) into executed copies under outputs/lessons/, so that the book shows their outputs;
-    a lesson whose copy is fresh is skipped. Returns name, status, seconds."""
+    """Execute the lessons (nbclient, in nbs/) into executed copies under
+    outputs/lessons/, so that the book shows their outputs; a lesson whose copy is fresh
+    is skipped. Returns name, status, seconds.
+    """
     import time
     import nbformat
     from nbclient import NotebookClient
@@ -507,7 +525,9 @@ def run_lessons(
 
 # %% ../nbs/22_book.ipynb
 def chromium_path() -> str | None:
-    "A Chromium (or Chrome) executable on this machine, or None (Debian: `apt-get install chromium`)."
+    """A Chromium (or Chrome) executable on this machine, or None (Debian: `apt-get
+    install chromium`).
+    """
     import shutil
 
     return next(
@@ -539,9 +559,12 @@ def check_site(
     browser: str | None = None,
     shot_experiment: str | None = None,
 ) -> pd.DataFrame:
-    """Open pages of a built site from file:// in headless Chromium (Playwright): per page its console errors, failed requests, broken
-    images, internal links that lead nowhere, and rendered vs unrendered equations; `search` is typed into the site's search page and
-    must find something. Screenshots of the home page and of one experiment page (`shot_experiment`, default the first) go to `shots`."""
+    """Open pages of a built site from file:// in headless Chromium (Playwright): per
+    page its console errors, failed requests, broken images, internal links that lead
+    nowhere, and rendered vs unrendered equations; `search` is typed into the site's
+    search page and must find something. Screenshots of the home page and of one
+    experiment page (`shot_experiment`, default the first) go to `shots`.
+    """
     from urllib.parse import unquote, urlparse
     from playwright.sync_api import sync_playwright
 

@@ -69,7 +69,9 @@ def load_profiles(path: Path | None = None) -> dict:
 
 
 def profile_precision(profile: str, profiles: dict, override: str | None = None) -> str:
-    "The arithmetic `profile` names in profiles.toml's `[precision]` table, or `override` (`--precision`); errors name the file and the valid values."
+    """The arithmetic `profile` names in profiles.toml's `[precision]` table, or
+    `override` (`--precision`); errors name the file and the valid values.
+    """
     if override is not None:
         return _precision(override, "--precision")
     return _precision(
@@ -149,7 +151,9 @@ def notebook_parameters(nb_path: Path) -> dict:
 
 
 def parse_value(s: str):
-    "A command-line value as a Python literal when it is one ('3', '0.1', 'True', '[1, 2]'), else the string."
+    """A command-line value as a Python literal when it is one ('3', '0.1', 'True', '[1,
+    2]'), else the string.
+    """
     try:
         return ast.literal_eval(s)
     except (ValueError, SyntaxError):
@@ -157,7 +161,9 @@ def parse_value(s: str):
 
 
 def check_params(nb_path: Path, params: dict, where: str = "") -> dict:
-    "Validate `params` against the notebook's defaults: names must exist, types must match; returns coerced values."
+    """Validate `params` against the notebook's defaults: names must exist, types must
+    match; returns coerced values.
+    """
     defaults = notebook_parameters(nb_path)
     out = {}
     for k, v in params.items():
@@ -181,14 +187,28 @@ def check_params(nb_path: Path, params: dict, where: str = "") -> dict:
 
 
 def profile_params(profile: str, name: str, profiles: dict) -> dict:
-    "The parameters `profile` sets for experiment `name` (unknown profile: error listing the valid ones)."
+    """The parameters `profile` sets for experiment `name` (unknown profile: error
+    listing the valid ones).
+    """
     if profile not in PROFILES:
         raise CLIError(f"unknown profile {profile!r}; valid: {', '.join(PROFILES)}")
     return dict(profiles.get(profile, {}).get(name, {}))
 
 # %% ../nbs/11_cli.ipynb
+def _project_relative(p) -> str:
+    """`p` relative to the project root when it lies inside it (what a notebook shows),
+    else as given.
+    """
+    try:
+        return str(Path(p).resolve().relative_to(project_root().resolve()))
+    except ValueError:
+        return str(p)
+
+
 def _cleanup_staging(out_root: Path, name: str):
-    "Remove what a run of `name` stages under `out_root` (its `Run` folder, its half-executed notebook): after a failure, or left by a killed run."
+    """Remove what a run of `name` stages under `out_root` (its `Run` folder, its
+    half-executed notebook): after a failure, or left by a killed run.
+    """
     for p in Path(out_root).glob(f".staging-{name}-*"):
         shutil.rmtree(p, ignore_errors=True)
     for p in (Path(out_root) / "notebooks").glob(f".{name}.*.tmp.ipynb"):
@@ -196,7 +216,9 @@ def _cleanup_staging(out_root: Path, name: str):
 
 
 class Terminated(BaseException):
-    "SIGTERM, raised in the main thread so that a run cleans up what it staged before the process ends."
+    """SIGTERM, raised in the main thread so that a run cleans up what it staged before
+    the process ends.
+    """
 
 
 def _on_sigterm(signum, frame):
@@ -206,7 +228,9 @@ def _on_sigterm(signum, frame):
 def execute(
     nb_path: Path, out_root: Path, params: dict, progress: bool = False
 ) -> dict:
-    "Run `nb_path` with papermill; returns {'name', 'ok', 'error', 'wall_s', 'notebook'}."
+    """Run `nb_path` with papermill; returns {'name', 'ok', 'error', 'wall_s',
+    'notebook'}.
+    """
     import papermill as pm
 
     name = nb_path.stem
@@ -216,6 +240,10 @@ def execute(
     tmp = nb_dir / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp.ipynb"
     t0, error = time.time(), ""
     _cleanup_staging(out_root, name)  # what a killed earlier run may have left
+    if params.get(
+        "out_root"
+    ):  # shown in the executed notebook: relative to the project
+        params = {**params, "out_root": _project_relative(params["out_root"])}
     if "IProgress" not in os.environ.get(
         "PYTHONWARNINGS", ""
     ):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
@@ -265,8 +293,9 @@ def plan(
     root: Path | None = None,
     precision: str | None = None,
 ) -> list[tuple[Path, dict]]:
-    """The (notebook, parameters) pairs `reproduce` would run, `precision` included (the profile's, or the `precision` override);
-    validates everything first."""
+    """The (notebook, parameters) pairs `reproduce` would run, `precision` included (the
+    profile's, or the `precision` override); validates everything first.
+    """
     profiles = load_profiles(experiments_dir(root) / "profiles.toml")
     names = experiment_names(root)
     if profile not in PROFILES:
@@ -299,7 +328,9 @@ def plan(
 
 
 def claims_line(out_root: Path, name: str) -> str:
-    "': 3/5 claims reproduced (2 inconclusive)' from an experiment's results.json, or '' when it has none."
+    """': 3/5 claims reproduced (2 inconclusive)' from an experiment's results.json, or
+    '' when it has none.
+    """
     p = Path(out_root) / "results" / name / "results.json"
     try:
         cl = json.loads(p.read_text(encoding="utf-8")).get("claims", [])
@@ -316,7 +347,9 @@ def claims_line(out_root: Path, name: str) -> str:
 
 
 def _arith_note(precisions) -> str:
-    "'float32', or 'bfloat16, emulated: no native bfloat16 on this CPU, ~10x slower' (said once, in the progress line)."
+    """'float32', or 'bfloat16, emulated: no native bfloat16 on this CPU, ~10x slower'
+    (said once, in the progress line).
+    """
     ps = sorted(set(precisions))
     slow = "bfloat16" in ps and not native_bf16()
     return ", ".join(ps) + (
@@ -333,8 +366,11 @@ def reproduce(
     root: Path | None = None,
     precision: str | None = None,
 ) -> int:
-    """Execute the experiments of `profile` (in its precision, or `precision`); every one runs even when another fails, unless
-    `fail_fast`. Ends with each failure's cell and error; returns the number of failed (and, after a fail-fast stop, unrun) notebooks."""
+    """Execute the experiments of `profile` (in its precision, or `precision`); every
+    one runs even when another fails, unless `fail_fast`. Ends with each failure's cell
+    and error; returns the number of failed (and, after a fail-fast stop, unrun)
+    notebooks.
+    """
     from tqdm.auto import tqdm
 
     if jobs < 1:
@@ -411,7 +447,9 @@ def reproduce(
 
 # %% ../nbs/11_cli.ipynb
 def _record_session(out_root: Path, session: dict, results: list[dict]):
-    "Append this `reproduce` session (start, commit, whether the cache was empty, what ran and failed, wall time) to suite.json."
+    """Append this `reproduce` session (start, commit, whether the cache was empty, what
+    ran and failed, wall time) to suite.json.
+    """
     p = out_root / "suite.json"
     runs = (
         json.loads(p.read_text(encoding="utf-8")).get("runs", []) if p.exists() else []
@@ -427,7 +465,9 @@ def _record_session(out_root: Path, session: dict, results: list[dict]):
 
 
 def load_results(out_root: Path) -> list[dict]:
-    "Every results.json under `out_root`/results (`fer_nb.compare.load_dir`); a malformed one is a user error naming the file."
+    """Every results.json under `out_root`/results (`fer_nb.compare.load_dir`); a
+    malformed one is a user error naming the file.
+    """
     try:
         return list(load_dir(out_root).values())
     except ValueError as e:
@@ -437,9 +477,11 @@ def load_results(out_root: Path) -> list[dict]:
 def experiment_sources(
     name: str, root: Path | None = None, recorded: list[str] | None = None
 ) -> list[str]:
-    """Files an experiment's results depend on. A result that `recorded` its sources (`Run` writes what its process and its sweep
-    kernels imported) depends on those; an older one on its notebook and the `fer_nb` modules the notebook imports,
-    followed through the modules' own imports (lazy ones included: an over-estimate)."""
+    """Files an experiment's results depend on. A result that `recorded` its sources
+    (`Run` writes what its process and its sweep kernels imported) depends on those; an
+    older one on its notebook and the `fer_nb` modules the notebook imports, followed
+    through the modules' own imports (lazy ones included: an over-estimate).
+    """
     import re
 
     root = Path(root or project_root())
@@ -470,8 +512,10 @@ def experiment_sources(
 def profile_changed_since(
     commit: str, profile: str, name: str, root: Path | None = None
 ) -> bool:
-    """True when the experiment's parameters in profiles.toml (`[profile.name]`), the profile's `[precision]`, or the pinned runtime `requirements` of
-    settings.ini differ from `commit`'s (descriptions, other experiments and optional extras do not count)."""
+    """True when the experiment's parameters in profiles.toml (`[profile.name]`), the
+    profile's `[precision]`, or the pinned runtime `requirements` of settings.ini differ
+    from `commit`'s (descriptions, other experiments and optional extras do not count).
+    """
     import configparser, subprocess
 
     root = Path(root or project_root())
@@ -505,7 +549,9 @@ def profile_changed_since(
 
 
 def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> bool:
-    "True when `paths` (default: everything outside `outputs/`) differ between `commit` and the working tree (unknown commit: True)."
+    """True when `paths` (default: everything outside `outputs/`) differ between
+    `commit` and the working tree (unknown commit: True).
+    """
     import subprocess
 
     c = commit.replace("+dirty", "")
@@ -521,7 +567,9 @@ def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> b
 
 
 def cost_split(r: dict) -> dict:
-    "Where a result's wall time went, from the costs its run recorded (`note_cost`): nets trained and read, classifiers, sweeps, the rest."
+    """Where a result's wall time went, from the costs its run recorded (`note_cost`):
+    nets trained and read, classifiers, sweeps, the rest.
+    """
     c = r.get("costs") or []
     nets = [x for x in c if x["stage"] == "net"]
     trained = [x for x in nets if x.get("iterations", 0) > 0]
@@ -540,7 +588,9 @@ def cost_split(r: dict) -> dict:
 
 
 def _suite_lines(out_root: Path) -> list[str]:
-    "REPORT.md's account of the `reproduce` sessions that made these results (outputs/<profile>/suite.json)."
+    """REPORT.md's account of the `reproduce` sessions that made these results
+    (outputs/<profile>/suite.json).
+    """
     p = out_root / "suite.json"
     if not p.exists():
         return []
@@ -684,7 +734,9 @@ def report(profile: str, out_root: Path | None = None) -> Path:
 
 # %% ../nbs/11_cli.ipynb
 def list_experiments(root: Path | None = None) -> str:
-    "A table of the experiments: what each regenerates, expected minutes per profile, last measured smoke time."
+    """A table of the experiments: what each regenerates, expected minutes per profile,
+    last measured smoke time.
+    """
     root = root or project_root()
     meta = load_profiles(experiments_dir(root) / "profiles.toml").get("experiments", {})
     rows = [
@@ -710,7 +762,9 @@ def run_notebook(
     root: Path | None = None,
     precision: str | None = None,
 ) -> dict:
-    "`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else the notebook's default), into `outputs/adhoc/`."
+    """`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else
+    the notebook's default), into `outputs/adhoc/`.
+    """
     nb = resolve_notebook(notebook, root)
     if precision is not None:
         _precision(precision, "--precision")
@@ -742,11 +796,13 @@ def sweep(
     jobs: int = 1,
     root: Path | None = None,
 ) -> list[dict]:
-    """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a time), each into its own folder
-    `out_dir/<i>-<params>/`; returns each run's results.json (a point whose results hold the same parameters and whose code
-    has not changed since is not rerun).
-    With `jobs` > 1 each kernel gets cores / `jobs` threads (OMP_NUM_THREADS, unless already set).
-    A failed point raises CLIError naming it, after the others finished."""
+    """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a
+    time), each into its own folder `out_dir/<i>-<params>/`; returns each run's
+    results.json (a point whose results hold the same parameters and whose code has not
+    changed since is not rerun). With `jobs` > 1 each kernel gets cores / `jobs` threads
+    (OMP_NUM_THREADS, unless already set). A failed point raises CLIError naming it,
+    after the others finished.
+    """
     from concurrent.futures import ThreadPoolExecutor
     from fer_nb.core import get_precision, note_cost, note_sources
 
@@ -804,7 +860,9 @@ def sweep(
 
 
 def readme_text(root: Path | None = None) -> str:
-    "README.md as rendered from `nbs/index.ipynb` (markdown and code cells, no outputs)."
+    """README.md as rendered from `nbs/index.ipynb` (markdown and code cells, no
+    outputs).
+    """
     import nbformat
     from nbconvert import MarkdownExporter
 
@@ -876,7 +934,9 @@ BENCHES = {
 
 
 def train_bench(n: float = 3, seed: int = 0) -> pd.DataFrame:
-    "`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+ (else SynthFER); the table is also written to outputs/cpu/bench/train.csv."
+    """`fer-nb bench train`: `fer_nb.train.bench_train` for `n` minutes per arm on FER+
+    (else SynthFER); the table is also written to outputs/cpu/bench/train.csv.
+    """
     from fer_nb.core import find_dataset
     from fer_nb.train import bench_train
 
@@ -914,7 +974,9 @@ def run_bench(name: str, n: int | None = None) -> str:
 
 
 def predict_text(records, predictor) -> str:
-    "The slide's layout: per face, every emotion's percentage (highest first) and the expressiveness."
+    """The slide's layout: per face, every emotion's percentage (highest first) and the
+    expressiveness.
+    """
     v = predictor.card["valid"]
     lines = [
         f"model: {predictor.path.name} ({predictor.card['data']}; valid accuracy {v.get('accuracy', float('nan')):.1f} %, "

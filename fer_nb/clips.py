@@ -24,7 +24,9 @@ __all__ = ['METHODS', 'interpolate_time', 'sample_indices', 'clip_tensor', 'defa
 
 # %% ../nbs/17_clips.ipynb
 def interpolate_time(frames, T: int = 16) -> np.ndarray:
-    "(L, H, W[, C]) frames -> (T, H, W[, C]): frame j is the linear blend of the sequence at position j (L - 1) / (T - 1); first and last frames kept."
+    """(L, H, W[, C]) frames -> (T, H, W[, C]): frame j is the linear blend of the
+    sequence at position j (L - 1) / (T - 1); first and last frames kept.
+    """
     a = np.asarray(frames)
     if a.ndim < 3:
         raise ValueError(
@@ -51,7 +53,9 @@ def interpolate_time(frames, T: int = 16) -> np.ndarray:
 def sample_indices(
     n_frames: int, T: int = 16, rng: np.random.Generator | None = None
 ) -> np.ndarray:
-    "T frame indices of a clip of `n_frames`: a random sorted subset with `rng` (training), else evenly spaced (test); short clips tiled."
+    """T frame indices of a clip of `n_frames`: a random sorted subset with `rng`
+    (training), else evenly spaced (test); short clips tiled.
+    """
     if not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
         raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
     if T < 1:
@@ -74,7 +78,9 @@ def clip_tensor(
     method: str = "interpolate",
     rng: np.random.Generator | None = None,
 ) -> torch.Tensor:
-    "One clip (L, H, W) uint8 -> float (1, T, crop, crop) in [0, 1]; random crop, flip and (method 'sample') frames with `rng`, else centre crop."
+    """One clip (L, H, W) uint8 -> float (1, T, crop, crop) in [0, 1]; random crop, flip
+    and (method 'sample') frames with `rng`, else centre crop.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if crop > size:
@@ -122,7 +128,9 @@ def default_workers() -> int:
 
 @dataclass
 class ClipInput:
-    "How a ClipSet's clips become (B, 1, T, crop, crop) batches for `fit` and `predict`; see the lesson."
+    """How a ClipSet's clips become (B, 1, T, crop, crop) batches for `fit` and
+    `predict`; see the lesson.
+    """
 
     T: int = 16
     size: int = 128
@@ -142,7 +150,9 @@ class ClipInput:
             raise ValueError(f"crop {self.crop} larger than size {self.size}")
 
     def transform(self, frames, rng: np.random.Generator | None = None) -> torch.Tensor:
-        "One clip's frames as a (1, T, crop, crop) input (`clip_tensor` with these settings): augmented with `rng`, else the test view."
+        """One clip's frames as a (1, T, crop, crop) input (`clip_tensor` with these
+        settings): augmented with `rng`, else the test view.
+        """
         return clip_tensor(frames, self.T, self.size, self.crop, self.method, rng)
 
     def _load(self, clips: ClipSet, idx, seeds=None) -> torch.Tensor:
@@ -166,7 +176,9 @@ class ClipInput:
     def train_batch(
         self, clips: ClipSet, idx, gen: torch.Generator | None = None
     ) -> torch.Tensor:
-        "Augmented clips `idx`: each clip's random choices come from one seed drawn from `gen`."
+        """Augmented clips `idx`: each clip's random choices come from one seed drawn
+        from `gen`.
+        """
         return self._load(
             clips,
             idx,
@@ -181,7 +193,9 @@ class ClipInput:
 
 # %% ../nbs/17_clips.ipynb
 class ClipFiles:
-    "Clips stored one `.npy` (T x H x W uint8) per clip, read from disk on access (memory-mapped)."
+    """Clips stored one `.npy` (T x H x W uint8) per clip, read from disk on access
+    (memory-mapped).
+    """
 
     def __init__(self, paths):
         self.paths = [Path(p) for p in paths]
@@ -223,7 +237,9 @@ def synth_clips(
     progress: bool = True,
     **knobs,
 ) -> ClipSet:
-    "`n` SynthFER clips (see `make_clipset`) written once under .cache/synthfer/clips-<key>/ and streamed from there."
+    """`n` SynthFER clips (see `make_clipset`) written once under
+    .cache/synthfer/clips-<key>/ and streamed from there.
+    """
     import hashlib
     from tqdm.auto import tqdm
     from fer_nb.core import atomic_write, project_root
@@ -290,7 +306,9 @@ def synth_clips(
 
 # %% ../nbs/17_clips.ipynb
 class ClipDataset(torch.utils.data.Dataset):
-    "A ClipSet as a torch dataset: item i -> (clip tensor (1, T, crop, crop), label), streamed from disk through `ClipInput`'s transforms."
+    """A ClipSet as a torch dataset: item i -> (clip tensor (1, T, crop, crop), label),
+    streamed from disk through `ClipInput`'s transforms.
+    """
 
     def __init__(
         self,
@@ -323,7 +341,9 @@ class ClipDataset(torch.utils.data.Dataset):
 
 # %% ../nbs/17_clips.ipynb
 def fold_split(clips: ClipSet, fold: int, folds=None) -> tuple[ClipSet, ClipSet]:
-    "(train, test) of the 5-fold protocol: test = the single-labelled clips of `fold`, train = those of the other folds."
+    """(train, test) of the 5-fold protocol: test = the single-labelled clips of `fold`,
+    train = those of the other folds.
+    """
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
     if fold not in folds:
         raise ValueError(f"fold {fold!r} not among the folds {folds}")
@@ -332,7 +352,9 @@ def fold_split(clips: ClipSet, fold: int, folds=None) -> tuple[ClipSet, ClipSet]
 
 
 def fold_summary(y_true: dict, y_pred: dict, class_names) -> pd.DataFrame:
-    "Per fold (dict keys) and as mean and std over folds: each class's recall, UAR and WAR in percent."
+    """Per fold (dict keys) and as mean and std over folds: each class's recall, UAR and
+    WAR in percent.
+    """
     from fer_nb.metrics import accuracy, per_class_recall, uar
 
     if set(y_true) != set(y_pred):

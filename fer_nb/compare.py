@@ -37,7 +37,9 @@ def _flat(d: dict, prefix: str = "") -> dict:
 
 
 def _leaves(x, prefix: str = "") -> dict:
-    "Every number and string inside metrics, dicts and lists alike, by path ('table[2].accuracy'): a logged table is compared cell by cell."
+    """Every number and string inside metrics, dicts and lists alike, by path
+    ('table[2].accuracy'): a logged table is compared cell by cell.
+    """
     if isinstance(x, dict):
         items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in x.items()]
     elif isinstance(x, list):
@@ -51,7 +53,9 @@ def _leaves(x, prefix: str = "") -> dict:
 
 
 def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
-    "(mean, sd, n) of every arm a claim reports over n >= 2 seeds (a dict with 'mean', 'std' and a 'seeds' list)."
+    """(mean, sd, n) of every arm a claim reports over n >= 2 seeds (a dict with 'mean',
+    'std' and a 'seeds' list).
+    """
     out = []
 
     def walk(x):
@@ -75,8 +79,10 @@ def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
 
 # %% ../nbs/11a_compare.ipynb
 def tolerance(name: str, value, spreads) -> tuple[float | None, str]:
-    """(tolerance, where it comes from) for metric `name` with reference `value`: None for machine-dependent metrics, 0 for counts
-    and yes/no values, 3·sqrt(2/n)·sd for an arm's mean over n seeds, else the experiment's largest relative spread, else 5 %."""
+    """(tolerance, where it comes from) for metric `name` with reference `value`: None
+    for machine-dependent metrics, 0 for counts and yes/no values, 3·sqrt(2/n)·sd for an
+    arm's mean over n seeds, else the experiment's largest relative spread, else 5 %.
+    """
     if isinstance(value, int):
         return 0.0, "exact (a count or yes/no)"  # bool is an int too
     if MACHINE.search(name):
@@ -104,7 +110,9 @@ def _outcome(c: dict) -> str:
 
 
 def compare_results(run: dict, ref: dict) -> dict:
-    "{'metrics': DataFrame, 'claims': DataFrame, 'ok': bool} for one experiment's run against its reference."
+    """{'metrics': DataFrame, 'claims': DataFrame, 'ok': bool} for one experiment's run
+    against its reference.
+    """
     spreads = seed_spreads(ref) or seed_spreads(run)
     mine, theirs = _leaves(run.get("metrics", {})), _leaves(ref.get("metrics", {}))
     rows = []
@@ -202,7 +210,9 @@ def load_dir(d: Path) -> dict:
 
 
 def _load_committed(d: Path) -> dict:
-    "The results git committed under folder `d` (at HEAD): what the book shows, even after a run overwrote the files."
+    """The results git committed under folder `d` (at HEAD): what the book shows, even
+    after a run overwrote the files.
+    """
     root = project_root()
     rel = Path(d).resolve().relative_to(root).as_posix()
     ls = subprocess.run(
@@ -237,7 +247,9 @@ def _profile(results: dict, what: str, where: Path) -> str:
 
 # %% ../nbs/11a_compare.ipynb
 def _fmt(v) -> str:
-    "A value for a markdown table cell: 4 significant digits, dicts and lists spelled out, pipes escaped, NaN and None empty."
+    """A value for a markdown table cell: 4 significant digits, dicts and lists spelled
+    out, pipes escaped, NaN and None empty.
+    """
     if isinstance(v, float):
         return "" if math.isnan(v) else f"{v:.4g}"
     if isinstance(v, dict):
@@ -248,7 +260,9 @@ def _fmt(v) -> str:
 
 
 def compare_runs(run_dir, reference_dir=None) -> tuple[str, bool]:
-    "(the comparison as markdown text, whether everything is within noise) of a run's folder against a reference folder."
+    """(the comparison as markdown text, whether everything is within noise) of a run's
+    folder against a reference folder.
+    """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise ValueError(f"run folder {run_dir} does not exist")

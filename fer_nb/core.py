@@ -45,7 +45,9 @@ def project_root(start: str | Path | None = None) -> Path:
 
 
 def data_root(path: str | Path | None = None) -> Path | None:
-    "Where real datasets live: `path`, else `$FER_NB_DATA`, else `../shared/data`; `None` if absent."
+    """Where real datasets live: `path`, else `$FER_NB_DATA`, else `../shared/data`;
+    `None` if absent.
+    """
     if path:  # an explicit path must exist: a typo should not silently fall back
         p = Path(path).expanduser()
         if not p.exists():
@@ -65,7 +67,9 @@ def data_root(path: str | Path | None = None) -> Path | None:
 
 
 def find_dataset(name: str, path: str | Path | None = None) -> tuple[Path | None, str]:
-    "`(folder, '')` for dataset `name` under the data root, or `(None, reason)` when it is absent."
+    """`(folder, '')` for dataset `name` under the data root, or `(None, reason)` when
+    it is absent.
+    """
     root = data_root(path)
     if root is None:
         return None, f"{name}: no data root (set FER_NB_DATA or pass data_root)"
@@ -74,7 +78,9 @@ def find_dataset(name: str, path: str | Path | None = None) -> tuple[Path | None
 
 # %% ../nbs/00_core.ipynb
 def seed_everything(seed: int) -> np.random.Generator:
-    "Seed python, numpy and torch (CPU and CUDA); return a fresh `np.random.Generator(seed)`."
+    """Seed python, numpy and torch (CPU and CUDA); return a fresh
+    `np.random.Generator(seed)`.
+    """
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     random.seed(seed)
@@ -86,7 +92,9 @@ def seed_everything(seed: int) -> np.random.Generator:
 
 
 def get_device(prefer=None):
-    "`torch.device('cuda')` when available (or `prefer`red: a name or a `torch.device`, returned as is), else CPU."
+    """`torch.device('cuda')` when available (or `prefer`red: a name or a
+    `torch.device`, returned as is), else CPU.
+    """
     import torch
 
     if isinstance(prefer, torch.device):
@@ -109,7 +117,9 @@ _PRECISION = [
 
 
 def check_precision(precision: str, where: str = "precision") -> str:
-    "`precision` if it is one of `PRECISIONS`, else a ValueError naming `where` and the valid values."
+    """`precision` if it is one of `PRECISIONS`, else a ValueError naming `where` and
+    the valid values.
+    """
     if precision not in PRECISIONS:
         raise ValueError(
             f"{where} must be one of {', '.join(PRECISIONS)}; got {precision!r}"
@@ -118,18 +128,24 @@ def check_precision(precision: str, where: str = "precision") -> str:
 
 
 def set_precision(precision: str, where: str = "precision") -> str:
-    "Make `precision` this process's training arithmetic (every later `fit` and checkpoint key uses it); returns it. Errors name `where`."
+    """Make `precision` this process's training arithmetic (every later `fit` and
+    checkpoint key uses it); returns it. Errors name `where`.
+    """
     _PRECISION[0] = check_precision(precision, where)
     return precision
 
 
 def get_precision() -> str:
-    "This process's training arithmetic: 'float32' unless `set_precision` (or a `Run`) said otherwise."
+    """This process's training arithmetic: 'float32' unless `set_precision` (or a `Run`)
+    said otherwise.
+    """
     return _PRECISION[0]
 
 
 def _cpu_info() -> tuple[str, set[str]]:
-    "(CPU model name, flag set) from /proc/cpuinfo; ('unknown', {}) where there is none."
+    """(CPU model name, flag set) from /proc/cpuinfo; ('unknown', {}) where there is
+    none.
+    """
     try:
         text = Path("/proc/cpuinfo").read_text(errors="ignore")
     except OSError:
@@ -157,7 +173,9 @@ _BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
 
 
 def native_bf16() -> bool:
-    "True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or amx_bf16); elsewhere bfloat16 is emulated, about 10x slower."
+    """True when this CPU computes bfloat16 natively (Linux flags avx512_bf16 or
+    amx_bf16); elsewhere bfloat16 is emulated, about 10x slower.
+    """
     return bool(_BF16_FLAGS & _cpu_info()[1])
 
 
@@ -171,13 +189,17 @@ def cores() -> int:
 
 
 def default_threads() -> int:
-    "Threads (torch) or worker processes (classifier fits): OMP_NUM_THREADS when set (1 each for two jobs side by side), else `cores()`."
+    """Threads (torch) or worker processes (classifier fits): OMP_NUM_THREADS when set
+    (1 each for two jobs side by side), else `cores()`.
+    """
     env = os.environ.get("OMP_NUM_THREADS", "")
     return int(env) if env.isdigit() and int(env) > 0 else cores()
 
 
 def machine() -> dict:
-    "Where a result was computed: CPU model and the flags that matter, cores, torch threads, GPU, library versions."
+    """Where a result was computed: CPU model and the flags that matter, cores, torch
+    threads, GPU, library versions.
+    """
     import torch
 
     model, flags = _cpu_info()
@@ -240,7 +262,9 @@ SYNONYMS = {  # dataset spellings -> canonical names
 
 
 def canonical(name: str) -> str:
-    "The canonical spelling of an emotion name (case-insensitive; synonyms such as 'happy' map to 'happiness')."
+    """The canonical spelling of an emotion name (case-insensitive; synonyms such as
+    'happy' map to 'happiness').
+    """
     key = str(name).strip().lower().replace("_", " ")
     key = SYNONYMS.get(key, key)
     if key not in EMOTIONS8 and key not in COMPOUND_PARTS:
@@ -311,7 +335,9 @@ class Vocab:
         return to.encode(self.decode(codes))
 
     def map_columns(self, arr: np.ndarray, to: "Vocab") -> np.ndarray:
-        "Reorder the last axis (votes, probabilities) from this vocabulary to `to`, by name."
+        """Reorder the last axis (votes, probabilities) from this vocabulary to `to`, by
+        name.
+        """
         missing = [n for n in to.names if n not in self._idx]
         if missing:
             raise KeyError(f"{self!r} has no column for {missing}")
@@ -367,7 +393,9 @@ DFEW_LENGTH_BUCKETS = (
 
 # %% ../nbs/00_core.ipynb
 def how_made(res: dict) -> str:
-    "One line on how a result was made: precision, CPU (native bfloat16 or not), torch threads, torch; older results say 'precision unknown'."
+    """One line on how a result was made: precision, CPU (native bfloat16 or not), torch
+    threads, torch; older results say 'precision unknown'.
+    """
     m = res.get("machine") or {}
     cpu = m.get("cpu")
     where = (
@@ -399,7 +427,9 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
 
 
 def git_commit(root: Path | None = None) -> str:
-    "Short commit hash of the checkout (with '+dirty' when tracked files outside outputs/ and fer_nb/assets/ changed), or 'unknown'."
+    """Short commit hash of the checkout (with '+dirty' when tracked files outside
+    outputs/ and fer_nb/assets/ changed), or 'unknown'.
+    """
     try:
         root = root or project_root()
         h = subprocess.run(
@@ -462,8 +492,10 @@ _EXTRA_SOURCES: set[str] = (
 
 
 def loaded_sources(root: Path | None = None) -> list[str]:
-    """The project files this process's results depend on, as paths relative to the project root: every `fer_nb` module
-    imported so far (what actually ran, lazy imports included only when they happened) plus those `note_sources` added."""
+    """The project files this process's results depend on, as paths relative to the
+    project root: every `fer_nb` module imported so far (what actually ran, lazy imports
+    included only when they happened) plus those `note_sources` added.
+    """
     root = Path(root or project_root()).resolve()
     mine = set()
     for m in list(sys.modules.values()):
@@ -477,7 +509,9 @@ def loaded_sources(root: Path | None = None) -> list[str]:
 
 
 def note_sources(paths) -> None:
-    "Record files that ran elsewhere on this run's behalf (a sweep's child notebooks and the modules they imported)."
+    """Record files that ran elsewhere on this run's behalf (a sweep's child notebooks
+    and the modules they imported).
+    """
     _EXTRA_SOURCES.update(paths)
 
 
@@ -485,7 +519,9 @@ _ACTIVE: list = []  # the Run of this process, if any (for `note_cost`)
 
 
 def note_cost(stage: str, seconds: float, **info):
-    "Add a stage's cost (a net trained, the classifier fits, a sweep) to this process's `Run`, which records it; else nothing."
+    """Add a stage's cost (a net trained, the classifier fits, a sweep) to this
+    process's `Run`, which records it; else nothing.
+    """
     if _ACTIVE:
         _ACTIVE[-1].costs.append(
             _jsonable({"stage": stage, "seconds": round(float(seconds), 1), **info})
@@ -493,7 +529,9 @@ def note_cost(stage: str, seconds: float, **info):
 
 
 class Run:
-    "Collects one experiment's figures, tables, metrics and checked claims; `finish()` writes them atomically."
+    """Collects one experiment's figures, tables, metrics and checked claims; `finish()`
+    writes them atomically.
+    """
 
     def __init__(
         self,
@@ -511,8 +549,8 @@ class Run:
         if precision is not None:
             set_precision(precision, f"{experiment}: parameter precision")
         self.experiment, self.profile, self.data = experiment, profile, data
-        self.out_root = (
-            Path(out_root) if out_root else project_root() / "outputs" / profile
+        self.out_root = (  # a relative out_root is the project's (a notebook shows no machine's path)
+            project_root() / (out_root or Path("outputs") / profile)
         )
         self.params = dict(params or {})
         self.metrics, self.paper, self.claims, self.skipped = {}, {}, [], {}
@@ -539,7 +577,9 @@ class Run:
             raise ValueError(f"bad output name {name!r}: use letters, digits, '_', '-'")
 
     def figure(self, fig, name: str, data=None, dpi: int = 150) -> Path:
-        "Stage `fig` as `<name>.png` and the DataFrame `data` behind it as `<name>.csv`."
+        """Stage `fig` as `<name>.png` and the DataFrame `data` behind it as
+        `<name>.csv`.
+        """
         import io
         import matplotlib.pyplot as plt
 
@@ -554,8 +594,10 @@ class Run:
         return self.out_root / "figures" / self.experiment / f"{name}.png"
 
     def table(self, df, name: str, caption: str = "", floatfmt: str = ".2f") -> str:
-        """Stage a table as CSV and markdown; return the markdown (to display in the notebook). In the markdown, multi-level
-        headers and row labels are joined into one readable string and numeric row labels keep their digits (λ = 0.001)."""
+        """Stage a table as CSV and markdown; return the markdown (to display in the
+        notebook). In the markdown, multi-level headers and row labels are joined into
+        one readable string and numeric row labels keep their digits (λ = 0.001).
+        """
         self._check_name(name)
         d = self._mk(self._stage / "tables")
         flat = lambda ix: [
@@ -594,8 +636,11 @@ class Run:
         note: str = "",
         verdict: str | None = None,
     ):
-        """Record a paper claim checked in code: `reproduced` must be the boolean outcome of that check. A claim judged over seeds also
-        gives its three-way `verdict` ('reproduced', 'contradicted', 'inconclusive'; `fer_nb.metrics.seed_verdict`)."""
+        """Record a paper claim checked in code: `reproduced` must be the boolean
+        outcome of that check. A claim judged over seeds also gives its three-way
+        `verdict` ('reproduced', 'contradicted', 'inconclusive';
+        `fer_nb.metrics.seed_verdict`).
+        """
         if not isinstance(reproduced, (bool, np.bool_)):
             raise TypeError(
                 f"reproduced must be a bool, got {type(reproduced).__name__}"
@@ -624,8 +669,10 @@ class Run:
         return bool(reproduced)
 
     def judge(self, claim: str, v, ours=None, paper=None, note: str = "") -> bool:
-        """Record a claim judged over seeds from its verdict `v`: a `seed_verdict`-style dict (its `verdict`; it is also `ours`
-        and its `test` the note, unless given) or a verdict string."""
+        """Record a claim judged over seeds from its verdict `v`: a `seed_verdict`-style
+        dict (its `verdict`; it is also `ours` and its `test` the note, unless given) or
+        a verdict string.
+        """
         verdict = v if isinstance(v, str) else v["verdict"]
         if not isinstance(v, str):
             ours, note = (v if ours is None else ours), (note or v.get("test", ""))
@@ -639,7 +686,9 @@ class Run:
         )
 
     def skip(self, part: str, reason: str):
-        "Record that part of the experiment did not run (e.g. real data absent) and why."
+        """Record that part of the experiment did not run (e.g. real data absent) and
+        why.
+        """
         self.skipped[part] = reason
 
     def result(self) -> dict:
@@ -671,7 +720,9 @@ class Run:
         )
 
     def finish(self) -> dict:
-        "Write results.json and move the staged figures and tables into place; returns the results."
+        """Write results.json and move the staged figures and tables into place; returns
+        the results.
+        """
         if self.finished:
             raise RuntimeError("Run.finish() was already called")
         res = self.result()

@@ -21,7 +21,9 @@ __all__ = ['AGGREGATORS', 'RAFML_CLASSES', 'CROWDKIT_METHODS', 'Votes', 'majorit
 
 # %% ../nbs/04_crowd.ipynb
 class Votes:
-    "Integer-coded votes: item, annotator and label codes per vote, with the vocabularies to decode them."
+    """Integer-coded votes: item, annotator and label codes per vote, with the
+    vocabularies to decode them.
+    """
 
     def __init__(self, df: pd.DataFrame, classes=None, duplicates: str = "error"):
         missing = {"item", "annotator", "label"} - set(df.columns)
@@ -81,7 +83,9 @@ class Votes:
 
 # %% ../nbs/04_crowd.ipynb
 def majority_vote(votes: Votes, rng=None) -> np.ndarray:
-    "The most voted class per item; ties broken at random (`rng`) or by the lowest class code."
+    """The most voted class per item; ties broken at random (`rng`) or by the lowest
+    class code.
+    """
     V = votes.counts().astype(float)
     if rng is not None:
         V = V + rng.random(V.shape) * 1e-3
@@ -109,11 +113,15 @@ def _need_crowd(v: Votes):
 class ReliabilityEM:
     """RAF-DB label-reliability EM (TIP 2019 Alg. 1; GLAD, Whitehill et al. 2009).
 
-    Fitted attributes: `alpha_` (annotator reliability), `beta_` (image easiness; 1/beta = difficulty),
-    `posterior_` (items x classes Q_j), `labels_` (argmax), `prior_`, `loglik_` (observed-data log-likelihood per
-    iteration), `objective_` (log-likelihood + log-prior of alpha, log beta: EM's monotone objective), `n_iter_`, `converged_`, `keep_` (annotators with alpha >= `drop_below`).
-    `labels_from`: 'em' (Algorithm 1 as written: `labels_` = argmax Q) or 'safe' (the default: majority-vote labels instead when the crowd's own
-    vote frequencies predict held-out votes better than the fitted model, `heldout_loglik`; `label_source_` and `heldout_` say which and why)."""
+    Fitted attributes: `alpha_` (annotator reliability), `beta_` (image easiness; 1/beta
+    = difficulty), `posterior_` (items x classes Q_j), `labels_` (argmax), `prior_`,
+    `loglik_` (observed-data log-likelihood per iteration), `objective_` (log-likelihood
+    + log-prior of alpha, log beta: EM's monotone objective), `n_iter_`, `converged_`,
+    `keep_` (annotators with alpha >= `drop_below`). `labels_from`: 'em' (Algorithm 1 as
+    written: `labels_` = argmax Q) or 'safe' (the default: majority-vote labels instead
+    when the crowd's own vote frequencies predict held-out votes better than the fitted
+    model, `heldout_loglik`; `label_source_` and `heldout_` say which and why).
+    """
 
     def __init__(
         self,
@@ -156,7 +164,9 @@ class ReliabilityEM:
     # per-vote arrays are float32 (exp/log1p run ~7x faster); sums and parameters stay float64
     @staticmethod
     def _vote_terms(q, s):
-        "Per vote: log sigma(s) and the expected complete-data log-likelihood q log sigma(s) + (1-q) log sigma(-s)."
+        """Per vote: log sigma(s) and the expected complete-data log-likelihood q log
+        sigma(s) + (1-q) log sigma(-s).
+        """
         ls = np.minimum(s, 0) - np.log1p(
             np.exp(-np.abs(s))
         )  # log sigma(s), stable for any s
@@ -178,7 +188,9 @@ class ReliabilityEM:
         return np.exp(logq - norm[:, None]), float(norm.sum())
 
     def _newton(self, x, idx, q, s_of, ds, prior):
-        "One safeguarded Newton (Fisher-scoring) step on every coordinate of x; votes grouped by idx, s = s_of(x), ds/dx = ds(x, s)."
+        """One safeguarded Newton (Fisher-scoring) step on every coordinate of x; votes
+        grouped by idx, s = s_of(x), ds/dx = ds(x, s).
+        """
         (m, sd), n = prior, len(x)
         f = lambda e, x: (
             np.bincount(idx, weights=e, minlength=n) - (x - m) ** 2 / (2 * sd**2)
@@ -226,7 +238,9 @@ class ReliabilityEM:
         return self._rescale(alpha, logb)
 
     def _rescale(self, alpha, logb):
-        "Move along the likelihood's ridge (alpha c, beta / c leave every alpha beta unchanged) to the c the priors like best."
+        """Move along the likelihood's ridge (alpha c, beta / c leave every alpha beta
+        unchanged) to the c the priors like best.
+        """
         (ma, sa), (mb, sb) = self.alpha_prior, self.logbeta_prior
         h = lambda u: (
             -((np.exp(u) * alpha - ma) ** 2).sum() / (2 * sa**2)
@@ -327,7 +341,10 @@ class ReliabilityEM:
         return self.fit(votes, classes).labels_
 
     def vote_proba(self, items, annotators, labels) -> np.ndarray:
-        "P(annotator answers label on item) under the fitted model (codes of `votes_`): Q_i(l) sigma(alpha beta) + (1 - Q_i(l)) (1 - sigma(alpha beta)) / (C - 1)."
+        """P(annotator answers label on item) under the fitted model (codes of
+        `votes_`): Q_i(l) sigma(alpha beta) + (1 - Q_i(l)) (1 - sigma(alpha beta)) / (C
+        - 1).
+        """
         p = 1 / (1 + np.exp(-self.alpha_[annotators] * self.beta_[items]))
         q = self.posterior_[items, labels]
         return q * p + (1 - q) * (1 - p) / (self.votes_.n_classes - 1)
@@ -338,8 +355,11 @@ class ReliabilityEM:
 
 # %% ../nbs/04_crowd.ipynb
 class DawidSkene:
-    """Dawid & Skene (1979) EM: class prior `prior_` and per-annotator confusion matrices `confusion_` (annotators x true x given;
-    `model='one-coin'`: one accuracy per annotator). Fitted: `posterior_` (items x classes T_i), `labels_`, `loglik_` per iteration, `n_iter_`, `converged_`."""
+    """Dawid & Skene (1979) EM: class prior `prior_` and per-annotator confusion
+    matrices `confusion_` (annotators x true x given; `model='one-coin'`: one accuracy
+    per annotator). Fitted: `posterior_` (items x classes T_i), `labels_`, `loglik_` per
+    iteration, `n_iter_`, `converged_`.
+    """
 
     def __init__(
         self,
@@ -418,7 +438,9 @@ class DawidSkene:
         return self.fit(votes, classes).labels_
 
     def vote_proba(self, items, annotators, labels) -> np.ndarray:
-        "P(annotator answers label on item) under the fitted model (codes of the fitted `votes_`): sum_k T_i(k) theta_a(k, l)."
+        """P(annotator answers label on item) under the fitted model (codes of the
+        fitted `votes_`): sum_k T_i(k) theta_a(k, l).
+        """
         return (self.posterior_[items] * self.confusion_[annotators, :, labels]).sum(1)
 
 # %% ../nbs/04_crowd.ipynb
@@ -443,7 +465,9 @@ def heldout_loglik(
     smoothing: float = 0.5,
     em_kw: dict | None = None,
 ) -> pd.Series:
-    "Mean log-probability of a held-out vote under each method, over `folds` random vote folds (see the lesson)."
+    """Mean log-probability of a held-out vote under each method, over `folds` random
+    vote folds (see the lesson).
+    """
     v = votes if isinstance(votes, Votes) else Votes(votes)
     if folds < 2:
         raise ValueError("folds must be >= 2")
@@ -493,8 +517,10 @@ def heldout_loglik(
 def aggregate(
     votes, method: str = "auto", folds: int = 5, seed: int = 0, **kw
 ) -> tuple[np.ndarray, dict]:
-    """Estimated true labels (class codes of `Votes(votes).classes`) and what was done: `method` by name, or 'auto' = the method of
-    `AGGREGATORS` with the best held-out vote log-likelihood (`heldout_loglik`), reported with the scores."""
+    """Estimated true labels (class codes of `Votes(votes).classes`) and what was done:
+    `method` by name, or 'auto' = the method of `AGGREGATORS` with the best held-out
+    vote log-likelihood (`heldout_loglik`), reported with the scores.
+    """
     v = votes if isinstance(votes, Votes) else Votes(votes)
     info = {"classes": v.classes, "items": v.items}
     if method == "auto":
@@ -534,7 +560,9 @@ def aggregate(
 
 # %% ../nbs/04_crowd.ipynb
 def weighted_distribution(votes: Votes, alpha, keep=None) -> np.ndarray:
-    "g_k = sum_i alpha_i 1[t_j^i = k] over kept annotators, normalised per item (items x classes)."
+    """g_k = sum_i alpha_i 1[t_j^i = k] over kept annotators, normalised per item (items
+    x classes).
+    """
     alpha = np.asarray(alpha, float)
     keep = np.ones(len(alpha), bool) if keep is None else np.asarray(keep)
     w = np.where(keep[votes.ann], np.clip(alpha[votes.ann], 0, None), 0.0)
@@ -553,7 +581,9 @@ def weighted_distribution(votes: Votes, alpha, keep=None) -> np.ndarray:
 
 # %% ../nbs/04_crowd.ipynb
 def partition(G, classes=BASIC7) -> pd.DataFrame:
-    "Per item: single label, compound name, multi-hot RAF-ML labels, and the subset it belongs to."
+    """Per item: single label, compound name, multi-hot RAF-ML labels, and the subset it
+    belongs to.
+    """
     from fer_nb.core import compound_name
 
     G = np.asarray(G, float)
@@ -603,9 +633,12 @@ def partition(G, classes=BASIC7) -> pd.DataFrame:
 
 # %% ../nbs/04_crowd.ipynb
 def ferplus_majority(votes, unknown, not_face) -> tuple[np.ndarray, np.ndarray]:
-    """The FER+ paper's majority-vote rule on 8 emotion vote counts plus the unknown and not-a-face counts: single votes are outliers
-    (set to 0); the label is the column with more than half of the remaining votes, or -1 when there is none or it is unknown / not-a-face.
-    Returns (labels, outlier-free distribution over the 8 emotions)."""
+    """The FER+ paper's majority-vote rule on 8 emotion vote counts plus the unknown and
+    not-a-face counts: single votes are outliers (set to 0); the label is the column
+    with more than half of the remaining votes, or -1 when there is none or it is
+    unknown / not-a-face. Returns (labels, outlier-free distribution over the 8
+    emotions).
+    """
     A = np.concatenate(
         [
             np.asarray(votes, float),
@@ -623,7 +656,9 @@ def ferplus_majority(votes, unknown, not_face) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ferplus_faces(labels: str = "single", max_train: int = 0, seed: int = 0, root=None):
-    "(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a random sample of that many training faces."
+    """(train, valid) FaceSets of FER+ with images in memory; `max_train` > 0 keeps a
+    random sample of that many training faces.
+    """
     from dataclasses import replace
     from fer_nb.data import load_ferplus
 
@@ -670,8 +705,11 @@ RAFML_CLASSES = tuple(
 
 
 def rafml_view(fs, rule: str = "crowd", min_labels: int = 2):
-    """`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above); rule 'crowd' (partition of the distribution) or
-    'truth' (fs.labels, keeping faces with at least `min_labels` of the six: 1 keeps single-emotion faces too, as JAFFE's threshold rule does)."""
+    """`fs` as a RAF-ML multi-label FaceSet over the six basic emotions (see above);
+    rule 'crowd' (partition of the distribution) or 'truth' (fs.labels, keeping faces
+    with at least `min_labels` of the six: 1 keeps single-emotion faces too, as JAFFE's
+    threshold rule does).
+    """
     from dataclasses import replace
 
     if rule not in ("crowd", "truth"):
@@ -712,7 +750,9 @@ def rafml_view(fs, rule: str = "crowd", min_labels: int = 2):
 
 # %% ../nbs/04_crowd.ipynb
 def fleiss_kappa(counts, per_class: bool = False):
-    "Fleiss' kappa of an items x classes vote-count matrix; with `per_class`, also the per-class kappas."
+    """Fleiss' kappa of an items x classes vote-count matrix; with `per_class`, also the
+    per-class kappas.
+    """
     n = np.asarray(counts, float)
     if n.ndim != 2:
         raise ValueError(f"counts must be items x classes, got shape {n.shape}")
@@ -747,7 +787,9 @@ def cronbach_alpha(X) -> float:
 
 
 def vote_alpha(counts) -> float:
-    "Cronbach's alpha of crowd labels from items x classes counts (cases = (item, class), items = the k votes of an item)."
+    """Cronbach's alpha of crowd labels from items x classes counts (cases = (item,
+    class), items = the k votes of an item).
+    """
     n = np.asarray(counts, float)
     k = n.sum(1)
     if len(np.unique(k)) != 1:
@@ -759,7 +801,9 @@ def vote_alpha(counts) -> float:
 
 
 def agreement_table(counts, classes) -> pd.DataFrame:
-    "Per class: share of all votes, Fleiss' per-class kappa, and how strongly voters back the class where it wins the majority."
+    """Per class: share of all votes, Fleiss' per-class kappa, and how strongly voters
+    back the class where it wins the majority.
+    """
     n = np.asarray(counts, float)
     share = n / n.sum(1, keepdims=True)
     _, kj = fleiss_kappa(n, per_class=True)
@@ -791,7 +835,9 @@ def crowdkit_available() -> bool:
 
 
 def _crowdkit_fit(v: Votes, method: str):
-    "Labels (codes) and per-annotator reliability from crowd-kit's `method` on the same votes."
+    """Labels (codes) and per-annotator reliability from crowd-kit's `method` on the
+    same votes.
+    """
     from crowdkit import aggregation as ck
 
     if method not in CROWDKIT_METHODS:
@@ -837,7 +883,9 @@ def _crowdkit_fit(v: Votes, method: str):
 
 
 def truth_codes(votes: Votes, truth: pd.Series) -> np.ndarray:
-    "A truth table (item -> class) as class codes in `votes.items` order; -1 where it has no entry (those items are not scored). Unknown classes raise."
+    """A truth table (item -> class) as class codes in `votes.items` order; -1 where it
+    has no entry (those items are not scored). Unknown classes raise.
+    """
     t = truth.reindex(votes.items)
     vals = t.dropna()
     if pd.api.types.is_float_dtype(vals) and (vals % 1 == 0).all():
@@ -859,8 +907,10 @@ def compare_aggregators(
     seed: int = 0,
     **em_kw,
 ):
-    """Run each aggregation method on the same votes. Returns (summary per method: seconds, accuracy against `true_labels`
-    (item order of `votes.items`) when given, Spearman rho of reliabilities with our EM's; labels table; reliability table)."""
+    """Run each aggregation method on the same votes. Returns (summary per method:
+    seconds, accuracy against `true_labels` (item order of `votes.items`) when given,
+    Spearman rho of reliabilities with our EM's; labels table; reliability table).
+    """
     import time
     from scipy.stats import spearmanr
 
@@ -925,7 +975,9 @@ def bench(
     glad_max_items: int | None = None,
     seed: int = 0,
 ) -> pd.DataFrame:
-    "Wall time and accuracy of majority vote, our EM and crowd-kit (when installed) on one simulated crowd."
+    """Wall time and accuracy of majority vote, our EM and crowd-kit (when installed) on
+    one simulated crowd.
+    """
     from fer_nb.synth import simulate_crowd
 
     df, truth = simulate_crowd(n, votes_per_item=votes_per_item, seed=seed)

@@ -35,7 +35,9 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".webp")
 
 
 def read_image(path, grey: bool = True) -> np.ndarray:
-    "A uint8 image (H x W grey, or H x W x 3 RGB) from any PIL-readable file; errors name the file."
+    """A uint8 image (H x W grey, or H x W x 3 RGB) from any PIL-readable file; errors
+    name the file.
+    """
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
@@ -65,9 +67,11 @@ def read_image(path, grey: bool = True) -> np.ndarray:
 
 
 class ImageFiles:
-    """Images read from disk on access (`read_image`), optionally resized to `size` x `size` and kept in memory once
-    read (`cache`). Indexing with an int gives one image; with a list, array or slice, a stacked array. A FaceSet
-    holding one stays lazy through `subset` and `where`."""
+    """Images read from disk on access (`read_image`), optionally resized to `size` x
+    `size` and kept in memory once read (`cache`). Indexing with an int gives one image;
+    with a list, array or slice, a stacked array. A FaceSet holding one stays lazy
+    through `subset` and `where`.
+    """
 
     def __init__(
         self, paths, grey: bool = True, size: int | None = None, cache: bool = False
@@ -129,7 +133,9 @@ class ImageFiles:
 
 # %% ../nbs/03_data.ipynb
 def read_lines(path, n_fields: int | tuple = 2, sep: str | None = None) -> pd.DataFrame:
-    "Whitespace- (or `sep`-) separated records with their 1-based `line`; blank lines skipped; wrong field counts raise."
+    """Whitespace- (or `sep`-) separated records with their 1-based `line`; blank lines
+    skipped; wrong field counts raise.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: file not found")
@@ -152,7 +158,9 @@ def read_lines(path, n_fields: int | tuple = 2, sep: str | None = None) -> pd.Da
 def parse_codes(
     values, lines, path, lo: int, hi: int, what: str = "label"
 ) -> np.ndarray:
-    "Integer codes in lo..hi; the error names the file, line and value of the first bad one."
+    """Integer codes in lo..hi; the error names the file, line and value of the first
+    bad one.
+    """
     v = pd.to_numeric(pd.Series(list(values), dtype=str).str.strip(), errors="coerce")
     bad = (
         v.isna().to_numpy()
@@ -179,7 +187,9 @@ def _no_duplicates(names, lines, path):
 
 
 def class_codes(names, classes, lines=None, path="") -> np.ndarray:
-    "Class names (any spelling `canonical` knows) -> codes into `classes`; an unknown name raises with its file and line."
+    """Class names (any spelling `canonical` knows) -> codes into `classes`; an unknown
+    name raises with its file and line.
+    """
     idx = {c: i for i, c in enumerate(classes)}
     out = np.empty(len(names), np.int64)
     for k, n in enumerate(names):
@@ -239,7 +249,9 @@ def _read_table(path: Path, columns) -> pd.DataFrame:
 
 
 def _int_column(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
-    "Non-negative integers; the error names the file, line and column of the first bad value."
+    """Non-negative integers; the error names the file, line and column of the first bad
+    value.
+    """
     v = pd.to_numeric(df[col].str.strip(), errors="coerce")
     bad = v.isna() | (v < 0) | (v != v.round())
     if bad.any():
@@ -251,11 +263,14 @@ def _int_column(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
 
 
 def load_ferplus(root=None, images: bool = False) -> FaceSet:
-    """FER+ crowd votes as a FaceSet: `votes` (N x 8, FER+ order), `distribution` over the 8 emotions, meta `usage`,
-    `split`, `image`, `folder`, `unknown`, `not_face`, `n_votes` and `label` (the majority emotion; -1 when no vote
-    names an emotion). With `images`, the rows that name an image file get their 48 x 48 faces (lazily); rows without
-    one (FER+ dropped them) are left out and counted in `info['rows_without_image']`. `root` is the folder holding
-    fer2013new.csv (default: `ferplus` under the data root)."""
+    """FER+ crowd votes as a FaceSet: `votes` (N x 8, FER+ order), `distribution` over
+    the 8 emotions, meta `usage`, `split`, `image`, `folder`, `unknown`, `not_face`,
+    `n_votes` and `label` (the majority emotion; -1 when no vote names an emotion). With
+    `images`, the rows that name an image file get their 48 x 48 faces (lazily); rows
+    without one (FER+ dropped them) are left out and counted in
+    `info['rows_without_image']`. `root` is the folder holding fer2013new.csv (default:
+    `ferplus` under the data root).
+    """
     if root is None:
         root, why = find_dataset("ferplus")
         if root is None:
@@ -310,7 +325,9 @@ RAFDB_AGE = ("0-3", "4-19", "20-39", "40-69", "70+")
 
 
 def _subset_dir(root, subset: str, marker: str) -> Path:
-    "`root/subset` when it holds `marker`, else `root` itself when it does; a clear error otherwise."
+    """`root/subset` when it holds `marker`, else `root` itself when it does; a clear
+    error otherwise.
+    """
     root = Path(root)
     for d in (root / subset, root):
         if (d / marker).exists():
@@ -338,9 +355,12 @@ def load_rafdb(
     cache: bool = False,
     distribution: str | None = "EmoLabel/distribution.txt",
 ) -> FaceSet:
-    """RAF-DB `subset` ('basic' or 'compound') from its official tree (see above); `images` 'aligned' or 'original'.
-    `root` may be the subset folder or its parent. Annotations (5 and 37 landmarks, boxes, attributes) are read when present,
-    and the 7-d emotion distributions (`name p1 ... p7` per line, RAF-DB's class order) when the `distribution` file exists."""
+    """RAF-DB `subset` ('basic' or 'compound') from its official tree (see above);
+    `images` 'aligned' or 'original'. `root` may be the subset folder or its parent.
+    Annotations (5 and 37 landmarks, boxes, attributes) are read when present, and the
+    7-d emotion distributions (`name p1 ... p7` per line, RAF-DB's class order) when the
+    `distribution` file exists.
+    """
     if subset not in ("basic", "compound"):
         raise ValueError(f"subset must be 'basic' or 'compound', got {subset!r}")
     if images not in ("aligned", "original"):
@@ -553,7 +573,9 @@ DFEW_VOTE_COLUMNS = ("happy", "sad", "neutral", "angry", "surprise", "disgust", 
 
 
 class FrameFolders:
-    "Clips as lazy frame stacks: item i reads every image in `dirs[i]` (sorted) as a T x H x W uint8 array."
+    """Clips as lazy frame stacks: item i reads every image in `dirs[i]` (sorted) as a T
+    x H x W uint8 array.
+    """
 
     def __init__(self, dirs, size: int | None = None):
         self.dirs, self.size = [Path(d) for d in dirs], size
@@ -590,7 +612,9 @@ def load_dfew(
     frames_dir: str = "data_affine/single_label/data",
     annotation: str = "Annotation/annotation.csv",
 ) -> ClipSet:
-    "DFEW's single-labelled clips with their fold (1-5), label in RAF-DB order, frames lazily, votes when the annotation table exists."
+    """DFEW's single-labelled clips with their fold (1-5), label in RAF-DB order, frames
+    lazily, votes when the annotation table exists.
+    """
     root = Path(root)
     split_root = root / "EmoLabel_DataSplit"
     if not split_root.is_dir():
@@ -680,7 +704,9 @@ FER2013 = Vocab(
 
 
 def load_fer2013(path) -> FaceSet:
-    "FER2013 from its CSV (`path`: the file or its folder); labels mapped by name into RAF-DB's order."
+    """FER2013 from its CSV (`path`: the file or its folder); labels mapped by name into
+    RAF-DB's order.
+    """
     path = Path(path)
     path = path / "fer2013.csv" if path.is_dir() else path
     df = _read_table(path, ("emotion", "pixels", "Usage"))
@@ -750,7 +776,9 @@ JAFFE_RATINGS = {
 
 
 def _number_file(path: Path) -> float:
-    "The one number a CK+ label file holds; anything else (empty, text, more fields) raises naming the file."
+    """The one number a CK+ label file holds; anything else (empty, text, more fields)
+    raises naming the file.
+    """
     f = path.read_text().split()
     try:
         if len(f) != 1:
@@ -763,7 +791,9 @@ def _number_file(path: Path) -> float:
 
 
 def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
-    "CK+'s labelled sequences: peak frames (and first frames as neutral with `neutral_first`), labels in EMOTIONS8 order."
+    """CK+'s labelled sequences: peak frames (and first frames as neutral with
+    `neutral_first`), labels in EMOTIONS8 order.
+    """
     root = Path(root)
     emo_root = root / "Emotion"
     if not emo_root.is_dir():
@@ -853,8 +883,10 @@ def load_ckplus(root, neutral_first: bool = False, au_names=None) -> FaceSet:
 def load_jaffe(
     root, ratings: str | None = None, threshold: float = 3.0, inclusive: bool = True
 ) -> FaceSet:
-    """JAFFE's images (labels in BASIC7 order) and, when a rating table is found (`ratings`, default: the first *.txt in
-    root naming PIC), the 6-d rating `distribution` and RAF-ML's multi-hot `labels` (rating >= or > `threshold`)."""
+    """JAFFE's images (labels in BASIC7 order) and, when a rating table is found
+    (`ratings`, default: the first *.txt in root naming PIC), the 6-d rating
+    `distribution` and RAF-ML's multi-hot `labels` (rating >= or > `threshold`).
+    """
     root = Path(root)
     files = (
         sorted(p for p in root.iterdir() if p.suffix.lower() in (".tiff", ".tif"))
@@ -980,7 +1012,9 @@ def load_sfew(root) -> FaceSet:
 
 
 def load_affectnet(root, splits=("training", "validation")) -> FaceSet:
-    "AffectNet's manually annotated lists: face boxes, 68 landmarks, expression (EMOTIONS8), valence and arousal."
+    """AffectNet's manually annotated lists: face boxes, 68 landmarks, expression
+    (EMOTIONS8), valence and arousal.
+    """
     root = Path(root)
     metas = []
     for s in splits:
@@ -1093,7 +1127,9 @@ def load_image_csv(
     classes=None,
     split: str = "train",
 ) -> FaceSet:
-    "Faces listed in a CSV (`image_col`, `label_col`, other columns kept); images under `image_dir` (default: the CSV's `images/` folder, else its folder)."
+    """Faces listed in a CSV (`image_col`, `label_col`, other columns kept); images
+    under `image_dir` (default: the CSV's `images/` folder, else its folder).
+    """
     csv = Path(csv)
     df = _read_table(csv, (image_col, label_col))
     lines = np.arange(len(df)) + 2

@@ -31,7 +31,9 @@ KINDS = FATAL + ("duplicate", "unlisted", "disagree", "partial")
 
 
 class Findings:
-    "What a check found: rows of (kind, file, line, name, detail); `usable` when none of the `FATAL` kinds occurred."
+    """What a check found: rows of (kind, file, line, name, detail); `usable` when none
+    of the `FATAL` kinds occurred.
+    """
 
     def __init__(self):
         self.rows = []
@@ -71,7 +73,9 @@ class Findings:
         return not any(r["kind"] in FATAL for r in self.rows)
 
     def markdown(self, first: int = 5) -> list[str]:
-        "Per kind found: its count and the first `first` rows (file, line, name, detail)."
+        """Per kind found: its count and the first `first` rows (file, line, name,
+        detail).
+        """
         L, F = [], self.frame()
         for k in KINDS:
             d = F[F.kind == k]
@@ -98,7 +102,9 @@ class Findings:
 def check_images(
     paths, findings: Findings, listed_in=None, lines=None, progress: bool = False
 ) -> np.ndarray:
-    "Decode every file of `paths`, recording missing and corrupt ones (with the list file and line that names each); returns which decode."
+    """Decode every file of `paths`, recording missing and corrupt ones (with the list
+    file and line that names each); returns which decode.
+    """
     from tqdm.auto import tqdm
 
     ok = []
@@ -287,7 +293,9 @@ def check_ferplus(root, progress: bool = False) -> tuple[Findings, pd.DataFrame]
 
 # %% ../nbs/03b_datacheck.ipynb
 def csv_path(path) -> Path:
-    "The label CSV for format csv: `path` itself, else `path/labels.csv`, else the one CSV in folder `path`; errors say what is wanted."
+    """The label CSV for format csv: `path` itself, else `path/labels.csv`, else the one
+    CSV in folder `path`; errors say what is wanted.
+    """
     p = Path(path)
     if p.is_file():
         return p
@@ -319,7 +327,9 @@ REQUIRED_SPLITS = {
 
 
 def _check_clips(s: ClipSet, F: Findings, progress: bool = False) -> int:
-    "Every frame of every listed clip decoded; clip folders no split file lists reported. Returns the clips whose frames all decode."
+    """Every frame of every listed clip decoded; clip folders no split file lists
+    reported. Returns the clips whose frames all decode.
+    """
     from tqdm.auto import tqdm
 
     ok = 0
@@ -350,7 +360,9 @@ def _check_clips(s: ClipSet, F: Findings, progress: bool = False) -> int:
 
 
 def _jaffe_ratings(root: Path, F: Findings):
-    "JAFFE without a usable rating table: a .txt that should be one (empty, or no header naming PIC) is malformed."
+    """JAFFE without a usable rating table: a .txt that should be one (empty, or no
+    header naming PIC) is malformed.
+    """
     for t in sorted(root.glob("*.txt")):
         text = t.read_text(errors="replace")
         if not text.strip() or "PIC" not in text:
@@ -366,7 +378,9 @@ def _jaffe_ratings(root: Path, F: Findings):
 def check_generic(
     path, fmt: str, progress: bool = False
 ) -> tuple[Findings, pd.DataFrame]:
-    "Findings for a dataset the loader `LOADERS[fmt]` reads, and the usable items per set."
+    """Findings for a dataset the loader `LOADERS[fmt]` reads, and the usable items per
+    set.
+    """
     F, counts = Findings(), []
     try:
         sets = LOADERS[fmt](csv_path(path) if fmt == "csv" else path)
@@ -421,9 +435,12 @@ def check_generic(
 
 # %% ../nbs/03b_datacheck.ipynb
 def check_screening(root, progress: bool = False) -> tuple[Findings, pd.DataFrame]:
-    """Findings for interview recordings in the screening layout (`fer_nb.screening.read_interviews`): every video (or frame folder)
-    decoded, every audio track read. A recording whose audio is absent or unreadable is `partial` (its visual features still count);
-    one whose video is missing or broken is `missing` / `corrupt`; video files that labels.csv does not name are `unlisted`."""
+    """Findings for interview recordings in the screening layout
+    (`fer_nb.screening.read_interviews`): every video (or frame folder) decoded, every
+    audio track read. A recording whose audio is absent or unreadable is `partial` (its
+    visual features still count); one whose video is missing or broken is `missing` /
+    `corrupt`; video files that labels.csv does not name are `unlisted`.
+    """
     from tqdm.auto import tqdm
     from fer_nb.screening import (
         VIDEO_EXTS,
@@ -490,7 +507,9 @@ FORMATS = (*LOADERS, "screening")
 def check_dataset(
     path, fmt: str, progress: bool = False, first: int = 5
 ) -> tuple[str, bool]:
-    "(markdown report, usable) for the dataset at `path` in layout `fmt` (one of `FORMATS`); see the lesson."
+    """(markdown report, usable) for the dataset at `path` in layout `fmt` (one of
+    `FORMATS`); see the lesson.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
     check = {"ferplus": check_ferplus, "screening": check_screening}.get(fmt)

@@ -25,7 +25,9 @@ def rafml_faces(
     data_root: str = "",
     max_train: int = 0,
 ) -> tuple[FaceSet, FaceSet]:
-    "(train, test) multi-label FaceSets over RAF-ML's six emotions from SynthFER, FER+ or an official RAF-ML folder."
+    """(train, test) multi-label FaceSets over RAF-ML's six emotions from SynthFER, FER+
+    or an official RAF-ML folder.
+    """
     from fer_nb.crowd import ferplus_faces, rafml_view
 
     if source not in SOURCES:
@@ -75,13 +77,17 @@ def rafml_faces(
 
 
 def crop_for(fs: FaceSet) -> int:
-    "The crop side for a FaceSet's images: a border of side // 20 pixels taken off each edge (100 -> 90, 48 -> 44)."
+    """The crop side for a FaceSet's images: a border of side // 20 pixels taken off
+    each edge (100 -> 90, 48 -> 44).
+    """
     side = int(np.asarray(fs.images[0]).shape[0])
     return side - 2 * (side // 20)
 
 
 def deep_features(model, *sets: FaceSet) -> tuple:
-    "The net's penultimate features of each FaceSet, in order: through the net's own evaluation input (`model.inputs`, a trunk's) or centre crops of `crop_for` size."
+    """The net's penultimate features of each FaceSet, in order: through the net's own
+    evaluation input (`model.inputs`, a trunk's) or centre crops of `crop_for` size.
+    """
     from fer_nb.train import extract_features
 
     own = getattr(model, "inputs", None) is not None
@@ -96,7 +102,9 @@ def deep_features(model, *sets: FaceSet) -> tuple:
 def jaffe_target(
     root, detector=None, progress: bool = True
 ) -> tuple[FaceSet, pd.DataFrame]:
-    "JAFFE's official folder as a multi-label target over RAF-ML's six emotions: (aligned faces, per-photo detection report)."
+    """JAFFE's official folder as a multi-label target over RAF-ML's six emotions:
+    (aligned faces, per-photo detection report).
+    """
     from fer_nb.crowd import RAFML_CLASSES
     from fer_nb.data import load_jaffe
     from fer_nb.detect import DlibDetector, align_photos
@@ -136,7 +144,9 @@ def jaffe_target(
 
 # %% ../nbs/16_dbm.ipynb
 def _fingerprint(fs: FaceSet) -> str:
-    "A short hash of a FaceSet's first image and its label distributions (or its size): names the data in checkpoint keys."
+    """A short hash of a FaceSet's first image and its label distributions (or its
+    size): names the data in checkpoint keys.
+    """
     import hashlib
 
     lab = (
@@ -161,7 +171,9 @@ def _check_inputs(train: FaceSet, loss: str):
 
 
 def _target_losses(target: FaceSet | None, gamma: float, eta: float) -> list:
-    "DBM-DACNN's target-domain terms for `fit`: γ L_mmd (Eq. 12) between source and target features, η L_e (Eq. 16) on the target's outputs."
+    """DBM-DACNN's target-domain terms for `fit`: γ L_mmd (Eq. 12) between source and
+    target features, η L_e (Eq. 16) on the target's outputs.
+    """
     from fer_nb.losses import entropy_loss, mk_mmd2
 
     if (gamma or eta) and target is None:
@@ -196,8 +208,11 @@ def _continue_dbm(
     lr: float,
     clip_grad: float | None,
 ):
-    """The competent path: one FERCNN trunk per training set, trained once with `recipe_name` on the label distributions (Eq. 1), then a
-    copy continued `iterations` with Eq. (1) + λ L_bm (`loss`), and with a `target`, + γ L_mmd + η L_e (Algorithm 3's losses)."""
+    """The competent path: one FERCNN trunk per training set, trained once with
+    `recipe_name` on the label distributions (Eq. 1), then a copy continued `iterations`
+    with Eq. (1) + λ L_bm (`loss`), and with a `target`, + γ L_mmd + η L_e (Algorithm
+    3's losses).
+    """
     from fer_nb.train import continue_variant, train_trunk
 
     _check_inputs(train, loss)
@@ -268,12 +283,16 @@ def train_dbm(
     variant_lr: float = 3e-4,
     clip_grad: float | None = 10.0,
 ):
-    """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label', 'dbm-batch') on multi-label faces: (model, history).
-    `arch` 'vgg' or 'alexnet' trains those layouts instead (from scratch, softmax only: Table 3's generic-net rows).
-    With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12) between source and target features, + η target entropy (Eq. 16).
-    `warmup`: iterations over which λ grows from 0 (see the lesson; 0 = the paper).
-    `recipe_name` 'paper' trains from scratch as above; another recipe ('cpu') continues a shared trunk instead (`_continue_dbm`):
-    then `iterations` counts the continuation, `trunk_iterations` the trunk, and `width` / `size` describe the trunk's FERCNN."""
+    """Train baseDCNN (loss 'softmax') or DBM-CNN ('dbm', 'dbm-feature', 'dbm-label',
+    'dbm-batch') on multi-label faces: (model, history). `arch` 'vgg' or 'alexnet'
+    trains those layouts instead (from scratch, softmax only: Table 3's generic-net
+    rows). With unlabelled `target` faces: DBM-DACNN (Algorithm 3), + γ MK-MMD (Eq. 12)
+    between source and target features, + η target entropy (Eq. 16). `warmup`:
+    iterations over which λ grows from 0 (see the lesson; 0 = the paper). `recipe_name`
+    'paper' trains from scratch as above; another recipe ('cpu') continues a shared
+    trunk instead (`_continue_dbm`): then `iterations` counts the continuation,
+    `trunk_iterations` the trunk, and `width` / `size` describe the trunk's FERCNN.
+    """
     if recipe_name != "paper":
         if arch != "basedcnn":
             raise ValueError(
@@ -370,5 +389,7 @@ def train_dbm(
 
 
 def bm_loss_share(history) -> float:
-    "λ·L_bm's share of a DBM run's training loss at its last evaluation (a fraction): 1 − L_softmax / L, Eq. (1) against Eq. (1) + λ L_bm."
+    """λ·L_bm's share of a DBM run's training loss at its last evaluation (a fraction):
+    1 − L_softmax / L, Eq. (1) against Eq. (1) + λ L_bm.
+    """
     return float(1 - history.softmax_loss.iloc[-1] / history.loss.iloc[-1])

@@ -21,7 +21,9 @@ __all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluat
 # %% ../nbs/03a_detect.ipynb
 @dataclass
 class Detection:
-    "One face: box (x1, y1, x2, y2), 5 alignment points (eye centres, nose tip, mouth corners) in image pixels, score, and the 68 points when the detector gives them."
+    """One face: box (x1, y1, x2, y2), 5 alignment points (eye centres, nose tip, mouth
+    corners) in image pixels, score, and the 68 points when the detector gives them.
+    """
 
     box: np.ndarray
     landmarks5: np.ndarray
@@ -36,8 +38,10 @@ class Detection:
 
 
 class DlibDetector:
-    """dlib's HOG and/or CNN (MMOD) face detector with its 68-point shape predictor, reduced to 5 points.
-    `mode`: 'hog', 'cnn' or 'hog+cnn' (CNN only where HOG finds nothing). Needs the `detect` extra."""
+    """dlib's HOG and/or CNN (MMOD) face detector with its 68-point shape predictor,
+    reduced to 5 points. `mode`: 'hog', 'cnn' or 'hog+cnn' (CNN only where HOG finds
+    nothing). Needs the `detect` extra.
+    """
 
     def __init__(self, mode: str = "hog+cnn", upsample: int | None = None):
         if mode not in ("hog", "cnn", "hog+cnn"):
@@ -97,7 +101,9 @@ class DlibDetector:
 def detect_align(
     image, detector, size: int = 100, template=TEMPLATE5, multiple: str = "largest"
 ) -> dict:
-    "Aligned face of one photo (array or path): {'face', 'landmarks5' (aligned), 'box', 'n_faces', 'status'}."
+    """Aligned face of one photo (array or path): {'face', 'landmarks5' (aligned),
+    'box', 'n_faces', 'status'}.
+    """
     if multiple not in ("largest", "skip"):
         raise ValueError(f"multiple must be 'largest' or 'skip', got {multiple!r}")
     out = {"face": None, "landmarks5": None, "box": None, "n_faces": 0, "status": "ok"}
@@ -170,9 +176,11 @@ def align_photos(
 
 
 def evaluate_detector(detector, images, landmarks5=None) -> dict:
-    """Detection rate and seconds per image; with the true `landmarks5`, a face counts as found only when a detection's
-    5 points centre within one inter-ocular distance of the truth's, and its error is the mean point distance over the
-    inter-ocular distance (median and mean); other detections count as false positives."""
+    """Detection rate and seconds per image; with the true `landmarks5`, a face counts
+    as found only when a detection's 5 points centre within one inter-ocular distance of
+    the truth's, and its error is the mean point distance over the inter-ocular distance
+    (median and mean); other detections count as false positives.
+    """
     found, fp, errs, t0 = 0, 0, [], time.perf_counter()
     for i in range(len(images)):
         dets = detector.detect(images[i])
@@ -202,7 +210,9 @@ def evaluate_detector(detector, images, landmarks5=None) -> dict:
 
 # %% ../nbs/03a_detect.ipynb
 def estimate_template(images, detector) -> tuple[np.ndarray, int]:
-    "Mean 5 landmarks (5 x 2, pixels of the crops' frame) over the crops in which `detector` finds one face; and how many it used."
+    """Mean 5 landmarks (5 x 2, pixels of the crops' frame) over the crops in which
+    `detector` finds one face; and how many it used.
+    """
     pts = []
     for im in images:
         dets = detector.detect(np.asarray(im))

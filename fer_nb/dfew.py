@@ -48,7 +48,9 @@ def dfew_clips(
 
 # %% ../nbs/19_dfew.ipynb
 def clip_agreement(clips: ClipSet) -> dict:
-    "Fleiss' kappa of the clips' votes: over the single-labelled clips and over all clips, with their counts."
+    """Fleiss' kappa of the clips' votes: over the single-labelled clips and over all
+    clips, with their counts.
+    """
     from fer_nb.crowd import fleiss_kappa
 
     if clips.votes is None:
@@ -70,7 +72,9 @@ BUCKETS = ("0-2s", "2-5s", "5s+")
 
 
 def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
-    "Single-labelled clips by emotion x length bucket (0-2 s, 2-5 s, 5 s+), with totals and each emotion's percent."
+    """Single-labelled clips by emotion x length bucket (0-2 s, 2-5 s, 5 s+), with
+    totals and each emotion's percent.
+    """
     m = clips.meta
     if "duration_s" in m:
         dur = m["duration_s"].to_numpy(float)
@@ -105,7 +109,9 @@ def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
 
 # %% ../nbs/19_dfew.ipynb
 def _clip_fingerprint(clips: ClipSet) -> str:
-    "A short hash of the clips' ids, labels, folds and where their frames live: names the data in checkpoint keys."
+    """A short hash of the clips' ids, labels, folds and where their frames live: names
+    the data in checkpoint keys.
+    """
     import hashlib, json
 
     m = clips.meta
@@ -124,7 +130,9 @@ VIDEO_LOSSES = ("softmax", "center", "ec-stfl", "ec-stfl-l1")
 
 
 def _video_aux(loss: str, train: ClipSet, feat_dim: int, lam: float) -> list:
-    "`fit`'s auxiliary losses for `loss` (none for softmax); an unknown loss raises naming the valid ones."
+    """`fit`'s auxiliary losses for `loss` (none for softmax); an unknown loss raises
+    naming the valid ones.
+    """
     from fer_nb.train import aux_losses_for
 
     if loss not in VIDEO_LOSSES:
@@ -141,7 +149,9 @@ def _video_aux(loss: str, train: ClipSet, feat_dim: int, lam: float) -> list:
 def _clip_recipe(
     recipe_name: str, iterations: int, lr: float, batch_size: int, inputs: ClipInput
 ) -> dict:
-    "`fit`'s settings for clips: the paper's SGD steps at 60 % and 90 %, or a named recipe of `fer_nb.train.recipe` with the clip inputs."
+    """`fit`'s settings for clips: the paper's SGD steps at 60 % and 90 %, or a named
+    recipe of `fer_nb.train.recipe` with the clip inputs.
+    """
     from fer_nb.train import recipe
 
     if recipe_name == "paper":
@@ -175,9 +185,11 @@ def train_video(
     eval_every: int | None = None,
     recipe_name: str = "paper",
 ):
-    """Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl', 'ec-stfl-l1'): (model, history). See the lesson.
-    `recipe_name` 'paper': SGD with step decay; 'cpu': the cpu recipe of lesson `09_train` (AdamW, one-cycle, label smoothing, weight EMA)
-    at this `lr` and `batch_size`, on these clip `inputs`."""
+    """Train clip model `arch` with `loss` ('softmax', 'center', 'ec-stfl',
+    'ec-stfl-l1'): (model, history). See the lesson. `recipe_name` 'paper': SGD with
+    step decay; 'cpu': the cpu recipe of lesson `09_train` (AdamW, one-cycle, label
+    smoothing, weight EMA) at this `lr` and `batch_size`, on these clip `inputs`.
+    """
     from fer_nb.train import checkpoint_path, fit
     from fer_nb.video_models import VIDEO_MODELS, ResNet3D, make_video_model
 
@@ -256,8 +268,11 @@ def continue_video(
     progress: bool = False,
     device=None,
 ):
-    """A copy of `trunk` (a `train_video` model) trained `iterations` more on `train` with the softmax loss plus λ `loss` ('softmax' adds
-    nothing), at learning rate `lr`: (model, history). The trunk is left untouched; the run is checkpointed under the trunk's name and its settings."""
+    """A copy of `trunk` (a `train_video` model) trained `iterations` more on `train`
+    with the softmax loss plus λ `loss` ('softmax' adds nothing), at learning rate `lr`:
+    (model, history). The trunk is left untouched; the run is checkpointed under the
+    trunk's name and its settings.
+    """
     import copy
     from pathlib import Path
     from fer_nb.train import checkpoint_path, fit
@@ -319,10 +334,13 @@ def cross_validate(
     recipe_name: str = "paper",
     **kw,
 ) -> dict:
-    """One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts keyed by fold, and 'summary' (fold_summary).
-    With `variant_iterations` > 0 each fold's net is a softmax trunk (`train_video`, seed 0, shared by every loss and seed) continued
-    `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size` (default: the trunk's), the batches drawn by `seed` (`continue_video`).
-    `lam`, `batch_size`, `inputs`, `recipe_name` and any other `kw` go to `train_video`."""
+    """One `train_video` run per fold: {'y_true', 'y_pred', 'features', 'seconds'} dicts
+    keyed by fold, and 'summary' (fold_summary). With `variant_iterations` > 0 each
+    fold's net is a softmax trunk (`train_video`, seed 0, shared by every loss and seed)
+    continued `variant_iterations` with `loss` at `variant_lr` and `variant_batch_size`
+    (default: the trunk's), the batches drawn by `seed` (`continue_video`). `lam`,
+    `batch_size`, `inputs`, `recipe_name` and any other `kw` go to `train_video`.
+    """
     from fer_nb.train import predict
 
     folds = sorted(clips.meta["fold"].unique()) if folds is None else list(folds)
@@ -362,7 +380,9 @@ def cross_validate(
 
 # %% ../nbs/19_dfew.ipynb
 def _smoke_run(n: int = 48, arch: str = "r3d18", iterations: int = 6):
-    "A short training run at the smoke profile's clip sizes (for measuring one run's peak memory in its own process)."
+    """A short training run at the smoke profile's clip sizes (for measuring one run's
+    peak memory in its own process).
+    """
     cs = dfew_clips("synthfer", n=n, progress=False)
     tr, te = fold_split(cs, 0)
     train_video(
@@ -387,7 +407,9 @@ def bench(
     configs=((16, 112, 112, 0.25), (8, 56, 48, 0.25)),
     memory: bool = True,
 ) -> pd.DataFrame:
-    "Clips/s of loading alone and of a training step alone at `batch_size`, per (T, size, crop, width) config; peak memory of one smoke run."
+    """Clips/s of loading alone and of a training step alone at `batch_size`, per (T,
+    size, crop, width) config; peak memory of one smoke run.
+    """
     import resource, subprocess, sys
     from fer_nb.clips import default_workers
     from fer_nb.video_models import make_video_model

@@ -28,7 +28,9 @@ TEMPLATE3_RAFML = np.array(
 
 
 def similarity_matrix(src, dst) -> np.ndarray:
-    "Least-squares similarity (rotation, uniform scale, translation) taking points `src` to `dst`: (..., P, 2) -> (..., 2, 3)."
+    """Least-squares similarity (rotation, uniform scale, translation) taking points
+    `src` to `dst`: (..., P, 2) -> (..., 2, 3).
+    """
     src, dst = np.asarray(src, np.float64), np.asarray(dst, np.float64)
     if src.shape[-1] != 2 or src.shape[-2] < 2:
         raise ValueError(f"src must be (..., P>=2, 2) points, got {src.shape}")
@@ -66,7 +68,9 @@ def invert_affine(M) -> np.ndarray:
 
 
 def landmarks5_from37(l37) -> np.ndarray:
-    "The 5 alignment points from SynthFER's 37-point layout (eye centres = mean of each eye's 6 points)."
+    """The 5 alignment points from SynthFER's 37-point layout (eye centres = mean of
+    each eye's 6 points).
+    """
     l37 = np.asarray(l37)
     return np.stack(
         [
@@ -81,7 +85,9 @@ def landmarks5_from37(l37) -> np.ndarray:
 
 
 def landmarks5_from68(l68) -> np.ndarray:
-    "The 5 alignment points from the 68-point iBUG layout (CK+, AffectNet): eye centres (36-41, 42-47), nose tip 30, mouth corners 48, 54."
+    """The 5 alignment points from the 68-point iBUG layout (CK+, AffectNet): eye
+    centres (36-41, 42-47), nose tip 30, mouth corners 48, 54.
+    """
     l68 = np.asarray(l68)
     if l68.shape[-2:] != (68, 2):
         raise ValueError(f"expected (..., 68, 2) landmarks, got {l68.shape}")
@@ -122,7 +128,9 @@ def to_grey(image) -> np.ndarray:
 def align_face(
     image, landmarks, size: int = 100, template=TEMPLATE5, grey: bool = True
 ):
-    "Warp `image` so that its `landmarks` (5 or 3 points) land on `template`; returns (uint8 crop, all landmarks moved)."
+    """Warp `image` so that its `landmarks` (5 or 3 points) land on `template`; returns
+    (uint8 crop, all landmarks moved).
+    """
     from skimage.transform import warp
 
     pts = np.asarray(landmarks, np.float64)
@@ -161,7 +169,9 @@ _ARRAYS = (
 
 
 def _take(a, idx):
-    "Rows `idx` of an array, a list, or a lazy sequence (which stays lazy when it has a `subset` method)."
+    """Rows `idx` of an array, a list, or a lazy sequence (which stays lazy when it has
+    a `subset` method).
+    """
     if a is None:
         return None
     if isinstance(a, np.ndarray):
@@ -170,7 +180,9 @@ def _take(a, idx):
 
 
 class _Samples:
-    "What FaceSet and ClipSet share: a `meta` table, per-row arrays named in `_arrays`, an integer `label` column."
+    """What FaceSet and ClipSet share: a `meta` table, per-row arrays named in
+    `_arrays`, an integer `label` column.
+    """
 
     _arrays: tuple = ()
 
@@ -211,7 +223,9 @@ class _Samples:
         )
 
     def where(self, **conds):
-        "Rows whose meta columns equal the given values, e.g. `fs.where(split='train', domain='wild')`."
+        """Rows whose meta columns equal the given values, e.g. `fs.where(split='train',
+        domain='wild')`.
+        """
         m = np.ones(len(self), bool)
         for k, v in conds.items():
             if k not in self.meta:
@@ -281,7 +295,9 @@ class FaceSet(_Samples):
 
 # %% ../nbs/01_faceset.ipynb
 class FaceDataset:
-    "torch-style dataset over a FaceSet: item i -> (float image tensor C x H x W in [0, 1], target)."
+    """torch-style dataset over a FaceSet: item i -> (float image tensor C x H x W in
+    [0, 1], target).
+    """
 
     def __init__(self, fs: "FaceSet", transform=None, target: str = "label"):
         if target not in ("label", "labels", "distribution"):
@@ -346,7 +362,9 @@ def count_codes(rows, cols, n_rows: int, n_cols: int) -> np.ndarray:
 def vote_counts(
     df: pd.DataFrame, n_items: int | None = None, classes=BASIC7
 ) -> np.ndarray:
-    "Items x classes vote counts from a tidy (item, annotator, label) table with integer items 0..n_items-1."
+    """Items x classes vote counts from a tidy (item, annotator, label) table with
+    integer items 0..n_items-1.
+    """
     codes = pd.Index(list(classes)).get_indexer(df["label"].astype(str))
     if (codes < 0).any():
         raise ValueError(

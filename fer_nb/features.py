@@ -19,7 +19,9 @@ __all__ = ['GABOR_FREQUENCIES', 'GABOR_THETAS', 'DESCRIPTORS', 'shape_features',
 
 # %% ../nbs/06_features.ipynb
 def shape_features(landmarks) -> np.ndarray:
-    "Pairwise landmark differences (N x P x 2 -> N x P(P-1)), x and y of each pair i < j."
+    """Pairwise landmark differences (N x P x 2 -> N x P(P-1)), x and y of each pair i <
+    j.
+    """
     L = np.asarray(landmarks, np.float64)
     if L.ndim != 3 or L.shape[-1] != 2:
         raise ValueError(f"landmarks must be N x P x 2, got {L.shape}")
@@ -28,7 +30,9 @@ def shape_features(landmarks) -> np.ndarray:
 
 
 class ShapeNormalizer(TransformerMixin, BaseEstimator):
-    "TIP 2019 Eq. (6): f~ = ((f - mu) / (2 sigma) + 1) / 2 with training mean and std, truncated to [0, 1]."
+    """TIP 2019 Eq. (6): f~ = ((f - mu) / (2 sigma) + 1) / 2 with training mean and std,
+    truncated to [0, 1].
+    """
 
     def fit(self, X, y=None):
         X = np.asarray(X, np.float64)
@@ -46,7 +50,9 @@ import numba
 
 
 def nri_uniform_codes(P: int = 8) -> np.ndarray:
-    "scikit-image's 'nri_uniform' bin of every P-bit pattern (bit i set when neighbour i >= centre)."
+    """scikit-image's 'nri_uniform' bin of every P-bit pattern (bit i set when neighbour
+    i >= centre).
+    """
     lut = np.empty(2**P, np.int64)
     for code in range(2**P):
         s = [(code >> i) & 1 for i in range(P)]
@@ -63,7 +69,9 @@ def nri_uniform_codes(P: int = 8) -> np.ndarray:
 
 @numba.njit(parallel=True, cache=True, boundscheck=False)
 def _lbp_histograms(Ip, pad, oy, ox, dr, dc, lut, grid, out):
-    "Ip: zero-padded images; point i of pixel (r, c) lies at (r + oy[i] + dr[r, i], c + ox[i] + dc[c, i])."
+    """Ip: zero-padded images; point i of pixel (r, c) lies at (r + oy[i] + dr[r, i], c
+    + ox[i] + dc[c, i]).
+    """
     N, H, W = Ip.shape[0], Ip.shape[1] - 2 * pad, Ip.shape[2] - 2 * pad
     for n in numba.prange(N):
         I, h = Ip[n], out[n]
@@ -83,7 +91,9 @@ def _lbp_histograms(Ip, pad, oy, ox, dr, dc, lut, grid, out):
 
 
 def lbp_features(images, grid: int = 10, P: int = 8, R: float = 2.0) -> np.ndarray:
-    "59-bin LBP^u2_{8,2} histograms of each of grid x grid regions, concatenated (N x grid*grid*59)."
+    """59-bin LBP^u2_{8,2} histograms of each of grid x grid regions, concatenated (N x
+    grid*grid*59).
+    """
     I = np.asarray(images, np.float64)
     if I.ndim != 3:
         raise ValueError(f"images must be N x H x W, got shape {I.shape}")
@@ -121,7 +131,9 @@ def lbp_features(images, grid: int = 10, P: int = 8, R: float = 2.0) -> np.ndarr
 # %% ../nbs/06_features.ipynb
 @numba.njit(parallel=True, cache=True, boundscheck=False)
 def _hog_cells(I, cos_e, sin_e, cell, out):
-    "Sum of gradient magnitudes per cell and orientation bin; bin edges at angles with cosines cos_e and sines sin_e."
+    """Sum of gradient magnitudes per cell and orientation bin; bin edges at angles with
+    cosines cos_e and sines sin_e.
+    """
     N, H, W = I.shape
     for n in numba.prange(N):
         A, h = I[n], out[n]
@@ -141,7 +153,9 @@ def _hog_cells(I, cos_e, sin_e, cell, out):
 def hog_features(
     images, orientations: int = 10, cell: int = 5, eps: float = 1e-5
 ) -> np.ndarray:
-    "Non-overlapping 2x2-cell HOG blocks, L2-Hys normalised (N x blocks*4*orientations)."
+    """Non-overlapping 2x2-cell HOG blocks, L2-Hys normalised (N x
+    blocks*4*orientations).
+    """
     I = np.asarray(images, np.float64)
     if I.ndim != 3:
         raise ValueError(f"images must be N x H x W, got shape {I.shape}")
@@ -169,7 +183,9 @@ GABOR_THETAS = tuple(k * np.pi / 8 for k in range(8))
 
 @numba.njit(parallel=True, cache=True, boundscheck=False)
 def _abs_pool(Z, start, grid, q, out):
-    "out[b, f, i, j] += mean |Z[b, f, start + r, start + c]| over the q x q samples (r, c) of area (i, j)."
+    """out[b, f, i, j] += mean |Z[b, f, start + r, start + c]| over the q x q samples
+    (r, c) of area (i, j).
+    """
     s = np.float32(1.0 / (q * q))
     for bf in numba.prange(Z.shape[0] * Z.shape[1]):
         b, f = bf // Z.shape[1], bf % Z.shape[1]
@@ -182,8 +198,10 @@ def _abs_pool(Z, start, grid, q, out):
 
 
 class GaborBank:
-    """Gabor filters (frequencies x thetas) for batches of square size x size images; `features` averages |response| over grid x grid areas
-    from `samples` x `samples` points per area (one value per frequency, or one for all; the area side = exact)."""
+    """Gabor filters (frequencies x thetas) for batches of square size x size images;
+    `features` averages |response| over grid x grid areas from `samples` x `samples`
+    points per area (one value per frequency, or one for all; the area side = exact).
+    """
 
     def __init__(
         self,
@@ -276,7 +294,9 @@ class GaborBank:
         return I
 
     def _filter(self, Ip: np.ndarray, group) -> np.ndarray:
-        "Windowed spectra of one group's filters, inverted: B x F x M x M complex samples (sample (0, 0) first)."
+        """Windowed spectra of one group's filters, inverted: B x F x M x M complex
+        samples (sample (0, 0) first).
+        """
         idx, pad, N, M, q, starts, K = group
         m = self.margin
         F = torch.fft.fft2(
@@ -291,7 +311,9 @@ class GaborBank:
         return torch.fft.ifft2(F * K[None]).numpy()
 
     def responses(self, images) -> torch.Tensor:
-        "Complex responses at full resolution, N x n_filters x H x W (full-resolution banks only: samples = the area side)."
+        """Complex responses at full resolution, N x n_filters x H x W (full-resolution
+        banks only: samples = the area side).
+        """
         if any(g[3] < g[2] for g in self.groups):
             raise ValueError(
                 "responses needs a full-resolution bank: build it with samples equal to the area side"
@@ -307,7 +329,9 @@ class GaborBank:
         return R
 
     def features(self, images, batch: int = 8) -> np.ndarray:
-        "Mean |response| over grid x grid areas for every filter (N x n_filters*grid*grid)."
+        """Mean |response| over grid x grid areas for every filter (N x
+        n_filters*grid*grid).
+        """
         I = (
             self._check(images)
             if len(images)
@@ -336,7 +360,9 @@ def describe(
     batch: int = 256,
     progress: bool = False,
 ) -> dict:
-    "Descriptor matrices {kind: N x d} of a FaceSet (or N x 100 x 100 images; `landmarks37` for shape)."
+    """Descriptor matrices {kind: N x d} of a FaceSet (or N x 100 x 100 images;
+    `landmarks37` for shape).
+    """
     from tqdm.auto import tqdm
 
     bad = [k for k in kinds if k not in DESCRIPTORS]
@@ -378,8 +404,10 @@ def describe(
 
 
 def bench(n: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Faces per second of each descriptor (batched) and of all four, against the 500 faces/s target; for comparison the exact
-    (full-resolution) Gabor bank and scikit-image's per-image HOG and Gabor, on 100 x 100 faces."""
+    """Faces per second of each descriptor (batched) and of all four, against the 500
+    faces/s target; for comparison the exact (full-resolution) Gabor bank and
+    scikit-image's per-image HOG and Gabor, on 100 x 100 faces.
+    """
     import time
     from skimage.feature import hog
     from skimage.filters import gabor
@@ -450,7 +478,9 @@ def msvm(
     seed: int = 0,
     n_jobs: int | None = None,
 ):
-    "Standardise, then one-against-one linear SVMs with C grid-searched on the mean diagonal (balanced accuracy)."
+    """Standardise, then one-against-one linear SVMs with C grid-searched on the mean
+    diagonal (balanced accuracy).
+    """
     svm = OneVsOneClassifier(
         LinearSVC(dual="auto", tol=1e-3, max_iter=5000, random_state=seed)
     )
@@ -472,7 +502,9 @@ def lda_nn():
 
 # %% ../nbs/06_features.ipynb
 def aligned_landmarks(fs, template=TEMPLATE5) -> np.ndarray:
-    "A FaceSet's 37 landmarks in the aligned crop's frame (mapped by the 5-point similarity when they are in original-image coordinates)."
+    """A FaceSet's 37 landmarks in the aligned crop's frame (mapped by the 5-point
+    similarity when they are in original-image coordinates).
+    """
     if fs.landmarks37 is None:
         raise ValueError(
             "this FaceSet has no 37-point landmarks (landmarks37): the shape descriptor needs them"
@@ -490,7 +522,9 @@ def aligned_landmarks(fs, template=TEMPLATE5) -> np.ndarray:
 def au_occurrence(
     aus, labels, classes, au_names, threshold: float = 0.1
 ) -> pd.DataFrame:
-    "Class x AU occurrence probability (%): share of each class's faces whose AU value is >= `threshold` (binary codes work with any threshold in (0, 1])."
+    """Class x AU occurrence probability (%): share of each class's faces whose AU value
+    is >= `threshold` (binary codes work with any threshold in (0, 1]).
+    """
     A = np.asarray(aus, np.float64)
     y = np.asarray(labels)
     if A.ndim != 2 or A.shape[1] != len(au_names):
@@ -518,8 +552,10 @@ def au_table(
     star_diff: float = 40.0,
     columns=None,
 ) -> pd.DataFrame:
-    """Table III rendering of an occurrence table: rounded %, blank below `blank_below`, '*' where |wild - lab| >= `star_diff`.
-    Columns default to the AUs that reach `blank_below` in some row of either table."""
+    """Table III rendering of an occurrence table: rounded %, blank below `blank_below`,
+    '*' where |wild - lab| >= `star_diff`. Columns default to the AUs that reach
+    `blank_below` in some row of either table.
+    """
     if lab is not None and (
         list(lab.index) != list(wild.index) or list(lab.columns) != list(wild.columns)
     ):
@@ -541,7 +577,9 @@ def au_table(
 
 # %% ../nbs/06_features.ipynb
 class AUDetector(BaseEstimator):
-    "One standardised linear SVM per AU on descriptor vectors; `fit(X, Y)` with Y an N x n_AU 0/1 occurrence matrix."
+    """One standardised linear SVM per AU on descriptor vectors; `fit(X, Y)` with Y an N
+    x n_AU 0/1 occurrence matrix.
+    """
 
     def __init__(self, C: float = 0.01, seed: int = 0):
         self.C, self.seed = C, seed

@@ -40,13 +40,17 @@ def _check_labels(y_true, y_pred, n_classes: int | None):
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    "Counts `C[i, j]` of samples of true class i predicted as j (rows = truth), shape `(n_classes, n_classes)`."
+    """Counts `C[i, j]` of samples of true class i predicted as j (rows = truth), shape
+    `(n_classes, n_classes)`.
+    """
     y_true, y_pred, n = _check_labels(y_true, y_pred, n_classes)
     return _sk_confusion_matrix(y_true, y_pred, labels=np.arange(n))
 
 
 def row_normalise(cm) -> np.ndarray:
-    "Each row divided by its sum (per-class recall on the diagonal); rows of absent classes become NaN."
+    """Each row divided by its sum (per-class recall on the diagonal); rows of absent
+    classes become NaN.
+    """
     cm = np.asarray(cm, dtype=float)
     s = cm.sum(1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -59,7 +63,9 @@ def per_class_recall(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 
 
 def mean_diagonal(y_true, y_pred, n_classes: int | None = None) -> float:
-    "Mean diagonal of the row-normalised confusion matrix over the classes present in `y_true` (= UAR)."
+    """Mean diagonal of the row-normalised confusion matrix over the classes present in
+    `y_true` (= UAR).
+    """
     return float(np.nanmean(per_class_recall(y_true, y_pred, n_classes)))
 
 
@@ -76,7 +82,9 @@ war = accuracy
 
 
 def classification_summary(y_true, y_pred, class_names) -> dict:
-    "Per-class recall, mean diagonal and accuracy, keyed by class name (what the papers' tables show)."
+    """Per-class recall, mean diagonal and accuracy, keyed by class name (what the
+    papers' tables show).
+    """
     n = len(class_names)
     rec = per_class_recall(y_true, y_pred, n)
     return {
@@ -89,7 +97,9 @@ def classification_summary(y_true, y_pred, class_names) -> dict:
 def chance_predictions(
     n: int, n_classes: int, kind: str = "uniform", prior=None, rng=None
 ) -> np.ndarray:
-    "`n` labels from a chance detector: 'uniform' (the paper's naive detector), 'prior' (draws from `prior`), 'majority' (argmax of `prior`)."
+    """`n` labels from a chance detector: 'uniform' (the paper's naive detector),
+    'prior' (draws from `prior`), 'majority' (argmax of `prior`).
+    """
     rng = rng if rng is not None else np.random.default_rng()
     if kind == "uniform":
         return rng.integers(0, n_classes, n)
@@ -113,8 +123,10 @@ VERDICTS = ("reproduced", "contradicted", "inconclusive")
 def seed_verdict(
     a, b, higher_is_better: bool = True, z: float = 2.0, names=("A", "B")
 ) -> dict:
-    """Three-way verdict on the claim "arm `a` beats arm `b`" from per-seed values (same seeds, same order): the paired
-    difference's mean against `z` standard errors. See the lesson."""
+    """Three-way verdict on the claim "arm `a` beats arm `b`" from per-seed values (same
+    seeds, same order): the paired difference's mean against `z` standard errors. See
+    the lesson.
+    """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.ndim != 1 or a.shape != b.shape or len(a) == 0:
         raise ValueError(
@@ -154,7 +166,9 @@ def seed_verdict(
 
 # %% ../nbs/05_metrics.ipynb
 def all_verdicts(verdicts) -> str:
-    "One verdict for a conjunction of claims: reproduced if every part is, contradicted if any part is, else inconclusive."
+    """One verdict for a conjunction of claims: reproduced if every part is,
+    contradicted if any part is, else inconclusive.
+    """
     vs = [v["verdict"] if isinstance(v, dict) else v for v in verdicts]
     bad = [v for v in vs if v not in VERDICTS]
     if not vs or bad:
@@ -165,7 +179,9 @@ def all_verdicts(verdicts) -> str:
 
 
 def brief(verdicts: dict, digits: int = 4) -> dict:
-    "{name: seed_verdict(...)} shortened for a results file: each verdict with its mean paired difference and standard error."
+    """{name: seed_verdict(...)} shortened for a results file: each verdict with its
+    mean paired difference and standard error.
+    """
     return {
         k: {
             "verdict": v["verdict"],
@@ -180,13 +196,17 @@ MOST = 2 / 3  # the papers' "most classifiers" made exact: 4 of 6
 
 
 def most_needed(n: int, share: float = MOST) -> int:
-    "How many of `n` parts make 'most': round(share · n), at least 1 (4 of 6, 3 of 5, 3 of 4)."
+    """How many of `n` parts make 'most': round(share · n), at least 1 (4 of 6, 3 of 5,
+    3 of 4).
+    """
     return max(1, round(share * n))
 
 
 def most_verdict(verdicts, share: float = MOST) -> str:
-    """One verdict for "the claim holds for most of these" (e.g. for most classifiers): reproduced when `most_needed`
-    of the parts are reproduced, contradicted when as many are contradicted, else inconclusive."""
+    """One verdict for "the claim holds for most of these" (e.g. for most classifiers):
+    reproduced when `most_needed` of the parts are reproduced, contradicted when as many
+    are contradicted, else inconclusive.
+    """
     vs = [v["verdict"] if isinstance(v, dict) else v for v in verdicts]
     bad = [v for v in vs if v not in VERDICTS]
     if not vs or bad:
@@ -198,8 +218,10 @@ def most_verdict(verdicts, share: float = MOST) -> str:
 
 
 def beats_all(runs, arm, higher_is_better: bool = True, z: float = 2.0) -> dict:
-    """Verdict on "`arm` beats every other arm" from `runs` (a DataFrame: one row per seed, one column per arm):
-    `seed_verdict` of `arm` against each other column, combined by `all_verdicts`."""
+    """Verdict on "`arm` beats every other arm" from `runs` (a DataFrame: one row per
+    seed, one column per arm): `seed_verdict` of `arm` against each other column,
+    combined by `all_verdicts`.
+    """
     if arm not in runs.columns:
         raise ValueError(
             f"arm {arm!r} is not a column of runs; columns: {list(runs.columns)}"

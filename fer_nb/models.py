@@ -14,7 +14,9 @@ __all__ = ['MODELS', 'msra_init', 'FERNet', 'BaseDCNN', 'VGGNet', 'AlexNet', 'Ba
 
 # %% ../nbs/07_models.ipynb
 def msra_init(model: nn.Module) -> nn.Module:
-    "He (MSRA) normal initialisation of conv and linear weights, zero biases (TIP 2019 §V-B)."
+    """He (MSRA) normal initialisation of conv and linear weights, zero biases (TIP 2019
+    §V-B).
+    """
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.Linear)):
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
@@ -24,7 +26,9 @@ def msra_init(model: nn.Module) -> nn.Module:
 
 
 class FERNet(nn.Module):
-    "Shared by every model: grey in_size x in_size faces in [0, 1], centred as (x - input_mean) / input_std; `forward` -> (features, logits)."
+    """Shared by every model: grey in_size x in_size faces in [0, 1], centred as (x -
+    input_mean) / input_std; `forward` -> (features, logits).
+    """
 
     def __init__(
         self, in_size: int, width: float, input_mean: float, input_std: float | None
@@ -98,7 +102,9 @@ def _conv(cin, cout, k=3, stride=1, bn=True):
 
 
 class _FCHead(FERNet):
-    "Conv body, then fc6 -> fc7 (the deep feature) -> class layer, with dropout as in VGG and AlexNet."
+    """Conv body, then fc6 -> fc7 (the deep feature) -> class layer, with dropout as in
+    VGG and AlexNet.
+    """
 
     def _head(
         self, body: list, n_classes: int, hidden: int, feat_dim: int, dropout: float
@@ -154,7 +160,9 @@ class VGGNet(_FCHead):
 
 
 class AlexNet(_FCHead):
-    "AlexNet layout (11x11/4, 5x5, three 3x3 convs, overlapping 3x3/2 pooling, fc6, fc7) for grey faces."
+    """AlexNet layout (11x11/4, 5x5, three 3x3 convs, overlapping 3x3/2 pooling, fc6,
+    fc7) for grey faces.
+    """
 
     def __init__(
         self,
@@ -183,7 +191,9 @@ class AlexNet(_FCHead):
 
 
 class BasicBlock(nn.Module):
-    "Two 3x3 convs with batch norm and an identity (or 1x1 projection) shortcut (He et al. 2016)."
+    """Two 3x3 convs with batch norm and an identity (or 1x1 projection) shortcut (He et
+    al. 2016).
+    """
 
     def __init__(self, cin: int, cout: int, stride: int = 1):
         super().__init__()
@@ -210,7 +220,9 @@ class BasicBlock(nn.Module):
 
 
 class ResNet18(FERNet):
-    "ResNet-18 (7x7/2 stem, 3x3/2 pool, four stages of two basic blocks, global average pool = the deep feature) for grey faces."
+    """ResNet-18 (7x7/2 stem, 3x3/2 pool, four stages of two basic blocks, global
+    average pool = the deep feature) for grey faces.
+    """
 
     def __init__(
         self,
@@ -244,7 +256,9 @@ class ResNet18(FERNet):
 
 # %% ../nbs/07_models.ipynb
 class FERCNN(FERNet):
-    "Compact VGG-style CNN with batch norm: (B, 1, in_size, in_size) -> (features (B, feat_dim), logits); features = global average pool."
+    """Compact VGG-style CNN with batch norm: (B, 1, in_size, in_size) -> (features (B,
+    feat_dim), logits); features = global average pool.
+    """
 
     def __init__(
         self,
@@ -290,7 +304,9 @@ MODELS = {
 
 
 def load_weights(model: nn.Module, path) -> list[str]:
-    "Load the tensors of a state-dict file whose names and shapes match `model`; returns the names left as they were."
+    """Load the tensors of a state-dict file whose names and shapes match `model`;
+    returns the names left as they were.
+    """
     from pathlib import Path
 
     path = Path(path)

@@ -22,7 +22,9 @@ __all__ = ['SVM_CACHE_MB', 'CLASSIFIERS', 'check_xy', 'c45_tree', 'decide', 'mul
 
 # %% ../nbs/15_multilabel.ipynb
 def check_xy(X, Y=None, who: str = "classifier"):
-    "X as a 2-D float array and Y as an (N, L) 0/1 int array with N rows, or a ValueError naming the problem."
+    """X as a 2-D float array and Y as an (N, L) 0/1 int array with N rows, or a
+    ValueError naming the problem.
+    """
     X = np.asarray(X, float)
     if X.ndim != 2:
         raise ValueError(
@@ -43,7 +45,9 @@ def check_xy(X, Y=None, who: str = "classifier"):
 
 
 class _Constant:
-    "A binary or multi-class 'classifier' for a training set with one class only: it always predicts that class."
+    """A binary or multi-class 'classifier' for a training set with one class only: it
+    always predicts that class.
+    """
 
     def __init__(self, value):
         self.value = value
@@ -74,7 +78,9 @@ SVM_CACHE_MB = 1000  # libsvm's kernel cache: the same solution as its 200 MB de
 
 
 def decide(clf, X) -> tuple[np.ndarray, np.ndarray]:
-    "(scores, predicted label sets) of a fitted classifier: one pass where it defines `decide`, else `scores` and `predict`."
+    """(scores, predicted label sets) of a fitted classifier: one pass where it defines
+    `decide`, else `scores` and `predict`.
+    """
     return clf.decide(X) if hasattr(clf, "decide") else (clf.scores(X), clf.predict(X))
 
 
@@ -85,7 +91,9 @@ def multilabel_scores(clf, X_train, Y_train, X_test, Y_test, label_names=None) -
 
 # %% ../nbs/15_multilabel.ipynb
 class CLR(BaseEstimator):
-    "Calibrated label ranking: pairwise votes plus a virtual calibration label (Fürnkranz et al. 2008)."
+    """Calibrated label ranking: pairwise votes plus a virtual calibration label
+    (Fürnkranz et al. 2008).
+    """
 
     def __init__(self, base=None):
         self.base = base
@@ -129,7 +137,9 @@ class CLR(BaseEstimator):
 
 # %% ../nbs/15_multilabel.ipynb
 class RAkEL(BaseEstimator):
-    "Random k-labelsets (RAkEL_o): n label-powerset classifiers on random k-subsets of the labels, votes averaged."
+    """Random k-labelsets (RAkEL_o): n label-powerset classifiers on random k-subsets of
+    the labels, votes averaged.
+    """
 
     def __init__(
         self,
@@ -195,7 +205,9 @@ class RAkEL(BaseEstimator):
 
 # %% ../nbs/15_multilabel.ipynb
 class MLkNN(BaseEstimator):
-    "Multi-label kNN (Zhang & Zhou 2007), wrapping scikit-multilearn-ng's implementation; scores are the label posteriors."
+    """Multi-label kNN (Zhang & Zhou 2007), wrapping scikit-multilearn-ng's
+    implementation; scores are the label posteriors.
+    """
 
     def __init__(self, k: int = 100, s: float = 1.0):
         self.k, self.s = k, s
@@ -221,7 +233,9 @@ class MLkNN(BaseEstimator):
 
 # %% ../nbs/15_multilabel.ipynb
 class LIFT(BaseEstimator):
-    "Multi-label learning with label-specific features (Zhang & Wu 2015): per-label k-means distance features + an RBF SVM."
+    """Multi-label learning with label-specific features (Zhang & Wu 2015): per-label
+    k-means distance features + an RBF SVM.
+    """
 
     def __init__(self, r: float = 0.1, C: float = 1.0, random_state: int = 0):
         self.r, self.C, self.random_state = r, C, random_state
@@ -284,7 +298,9 @@ class LIFT(BaseEstimator):
 
 # %% ../nbs/15_multilabel.ipynb
 def project_simplex(V) -> np.ndarray:
-    "Each row of V projected onto the probability simplex {c >= 0, Σ c = 1} (Euclidean projection, sort-based)."
+    """Each row of V projected onto the probability simplex {c >= 0, Σ c = 1} (Euclidean
+    projection, sort-based).
+    """
     V = np.asarray(V, float)
     m = V.shape[1]
     U = -np.sort(-V, 1)
@@ -295,7 +311,9 @@ def project_simplex(V) -> np.ndarray:
 
 
 def _rbf_value_grad(svm, Z, cols):
-    "A binary RBF SVC's decision values f(Z) (N) and their gradient with respect to the columns `cols` of Z (N x len(cols))."
+    """A binary RBF SVC's decision values f(Z) (N) and their gradient with respect to
+    the columns `cols` of Z (N x len(cols)).
+    """
     from sklearn.metrics.pairwise import rbf_kernel
 
     S, a, g = svm.support_vectors_, svm.dual_coef_[0], svm.gamma
@@ -306,7 +324,9 @@ def _rbf_value_grad(svm, Z, cols):
 
 
 class MLLOC(BaseEstimator):
-    "ML-LOC (Huang & Zhou 2012): per-label RBF SVMs on features + learnt local label-correlation codes (m = 15)."
+    """ML-LOC (Huang & Zhou 2012): per-label RBF SVMs on features + learnt local
+    label-correlation codes (m = 15).
+    """
 
     def __init__(
         self,
@@ -411,7 +431,9 @@ class MLLOC(BaseEstimator):
 
 # %% ../nbs/15_multilabel.ipynb
 def lle_weights(X, k: int, reg: float = 1e-3):
-    "LLE reconstruction weights: (neighbour indices N x k, weights N x k summing to 1) of each row from its k nearest other rows."
+    """LLE reconstruction weights: (neighbour indices N x k, weights N x k summing to 1)
+    of each row from its k nearest other rows.
+    """
     from sklearn.neighbors import NearestNeighbors
 
     X = np.asarray(X, float)
@@ -436,7 +458,9 @@ def lle_weights(X, k: int, reg: float = 1e-3):
 def label_manifold(
     nb, w, Y, C1: float = 1.0, lam: float = 1.0, iters: int = 500
 ) -> np.ndarray:
-    "ML²'s numerical labels: min tr(μᵀMμ) + C1 Σ max(0, λ − s μ), M = (I − W)ᵀ(I − W), by FISTA (N x L)."
+    """ML²'s numerical labels: min tr(μᵀMμ) + C1 Σ max(0, λ − s μ), M = (I − W)ᵀ(I − W),
+    by FISTA (N x L).
+    """
     from scipy.sparse import csr_matrix, identity
 
     n = len(nb)
@@ -464,7 +488,9 @@ def label_manifold(
 
 
 class ML2(BaseEstimator):
-    "ML² (Hou, Geng & Zhang 2016): numerical labels on a label manifold sharing the features' LLE weights, then regression."
+    """ML² (Hou, Geng & Zhang 2016): numerical labels on a label manifold sharing the
+    features' LLE weights, then regression.
+    """
 
     def __init__(self, k: int = 7, C1: float = 1.0, C2: float = 1.0, lam: float = 1.0):
         self.k, self.C1, self.C2, self.lam = k, C1, C2, lam
@@ -504,7 +530,9 @@ CLASSIFIERS = {
 
 # %% ../nbs/15_multilabel.ipynb
 def _prepare(Xa, Xb, pca: int):
-    "Standardise on the training faces, then (pca > 0) keep that many principal components."
+    """Standardise on the training faces, then (pca > 0) keep that many principal
+    components.
+    """
     from sklearn.preprocessing import StandardScaler
 
     sc = StandardScaler().fit(Xa)
@@ -518,7 +546,9 @@ def _prepare(Xa, Xb, pca: int):
 
 
 def _cell(c: str, Xa, Ya, Xb, Yb, label_names) -> tuple[dict, float]:
-    "One (classifier, feature set) cell of Table 3: its nine criteria and the seconds it took."
+    """One (classifier, feature set) cell of Table 3: its nine criteria and the seconds
+    it took.
+    """
     import time
 
     t = time.time()
@@ -537,9 +567,11 @@ def compare_features(
     progress: bool = True,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """Table 3: {feature name: (X_train, X_test)} x classifiers (names in CLASSIFIERS) -> rows (classifier, feature)
-    of the nine criteria. The cells run in `n_jobs` worker processes (default `default_threads()`): each cell is
-    deterministic, so the table is the same for any `n_jobs`."""
+    """Table 3: {feature name: (X_train, X_test)} x classifiers (names in CLASSIFIERS)
+    -> rows (classifier, feature) of the nine criteria. The cells run in `n_jobs` worker
+    processes (default `default_threads()`): each cell is deterministic, so the table is
+    the same for any `n_jobs`.
+    """
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
     import time
@@ -551,7 +583,7 @@ def compare_features(
         raise ValueError(f"unknown classifiers {bad}; valid: {', '.join(CLASSIFIERS)}")
     data = {f: _prepare(Xa, Xb, pca) for f, (Xa, Xb) in features.items()}
     cells = [(c, f) for f in data for c in names]
-    jobs = Parallel(n_jobs=n_jobs or default_threads(), return_as="generator")(
+    jobs = Parallel(n_jobs=n_jobs or default_threads(), return_as="generator", max_nbytes=None)(
         delayed(_cell)(c, data[f][0], Y_train, data[f][1], Y_test, label_names)
         for c, f in cells
     )
@@ -568,7 +600,9 @@ def compare_features(
 
 # %% ../nbs/15_multilabel.ipynb
 def _old_table(features: dict, Y_train, Y_test, names) -> pd.DataFrame:
-    "Table 3 as the code before the speed-up ran it: one process, libsvm's 200 MB cache, scores and label sets apart."
+    """Table 3 as the code before the speed-up ran it: one process, libsvm's 200 MB
+    cache, scores and label sets apart.
+    """
     global SVM_CACHE_MB
     saved, SVM_CACHE_MB, rows = SVM_CACHE_MB, 200, []
     try:
@@ -589,9 +623,11 @@ def bench(
     classifiers=("CLR", "RAkEL", "MLkNN", "LIFT", "ML2"),
     seed: int = 0,
 ) -> pd.DataFrame:
-    """`fer-nb bench multilabel`: Table 3's cells on `n_sets` synthetic feature sets (n training faces, n/4 test faces,
-    d dimensions, six labels; the cpu profile's FER+ set is 7,448 x 256) the old way and the new: seconds, the
-    speed-up, and the largest difference in any criterion (0 = the same table)."""
+    """`fer-nb bench multilabel`: Table 3's cells on `n_sets` synthetic feature sets (n
+    training faces, n/4 test faces, d dimensions, six labels; the cpu profile's FER+ set
+    is 7,448 x 256) the old way and the new: seconds, the speed-up, and the largest
+    difference in any criterion (0 = the same table).
+    """
     import time
 
     r = np.random.default_rng(seed)

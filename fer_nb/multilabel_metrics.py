@@ -52,7 +52,9 @@ def _at_least(S):
 
 # %% ../nbs/14_multilabel_metrics.ipynb
 def coverage(y_true, y_score, minus_one: bool = False) -> float:
-    "RAF-ML coverage ↓: mean over faces of the rank (1 = top) of the lowest-ranked true label; `minus_one` gives the MULAN convention."
+    """RAF-ML coverage ↓: mean over faces of the rank (1 = top) of the lowest-ranked
+    true label; `minus_one` gives the MULAN convention.
+    """
     Y, S, _ = _as_multilabel(y_true, y_score)
     rank = _at_least(S).sum(-1)  # rank[i, j] = |{k : ŷ_ik ≥ ŷ_ij}|
     return float(np.where(Y, rank, 0).max(1).mean() - minus_one)
@@ -65,7 +67,9 @@ def one_error(y_true, y_score) -> float:
 
 
 def ranking_loss(y_true, y_score) -> float:
-    "RAF-ML ranking loss ↓: fraction of (true, false) label pairs with the false label scored strictly higher."
+    """RAF-ML ranking loss ↓: fraction of (true, false) label pairs with the false label
+    scored strictly higher.
+    """
     Y, S, _ = _as_multilabel(y_true, y_score)
     wrong = (
         (S[:, :, None] < S[:, None, :]) & Y[:, :, None] & ~Y[:, None, :]
@@ -78,7 +82,9 @@ def ranking_loss(y_true, y_score) -> float:
 
 
 def average_precision(y_true, y_score) -> float:
-    "RAF-ML average precision ↑: for each true label, the fraction of labels ranked at or above it that are true; averaged."
+    """RAF-ML average precision ↑: for each true label, the fraction of labels ranked at
+    or above it that are true; averaged.
+    """
     Y, S, _ = _as_multilabel(y_true, y_score)
     G = _at_least(S)
     prec = (G & Y[:, None, :]).sum(-1) / G.sum(
@@ -94,7 +100,9 @@ def hamming_loss(y_true, y_pred) -> float:
 
 
 def f1(y_true, y_pred, average: str = "micro") -> float:
-    "Micro- or macro-F1 ↑ (labels with no true and no predicted positive count as F1 = 0)."
+    """Micro- or macro-F1 ↑ (labels with no true and no predicted positive count as F1 =
+    0).
+    """
     from sklearn.metrics import f1_score
 
     if average not in ("micro", "macro"):
@@ -104,7 +112,9 @@ def f1(y_true, y_pred, average: str = "micro") -> float:
 
 
 def auc(y_true, y_score, average: str = "micro", label_names=None) -> float:
-    "Micro- or macro-AUC ↑ (macro leaves out, with a warning, labels whose truth is constant)."
+    """Micro- or macro-AUC ↑ (macro leaves out, with a warning, labels whose truth is
+    constant).
+    """
     from sklearn.metrics import roc_auc_score
 
     if average not in ("micro", "macro"):
@@ -138,7 +148,9 @@ HIGHER_IS_BETTER = dict(zip(MULTILABEL_METRICS, (False,) * 4 + (True,) * 5))
 
 
 def criteria_won(a, b) -> int:
-    "On how many of the nine criteria report `a` is strictly better than report `b` (mappings or Series by criterion name)."
+    """On how many of the nine criteria report `a` is strictly better than report `b`
+    (mappings or Series by criterion name).
+    """
     return int(
         sum(
             (a[m] > b[m]) if HIGHER_IS_BETTER[m] else (a[m] < b[m])
@@ -150,7 +162,9 @@ def criteria_won(a, b) -> int:
 def multilabel_report(
     y_true, y_score, y_pred=None, threshold: float = 0.5, label_names=None
 ) -> dict:
-    "The nine RAF-ML criteria (§6.3.3) of one classifier's scores and predicted label sets."
+    """The nine RAF-ML criteria (§6.3.3) of one classifier's scores and predicted label
+    sets.
+    """
     if y_pred is None:
         y_pred = (np.asarray(y_score, float) >= threshold).astype(int)
     _as_multilabel(y_true, y_score, y_pred)  # one check, with the clearest message

@@ -47,7 +47,9 @@ def save_predictor(
     crop: int,
     info: dict,
 ) -> Path:
-    "Write a predictor file (atomically); `info['card']` is the model card (keys `CARD_KEYS`: data, recipe, iterations, seconds, valid metrics, commit)."
+    """Write a predictor file (atomically); `info['card']` is the model card (keys
+    `CARD_KEYS`: data, recipe, iterations, seconds, valid metrics, commit).
+    """
     _check_card(info, "save_predictor(info=...)")
     import io
     from fer_nb.core import atomic_write
@@ -73,7 +75,9 @@ def save_predictor(
 
 
 class Predictor:
-    "A loaded predictor: `proba(faces)` for aligned size x size grey faces, `align(image, detection)` for a detected face."
+    """A loaded predictor: `proba(faces)` for aligned size x size grey faces,
+    `align(image, detection)` for a detected face.
+    """
 
     def __init__(self, path=None):
         from fer_nb.models import make_model
@@ -121,7 +125,9 @@ class Predictor:
 
     @torch.no_grad()
     def proba(self, faces) -> np.ndarray:
-        "Class probabilities (N x classes) of aligned uint8 faces (N x size x size), centre-cropped as in training."
+        """Class probabilities (N x classes) of aligned uint8 faces (N x size x size),
+        centre-cropped as in training.
+        """
         from fer_nb.train import crop_batch
 
         x = torch.from_numpy(np.ascontiguousarray(np.asarray(faces, np.uint8)))[:, None]
@@ -143,7 +149,9 @@ class Predictor:
         )
 
     def align(self, image, detection) -> np.ndarray:
-        "The size x size grey crop whose 5 landmarks sit on the stored template (pixels of the training crops)."
+        """The size x size grey crop whose 5 landmarks sit on the stored template
+        (pixels of the training crops).
+        """
         return align_face(
             image,
             detection.landmarks5,
@@ -173,7 +181,9 @@ def card_text(card: dict) -> str:
 
 # %% ../nbs/12_predict.ipynb
 def face_scores(p, classes) -> dict:
-    "{'scores': {class: %}, 'top': class, 'expressiveness': % or None} of one probability vector."
+    """{'scores': {class: %}, 'top': class, 'expressiveness': % or None} of one
+    probability vector.
+    """
     p = np.asarray(p, float)
     scores = {c: round(100 * float(v), 3) for c, v in zip(classes, p)}
     neutral = list(classes).index("neutral") if "neutral" in classes else None
@@ -187,7 +197,9 @@ def face_scores(p, classes) -> dict:
 
 # %% ../nbs/12_predict.ipynb
 def _keep_inside(t, fig, ax, box):
-    "Move a score label inside the picture: below the box if it fits, else above it, else inside the box's top; then clamp to the edges."
+    """Move a score label inside the picture: below the box if it fits, else above it,
+    else inside the box's top; then clamp to the edges.
+    """
     x1, y1, x2, y2 = box
     r = fig.canvas.get_renderer()
     inv = ax.transData.inverted()
@@ -265,7 +277,9 @@ def predict_photos(
     out_dir=None,
     progress: bool = False,
 ) -> list[dict]:
-    "One record per photo: {'photo', 'status', 'faces': [{'box', 'scores', 'top', 'expressiveness'}], 'annotated'}."
+    """One record per photo: {'photo', 'status', 'faces': [{'box', 'scores', 'top',
+    'expressiveness'}], 'annotated'}.
+    """
     from tqdm.auto import tqdm
     from fer_nb.data import read_image
 

@@ -21,7 +21,9 @@ __all__ = ['SCN', 'make_scn', 'rank_loss', 'RankRegularization', 'scn_objective'
 
 # %% ../nbs/13_scn.ipynb
 class SCN(nn.Module):
-    "Self-Cure Network head on a backbone (features, logits) net: forward -> (features, α_i · logits) (SCN Eqs. 1-2); `last_alpha` keeps the batch's α."
+    """Self-Cure Network head on a backbone (features, logits) net: forward ->
+    (features, α_i · logits) (SCN Eqs. 1-2); `last_alpha` keeps the batch's α.
+    """
 
     def __init__(self, backbone: nn.Module, weighting: bool = True):
         super().__init__()
@@ -51,7 +53,9 @@ def make_scn(
     weights_path=None,
     **kw,
 ) -> SCN:
-    "An SCN on a backbone of `fer_nb.models` (optionally started from a user's local state dict: ImageNet / MS-Celeb-1M weights cannot be downloaded here)."
+    """An SCN on a backbone of `fer_nb.models` (optionally started from a user's local
+    state dict: ImageNet / MS-Celeb-1M weights cannot be downloaded here).
+    """
     return SCN(
         make_model(backbone, n_classes, weights_path=weights_path, **kw), weighting
     )
@@ -60,7 +64,9 @@ def make_scn(
 def rank_loss(
     alpha: torch.Tensor, beta: float = 0.7, delta1: float = 0.15
 ) -> torch.Tensor:
-    "L_RR = max(0, δ1 − (mean α_H − mean α_L)), α_H the top ⌊βN⌋ of the batch's weights (SCN Eq. 3)."
+    """L_RR = max(0, δ1 − (mean α_H − mean α_L)), α_H the top ⌊βN⌋ of the batch's
+    weights (SCN Eq. 3).
+    """
     if not 0 < beta < 1:
         raise ValueError(f"beta must be in (0, 1), got {beta}")
     if delta1 < 0:
@@ -75,7 +81,9 @@ def rank_loss(
 
 
 class RankRegularization(nn.Module):
-    "`rank_loss` on the α of the `SCN`'s last forward pass, in `fit`'s loss convention module(features, labels)."
+    """`rank_loss` on the α of the `SCN`'s last forward pass, in `fit`'s loss convention
+    module(features, labels).
+    """
 
     def __init__(self, scn: SCN, beta: float = 0.7, delta1: float = 0.15):
         super().__init__()
@@ -98,8 +106,10 @@ def scn_objective(
     rank: bool = True,
     combine: str = "paper",
 ) -> dict:
-    """`fit` arguments for SCN's loss: `combine="paper"`: γ L_RR + (1 − γ) L_WCE; `"sum"` (official code): L_WCE + L_RR.
-    `rank=False` drops L_RR (Table 5) and leaves L_WCE at weight 1: the ratio γ only splits the loss between the two terms."""
+    """`fit` arguments for SCN's loss: `combine="paper"`: γ L_RR + (1 − γ) L_WCE;
+    `"sum"` (official code): L_WCE + L_RR. `rank=False` drops L_RR (Table 5) and leaves
+    L_WCE at weight 1: the ratio γ only splits the loss between the two terms.
+    """
     if combine not in ("paper", "sum"):
         raise ValueError(f"combine must be 'paper' or 'sum', got {combine!r}")
     if combine == "paper" and not 0 <= gamma < 1:
@@ -115,9 +125,12 @@ def scn_objective(
 # %% ../nbs/13_scn.ipynb
 @dataclass
 class Relabel:
-    """SCN's relabeling (Eq. 4): from epoch `start_epoch` on, y ← arg-max when P_max − P_y > δ2. `group="all"` looks at every face of the
-    batch (the official code); `group="low"` only at the batch's low-importance group, the faces below its top ⌊βN⌋ α in `scn`'s last pass
-    (the paper's text: uncertain faces "fall into the low importance group, and finally may be corrected")."""
+    """SCN's relabeling (Eq. 4): from epoch `start_epoch` on, y ← arg-max when P_max −
+    P_y > δ2. `group="all"` looks at every face of the batch (the official code);
+    `group="low"` only at the batch's low-importance group, the faces below its top ⌊βN⌋
+    α in `scn`'s last pass (the paper's text: uncertain faces "fall into the low
+    importance group, and finally may be corrected").
+    """
 
     delta2: float = 0.2
     start_epoch: int = 10
@@ -160,7 +173,9 @@ class Relabel:
 
 # %% ../nbs/13_scn.ipynb
 def flip_labels(y, p: float, n_classes: int, seed: int = 0) -> np.ndarray:
-    "Each label flipped with probability `p` to a uniformly chosen different class; the noisy copy."
+    """Each label flipped with probability `p` to a uniformly chosen different class;
+    the noisy copy.
+    """
     if not 0 <= p <= 1:
         raise ValueError(f"noise rate p must be in [0, 1], got {p}")
     y = np.asarray(y)
@@ -172,7 +187,9 @@ def flip_labels(y, p: float, n_classes: int, seed: int = 0) -> np.ndarray:
 
 
 def with_noisy_labels(fs, p: float, seed: int = 0):
-    "A copy of FaceSet `fs` with its labels flipped at rate `p` (`flip_labels`); the clean labels stay in meta['clean_label']."
+    """A copy of FaceSet `fs` with its labels flipped at rate `p` (`flip_labels`); the
+    clean labels stay in meta['clean_label'].
+    """
     from dataclasses import replace
 
     return replace(
@@ -201,7 +218,9 @@ def importance(model: SCN, fs, **kw) -> np.ndarray:
 
 
 def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
-    "Per epoch: relabels, fixes (new = clean label of a flipped face), breaks (a clean label moved away), precision and recall of the relabeling."
+    """Per epoch: relabels, fixes (new = clean label of a flipped face), breaks (a clean
+    label moved away), precision and recall of the relabeling.
+    """
     noisy, clean = np.asarray(noisy), np.asarray(clean)
     cur, flipped, rows = noisy.copy(), noisy != clean, []
     for ep, g in relabels.groupby("epoch", sort=True):
@@ -237,8 +256,11 @@ def relabel_quality(relabels: pd.DataFrame, noisy, clean) -> pd.DataFrame:
 
 # %% ../nbs/13_scn.ipynb
 def label_fit(model: nn.Module, noisy, **kw) -> dict:
-    """How a net trained on `noisy` (from `with_noisy_labels`) treats its own training faces, in %: flipped faces predicted as their flipped
-    label ('flipped: memorised') and as their clean label ('flipped: clean predicted'), clean faces right; for an `SCN` also the AUC of α, clean vs flipped."""
+    """How a net trained on `noisy` (from `with_noisy_labels`) treats its own training
+    faces, in %: flipped faces predicted as their flipped label ('flipped: memorised')
+    and as their clean label ('flipped: clean predicted'), clean faces right; for an
+    `SCN` also the AUC of α, clean vs flipped.
+    """
     from sklearn.metrics import roc_auc_score
     from fer_nb.train import predict
 
@@ -288,8 +310,11 @@ def train_scn(
     seed: int = 0,
     **fit_kw,
 ) -> dict:
-    """Train one SCN variant (all modules off = the plain baseline) with `fit`, from scratch or from a copy of `pretrained` (fresh class
-    layer); score it on `test`'s labels (accuracy, mean diagonal, %). `relabel_group`: `Relabel`'s `group` ("all": official code, "low": the paper's text)."""
+    """Train one SCN variant (all modules off = the plain baseline) with `fit`, from
+    scratch or from a copy of `pretrained` (fresh class layer); score it on `test`'s
+    labels (accuracy, mean diagonal, %). `relabel_group`: `Relabel`'s `group` ("all":
+    official code, "low": the paper's text).
+    """
     import copy
     from fer_nb.metrics import accuracy, mean_diagonal
     from fer_nb.train import fit, predict
@@ -345,7 +370,9 @@ def train_scn(
 
 
 def plot_importance(alpha, flipped, ax=None, title: str = ""):
-    "Histograms of α for faces with clean and with flipped labels (SCN's figure of the learned weights)."
+    """Histograms of α for faces with clean and with flipped labels (SCN's figure of the
+    learned weights).
+    """
     import matplotlib.pyplot as plt
 
     ax = ax or plt.gca()

@@ -25,8 +25,10 @@ _SEVERITY = {0.5: 0.0, 1.0: 0.5, 2.0: 1.0}
 
 
 def gaze_track(T: int, fps: float, severity: float, effect: float, rng) -> np.ndarray:
-    """(T, 2) gaze offsets (x, y) in units of the eye's half-width: fixations with jitter, saccades whose rate falls with
-    `effect * severity`, and a slow pursuit whose speed falls with it."""
+    """(T, 2) gaze offsets (x, y) in units of the eye's half-width: fixations with
+    jitter, saccades whose rate falls with `effect * severity`, and a slow pursuit whose
+    speed falls with it.
+    """
     s = float(np.clip(effect * severity, 0, 0.9))
     rate = 0.8 * (1 - s)  # saccades per second
     g, target, out = np.zeros(2), np.zeros(2), np.empty((T, 2))
@@ -45,7 +47,9 @@ def gaze_track(T: int, fps: float, severity: float, effect: float, rng) -> np.nd
 
 
 def head_track(T: int, fps: float, severity: float, effect: float, rng) -> np.ndarray:
-    "(T, 3) yaw, pitch, roll in radians: smoothed random motion whose amplitude falls with `effect * severity`."
+    """(T, 3) yaw, pitch, roll in radians: smoothed random motion whose amplitude falls
+    with `effect * severity`.
+    """
     s = float(np.clip(effect * severity, 0, 0.9))
     k = max(1, int(fps))  # about one second of smoothing
     raw = rng.normal(0, 1, (T + 2 * k, 3))
@@ -57,7 +61,9 @@ def head_track(T: int, fps: float, severity: float, effect: float, rng) -> np.nd
 
 # %% ../nbs/21_screening.ipynb
 def _gaze_faces(bank, k: int, gaze: np.ndarray) -> np.ndarray:
-    "Identity `k`'s neutral render (2, 100, 100) repeated per frame with both irises moved by `gaze` (T, 2) eye half-widths."
+    """Identity `k`'s neutral render (2, 100, 100) repeated per frame with both irises
+    moved by `gaze` (T, 2) eye half-widths.
+    """
     from fer_nb.synth import EYE_L, EYE_R, _XX, _YY, _sig
 
     T = len(gaze)
@@ -92,8 +98,10 @@ def render_interview(
     talk: np.ndarray | None = None,
     seed: int = 0,
 ) -> dict:
-    """Frames (T, 100, 100) uint8 of identity `k` of `bank` looking along `gaze` (T, 2) with head pose `head` (T, 3: yaw, pitch, roll),
-    mouth opening `talk` (T,) in [0, 1] (AU25 + AU26); unaligned (the head moves in the frame). Also the true 37 landmarks."""
+    """Frames (T, 100, 100) uint8 of identity `k` of `bank` looking along `gaze` (T, 2)
+    with head pose `head` (T, 3: yaw, pitch, roll), mouth opening `talk` (T,) in [0, 1]
+    (AU25 + AU26); unaligned (the head moves in the frame). Also the true 37 landmarks.
+    """
     from fer_nb.synth import AUS, IdentityBank, Nuisance, render_faces
 
     T = len(gaze)
@@ -132,7 +140,9 @@ def render_interview(
 
 
 def _true_pupils(bank, k: int, gaze: np.ndarray, nuis) -> np.ndarray:
-    "(T, 2 eyes, 2) iris centres in the rendered frames: the canonical centres moved by the gaze, posed as the renderer poses points."
+    """(T, 2 eyes, 2) iris centres in the rendered frames: the canonical centres moved
+    by the gaze, posed as the renderer poses points.
+    """
     import torch
     from fer_nb.synth import EYE_L, EYE_R, _pose_forward
 
@@ -166,9 +176,12 @@ LEFT_EYE68, RIGHT_EYE68 = (
 
 
 def pupil_centre(image: np.ndarray, eye: np.ndarray, dark: float = 0.35) -> np.ndarray:
-    """The pupil centre (x, y) in image pixels inside the eye outlined by `eye` (6 x 2 landmarks): the darkest-blob centre, the
-    intensity-weighted centroid of the pixels inside the eye outline darker than `dark` of the way from the darkest to the median pixel
-    (after a light blur), restricted to the blob around the darkest pixel. NaN when the outline is degenerate."""
+    """The pupil centre (x, y) in image pixels inside the eye outlined by `eye` (6 x 2
+    landmarks): the darkest-blob centre, the intensity-weighted centroid of the pixels
+    inside the eye outline darker than `dark` of the way from the darkest to the median
+    pixel (after a light blur), restricted to the blob around the darkest pixel. NaN
+    when the outline is degenerate.
+    """
     from scipy import ndimage
     from matplotlib.path import Path as Poly
 
@@ -216,7 +229,9 @@ FACE3D_POINTS = [30, 8, 36, 45, 48, 54]
 
 
 def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
-    "R = Rz(roll) Ry(yaw) Rx(pitch), radians; yaw turns the face towards image-right for positive values."
+    """R = Rz(roll) Ry(yaw) Rx(pitch), radians; yaw turns the face towards image-right
+    for positive values.
+    """
     cy, sy, cp, sp, cr, sr = (
         np.cos(yaw),
         np.sin(yaw),
@@ -232,7 +247,9 @@ def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
 
 
 def project(points3d, yaw, pitch, roll, t, f: float, c) -> np.ndarray:
-    "Pinhole projection (image y down) of model points posed by (yaw, pitch, roll) and translation `t` (camera looks along -z)."
+    """Pinhole projection (image y down) of model points posed by (yaw, pitch, roll) and
+    translation `t` (camera looks along -z).
+    """
     P = np.asarray(points3d, float) @ rotation(yaw, pitch, roll).T + np.asarray(
         t, float
     )
@@ -240,8 +257,10 @@ def project(points3d, yaw, pitch, roll, t, f: float, c) -> np.ndarray:
 
 
 def head_pose(landmarks68, image_size) -> np.ndarray:
-    """(yaw, pitch, roll) in radians from 68 landmarks: the perspective-n-point fit of `FACE3D` (least squares on the reprojection
-    error, scipy), focal length = the image width, principal point = the image centre."""
+    """(yaw, pitch, roll) in radians from 68 landmarks: the perspective-n-point fit of
+    `FACE3D` (least squares on the reprojection error, scipy), focal length = the image
+    width, principal point = the image centre.
+    """
     from scipy.optimize import least_squares
 
     q = np.asarray(landmarks68, float)[FACE3D_POINTS]
@@ -257,9 +276,11 @@ def head_pose(landmarks68, image_size) -> np.ndarray:
 
 
 def track_face(frames, detector=None, landmarks68=None, progress: bool = False) -> dict:
-    """Per frame: 68 landmarks (dlib, or given), both pupil centres and the head pose. Frames without a face get NaN and are
-    counted in `missing`. Pupil positions are returned in the eye's frame: (pupil - eye centre) / eye width, so head motion
-    does not enter them."""
+    """Per frame: 68 landmarks (dlib, or given), both pupil centres and the head pose.
+    Frames without a face get NaN and are counted in `missing`. Pupil positions are
+    returned in the eye's frame: (pupil - eye centre) / eye width, so head motion does
+    not enter them.
+    """
     from tqdm.auto import tqdm
 
     T = len(frames)
@@ -293,7 +314,9 @@ def track_face(frames, detector=None, landmarks68=None, progress: bool = False) 
 
 # %% ../nbs/21_screening.ipynb
 def _fill(x: np.ndarray) -> np.ndarray:
-    "Linear interpolation over NaN frames, per column (constant at the ends); all-NaN columns become 0."
+    """Linear interpolation over NaN frames, per column (constant at the ends); all-NaN
+    columns become 0.
+    """
     x = np.asarray(x, float).reshape(len(x), -1).copy()
     t = np.arange(len(x))
     for j in range(x.shape[1]):
@@ -303,9 +326,11 @@ def _fill(x: np.ndarray) -> np.ndarray:
 
 
 def stft_features(pupils, window: int = 10) -> np.ndarray:
-    """The report's local visual features: per eye and axis, the frame-to-frame pupil motion (dx, dy), its short-time Fourier transform
-    over `window`-frame Hann windows (half overlap), and the superposition (sum) of the windows' magnitude spectra:
-    2 eyes x 2 axes x (window // 2 + 1) values, log-compressed."""
+    """The report's local visual features: per eye and axis, the frame-to-frame pupil
+    motion (dx, dy), its short-time Fourier transform over `window`-frame Hann windows
+    (half overlap), and the superposition (sum) of the windows' magnitude spectra: 2
+    eyes x 2 axes x (window // 2 + 1) values, log-compressed.
+    """
     from scipy.signal import stft
 
     d = np.diff(_fill(pupils), axis=0)  # (T-1, 4): left dx, dy, right dx, dy
@@ -334,7 +359,9 @@ def pearson(x, y) -> float:
 
 
 def global_features(pupils, pose) -> np.ndarray:
-    "The report's global visual features: Pearson's r between the horizontal and the vertical axis of each pupil and of the head (yaw, pitch)."
+    """The report's global visual features: Pearson's r between the horizontal and the
+    vertical axis of each pupil and of the head (yaw, pitch).
+    """
     p = np.asarray(pupils, float)
     h = np.asarray(pose, float)
     return np.array(
@@ -348,8 +375,10 @@ def global_features(pupils, pose) -> np.ndarray:
 
 
 def flip_track(track: dict) -> dict:
-    """The track of the horizontally mirrored video: the eyes swap (the image-left eye is the other eye), horizontal pupil offsets
-    and yaw and roll change sign; pitch and vertical offsets stay."""
+    """The track of the horizontally mirrored video: the eyes swap (the image-left eye
+    is the other eye), horizontal pupil offsets and yaw and roll change sign; pitch and
+    vertical offsets stay.
+    """
     p = np.asarray(track["pupils"], float)[:, ::-1] * [-1, 1]
     return {
         **track,
@@ -359,7 +388,9 @@ def flip_track(track: dict) -> dict:
 
 
 def visual_features(track: dict, window: int = 10) -> dict:
-    "{'visual local': STFT superposition, 'visual global': the correlations} of one track."
+    """{'visual local': STFT superposition, 'visual global': the correlations} of one
+    track.
+    """
     return {
         "visual local": stft_features(track["pupils"], window),
         "visual global": global_features(track["pupils"], track["pose"]),
@@ -395,9 +426,11 @@ def synth_speech(
     sr: int = 16000,
     seed: int = 0,
 ) -> np.ndarray:
-    """A source-filter stand-in for interview speech (float32 at `sr`): a glottal pulse train at a pitch contour, through three
-    vowel formants per syllable, in words separated by gaps or pauses. With `effect * severity` the syllable rate falls, pauses
-    get more frequent and longer, and pitch varies less."""
+    """A source-filter stand-in for interview speech (float32 at `sr`): a glottal pulse
+    train at a pitch contour, through three vowel formants per syllable, in words
+    separated by gaps or pauses. With `effect * severity` the syllable rate falls,
+    pauses get more frequent and longer, and pitch varies less.
+    """
     rng = np.random.default_rng(seed)
     s = float(np.clip(effect * severity, 0, 0.9))
     rate, p_pause, f0, semis = (
@@ -439,7 +472,9 @@ def synth_speech(
 
 # %% ../nbs/21_screening.ipynb
 def mfcc_features(wave, sr: int = 16000, n_mfcc: int = 13) -> np.ndarray:
-    "MFCC statistics (librosa): mean and standard deviation of 13 MFCCs and of their deltas over the recording (52 values)."
+    """MFCC statistics (librosa): mean and standard deviation of 13 MFCCs and of their
+    deltas over the recording (52 values).
+    """
     import librosa
 
     m = librosa.feature.mfcc(y=np.asarray(wave, np.float32), sr=sr, n_mfcc=n_mfcc)
@@ -451,7 +486,9 @@ _SMILE = None
 
 
 def egemaps_features(wave, sr: int = 16000) -> np.ndarray:
-    "eGeMAPS v02 functionals (openSMILE, 88 values), from the `opensmile` wheel's own binary and configuration: no network."
+    """eGeMAPS v02 functionals (openSMILE, 88 values), from the `opensmile` wheel's own
+    binary and configuration: no network.
+    """
     global _SMILE
     import opensmile
 
@@ -469,7 +506,9 @@ def egemaps_features(wave, sr: int = 16000) -> np.ndarray:
 
 # %% ../nbs/21_screening.ipynb
 def cohort_mix(n_subjects: int, mix: dict | None = None) -> dict:
-    "Subjects per CDR level: `mix` scaled to `n_subjects` by largest remainders (the report's 17 / 19 / 4 by default)."
+    """Subjects per CDR level: `mix` scaled to `n_subjects` by largest remainders (the
+    report's 17 / 19 / 4 by default).
+    """
     mix = mix or REPORT_MIX
     tot = sum(mix.values())
     raw = {k: v * n_subjects / tot for k, v in mix.items()}
@@ -492,9 +531,11 @@ def synth_interviews(
     audio: bool = True,
     progress: bool = False,
 ) -> list[dict]:
-    """Synthetic interviews with known truth, one per subject: a SynthFER talking head (gaze and head motion from the subject's
-    severity) and speech (rate, pauses, pitch from the same severity). Severity = 0 / 0.5 / 1 for CDR 0.5 / 1 / 2 plus N(0, 0.15),
-    so the classes overlap; `effect` scales what severity does (0: no effect at all)."""
+    """Synthetic interviews with known truth, one per subject: a SynthFER talking head
+    (gaze and head motion from the subject's severity) and speech (rate, pauses, pitch
+    from the same severity). Severity = 0 / 0.5 / 1 for CDR 0.5 / 1 / 2 plus N(0, 0.15),
+    so the classes overlap; `effect` scales what severity does (0: no effect at all).
+    """
     from tqdm.auto import tqdm
     from fer_nb.synth import make_identities
 
@@ -544,7 +585,9 @@ def synth_interviews(
 
 
 def true_track(iv: dict) -> dict:
-    "The track the renderer knows (no detector): pupils in the eye's frame from the true 37 landmarks, the head pose drawn."
+    """The track the renderer knows (no detector): pupils in the eye's frame from the
+    true 37 landmarks, the head pose drawn.
+    """
     from fer_nb.synth import EYE_L, EYE_R
 
     L = iv["landmarks37"]
@@ -563,9 +606,12 @@ LABELINGS = {
 
 
 def interview_features(iv: dict, detector=None, window: int = 10) -> dict:
-    """Feature blocks of one interview: 'visual local', 'visual global' (and their mirrored versions, key + ' flipped'), 'MFCC',
-    'eGeMAPS'; with `detector` the face is tracked in the frames (dlib), without it the renderer's truth is used. Also
-    'missing frames' and 'status'. A modality that cannot be computed is left out and named in 'status'."""
+    """Feature blocks of one interview: 'visual local', 'visual global' (and their
+    mirrored versions, key + ' flipped'), 'MFCC', 'eGeMAPS'; with `detector` the face is
+    tracked in the frames (dlib), without it the renderer's truth is used. Also 'missing
+    frames' and 'status'. A modality that cannot be computed is left out and named in
+    'status'.
+    """
     tr = track_face(iv["frames"], detector) if detector is not None else true_track(iv)
     out, status = {"missing frames": tr["missing"]}, []
     if tr["missing"] == len(iv["frames"]):
@@ -613,7 +659,9 @@ def _svm(C: float = 1.0):
 
 
 def _scores(m, x, ref) -> np.ndarray:
-    "One-vs-rest decision values (N, classes) of a fitted SVM, in units of their spread on the training rows `ref` (comparable across blocks)."
+    """One-vs-rest decision values (N, classes) of a fitted SVM, in units of their
+    spread on the training rows `ref` (comparable across blocks).
+    """
     f = lambda z: (lambda d: np.c_[-d, d] if d.ndim == 1 else d)(m.decision_function(z))
     return f(x) / (f(ref).std() + 1e-9)
 
@@ -627,11 +675,16 @@ def loso_predict(
     fusion: str = "early",
     C: float = 1.0,
 ) -> np.ndarray:
-    """Leave-one-subject-out predictions of an SVM (standardised features, RBF kernel, balanced class weights).
-    `blocks`: one (N, d) array per feature set, rows = recordings; `flipped`: the mirrored copy of each row (same blocks), used to
-    train (and tested too) when `augment`. `fusion`: 'early' (blocks concatenated) or 'late' (class probabilities averaged over one
-    SVM per block, each block's decision values scaled by their spread on the training rows: score-level fusion, which needs
-    no probability calibration and so works with classes of one or two subjects). Returns the predictions, (N,) or (2N,) with the mirrored rows after the originals when `augment`."""
+    """Leave-one-subject-out predictions of an SVM (standardised features, RBF kernel,
+    balanced class weights). `blocks`: one (N, d) array per feature set, rows =
+    recordings; `flipped`: the mirrored copy of each row (same blocks), used to train
+    (and tested too) when `augment`. `fusion`: 'early' (blocks concatenated) or 'late'
+    (class probabilities averaged over one SVM per block, each block's decision values
+    scaled by their spread on the training rows: score-level fusion, which needs no
+    probability calibration and so works with classes of one or two subjects). Returns
+    the predictions, (N,) or (2N,) with the mirrored rows after the originals when
+    `augment`.
+    """
     from sklearn.model_selection import LeaveOneGroupOut
 
     if fusion not in ("early", "late"):
@@ -657,9 +710,12 @@ def loso_predict(
 
 
 def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
-    """Permutation test of an accuracy: labels shuffled across subjects (a subject's rows keep one label), the whole
-    leave-one-subject-out pipeline `predict(y_perm)` rerun B times; p = (1 + #{acc_perm >= acc}) / (B + 1). `predict` may return the
-    rows repeated (e.g. `loso_predict(..., augment=True)`: mirrored copies after the originals)."""
+    """Permutation test of an accuracy: labels shuffled across subjects (a subject's
+    rows keep one label), the whole leave-one-subject-out pipeline `predict(y_perm)`
+    rerun B times; p = (1 + #{acc_perm >= acc}) / (B + 1). `predict` may return the rows
+    repeated (e.g. `loso_predict(..., augment=True)`: mirrored copies after the
+    originals).
+    """
     y, subject = np.asarray(y), np.asarray(subject)
     subs, first = np.unique(subject, return_index=True)
     acc_of = lambda yy: float(
@@ -677,8 +733,10 @@ def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
 
 
 def score_cell(y, pred, n_subjects: int | None = None) -> dict:
-    """Correct / n, accuracy with Wilson's interval (over `n_subjects` when rows repeat subjects, e.g. mirrored copies: the honest n),
-    balanced accuracy, the majority-class rate and the one-sided binomial p-value of the accuracy against it."""
+    """Correct / n, accuracy with Wilson's interval (over `n_subjects` when rows repeat
+    subjects, e.g. mirrored copies: the honest n), balanced accuracy, the majority-class
+    rate and the one-sided binomial p-value of the accuracy against it.
+    """
     from scipy.stats import binomtest
     from sklearn.metrics import balanced_accuracy_score
 
@@ -704,7 +762,9 @@ def score_cell(y, pred, n_subjects: int | None = None) -> dict:
 
 
 def mcnemar_p(right_a, right_b) -> float:
-    "Exact two-sided McNemar test on paired right/wrong outcomes (binomial test on the discordant pairs)."
+    """Exact two-sided McNemar test on paired right/wrong outcomes (binomial test on the
+    discordant pairs).
+    """
     from scipy.stats import binomtest
 
     a, b = np.asarray(right_a, bool), np.asarray(right_b, bool)
@@ -717,10 +777,14 @@ CDR_VALUES = (0.0, 0.5, 1.0, 2.0, 3.0)
 
 
 def read_interviews(root) -> pd.DataFrame:
-    """The screening layout under `root`: `labels.csv` (subject, cdr[, fps]) and per subject `videos/<subject>.<ext>` or a frame
-    folder `frames/<subject>/` (images in name order), and optionally `audio/<subject>.wav` (else the video's own audio track).
-    Returns subject, cdr, fps, video (path or None), frames (folder or None), audio (path or None), line. Errors name the file and line;
-    a subject without video or frames keeps video = frames = None (the check reports it; the features skip it, recorded)."""
+    """The screening layout under `root`: `labels.csv` (subject, cdr[, fps]) and per
+    subject `videos/<subject>.<ext>` or a frame folder `frames/<subject>/` (images in
+    name order), and optionally `audio/<subject>.wav` (else the video's own audio
+    track). Returns subject, cdr, fps, video (path or None), frames (folder or None),
+    audio (path or None), line. Errors name the file and line; a subject without video
+    or frames keeps video = frames = None (the check reports it; the features skip it,
+    recorded).
+    """
     root = Path(root)
     f = root / "labels.csv"
     if not f.is_file():
@@ -783,7 +847,9 @@ def read_interviews(root) -> pd.DataFrame:
 
 
 def read_video(path, max_frames: int | None = None) -> tuple[np.ndarray, float]:
-    "(grey frames (T, H, W) uint8, frames per second) of a video file, decoded with PyAV (FFmpeg); errors name the file."
+    """(grey frames (T, H, W) uint8, frames per second) of a video file, decoded with
+    PyAV (FFmpeg); errors name the file.
+    """
     import av
 
     path = Path(path)
@@ -818,7 +884,9 @@ def read_frames(folder) -> np.ndarray:
 
 
 def read_audio(path, sr: int = 16000) -> np.ndarray:
-    "Mono float32 audio at `sr` from a WAV (soundfile) or from a video's audio track (PyAV); errors name the file."
+    """Mono float32 audio at `sr` from a WAV (soundfile) or from a video's audio track
+    (PyAV); errors name the file.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: audio not found")
@@ -857,8 +925,10 @@ def read_audio(path, sr: int = 16000) -> np.ndarray:
 def recording_features(
     row, detector, cache_dir=None, window: int = 10, sr: int = 16000
 ) -> dict:
-    """`interview_features` of one recording of `read_interviews`, cached on disk per recording (key: the files' paths, sizes and
-    modification times). A recording that cannot be read is skipped with the reason in 'status', never dropped in silence."""
+    """`interview_features` of one recording of `read_interviews`, cached on disk per
+    recording (key: the files' paths, sizes and modification times). A recording that
+    cannot be read is skipped with the reason in 'status', never dropped in silence.
+    """
     import hashlib, io, json
     from fer_nb.core import atomic_write, project_root
 
@@ -940,7 +1010,9 @@ def recording_features(
 
 # %% ../nbs/21_screening.ipynb
 def bench(n: int = 60) -> pd.DataFrame:
-    "`fer-nb bench screening`: frames/s of `track_face` with dlib on `n` synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS."
+    """`fer-nb bench screening`: frames/s of `track_face` with dlib on `n` synthetic
+    interview frames, and seconds per minute of audio for MFCC and eGeMAPS.
+    """
     import time
     from fer_nb.detect import DlibDetector
 

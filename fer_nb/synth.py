@@ -104,7 +104,9 @@ INNER_TOP, INNER_BOTTOM, CHIN, CORNER_L, CORNER_R = 34, 35, 36, 26, 30
 
 
 def _au_displacements() -> np.ndarray:
-    "D[a, k] = (dx, dy) of landmark k per unit intensity of AU a, in pixels of the 100x100 canonical frame."
+    """D[a, k] = (dx, dy) of landmark k per unit intensity of AU a, in pixels of the
+    100x100 canonical frame.
+    """
     D = np.zeros((len(AUS), N37, 2), np.float32)
 
     def mv(au, pts, dx=0.0, dy=0.0):
@@ -229,7 +231,9 @@ def au_vector(proto: str) -> np.ndarray:
 
 
 def prototype_table(domain_protos: dict | None = None) -> pd.DataFrame:
-    "Class x AU table of the prototypes: the share of a class's prototypes that contain each AU (%)."
+    """Class x AU table of the prototypes: the share of a class's prototypes that
+    contain each AU (%).
+    """
     rows = {
         c: np.mean([au_vector(p) for p in ps], 0) * 100
         for c, ps in (domain_protos or PROTOTYPES).items()
@@ -294,7 +298,9 @@ DOMAINS = {d.name: d for d in (LAB, WILD, MOVIE)}
 
 
 def domain_params(domain: str | Domain = "wild", **overrides) -> Domain:
-    "A domain preset with some knobs overridden (unknown knob or domain: an error naming the valid ones)."
+    """A domain preset with some knobs overridden (unknown knob or domain: an error
+    naming the valid ones).
+    """
     if isinstance(domain, Domain):
         base = domain
     elif domain in DOMAINS:
@@ -521,7 +527,9 @@ def _draw_neutral(p: dict, L: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/02_synth.ipynb
 def _lines(segments, width=0.7):
-    "A map with Gaussian-profile lines along the given polylines (list of (P,2) arrays)."
+    """A map with Gaussian-profile lines along the given polylines (list of (P,2)
+    arrays).
+    """
     X, Y = _XX[None], _YY[None]
     m = np.zeros((_S, _S), np.float32)
     for pts in segments:
@@ -648,7 +656,9 @@ _RBF_SIGMA = 7.0
 
 
 def _rbf_matrix(ctrl_pts: np.ndarray) -> np.ndarray:
-    "(H*W, n_ctrl + n_anchor) matrix mapping control-point displacements to a dense field."
+    """(H*W, n_ctrl + n_anchor) matrix mapping control-point displacements to a dense
+    field.
+    """
     P = np.concatenate([ctrl_pts, _ANCHORS])
     k = lambda a, b: np.exp(
         -((a[:, None] - b[None]) ** 2).sum(-1) / (2 * _RBF_SIGMA**2)
@@ -665,7 +675,9 @@ _RBF = _rbf_matrix(_MEAN_L37[_CTRL])
 
 
 def _blur(img: torch.Tensor, sigma: float) -> torch.Tensor:
-    "Gaussian-like blur of (B,1,H,W): n passes of a 3x3 box filter have variance 2n/3 (central limit)."
+    """Gaussian-like blur of (B,1,H,W): n passes of a 3x3 box filter have variance 2n/3
+    (central limit).
+    """
     n = int(round(1.5 * sigma**2))
     for _ in range(n):
         img = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
@@ -758,7 +770,9 @@ def _pose_forward(L, yaw, pitch, roll, scale, shift, cx, cy, rx, ry):
 
 
 def _pose_inverse(q, yaw, pitch, roll, scale, shift, cx, cy, rx, ry):
-    "Posed points (B,N,2) -> canonical-expressive points (the foreshortening inverted to first order)."
+    """Posed points (B,N,2) -> canonical-expressive points (the foreshortening inverted
+    to first order).
+    """
     c, s = torch.cos(roll)[:, None], torch.sin(roll)[:, None]
     dx = (q[..., 0] - shift[:, 0:1] - cx[:, None]) / scale[:, None]
     dy = (q[..., 1] - shift[:, 1:2] - cy[:, None]) / scale[:, None]
@@ -795,7 +809,9 @@ def render_faces(
     batch: int = 512,
     align: bool = True,
 ) -> dict:
-    "Aligned 100x100 grey crops (uint8) + landmarks of faces given identity indices, AU intensities (N, 21) and nuisance; `align=False` keeps the posed frame."
+    """Aligned 100x100 grey crops (uint8) + landmarks of faces given identity indices,
+    AU intensities (N, 21) and nuisance; `align=False` keeps the posed frame.
+    """
     identity, aus = np.asarray(identity), np.asarray(aus, np.float32)
     if aus.ndim != 2 or aus.shape[1] != len(AUS):
         raise ValueError(f"aus must be (N, {len(AUS)}), got {aus.shape}")
@@ -1013,7 +1029,9 @@ def _norm(d: dict, keys) -> np.ndarray:
 
 
 def _prototype_aus(protos: list[str], I: np.ndarray, dom: Domain, rng) -> np.ndarray:
-    "AU intensities for prototype strings at overall intensities I, with the domain's drops, extras and jitter."
+    """AU intensities for prototype strings at overall intensities I, with the domain's
+    drops, extras and jitter.
+    """
     V = np.stack([au_vector(p) for p in protos])
     n = len(V)
     keep = rng.random(V.shape) >= dom.p_drop
@@ -1042,7 +1060,10 @@ def sample_expressions(
     compound_freq=None,
     kind_freq=None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-    "Draw n expressions: (meta with kind/expression/label/compound_label/prototype/intensity, aus, distribution, multi-hot)."
+    """Draw n expressions: (meta with
+    kind/expression/label/compound_label/prototype/intensity, aus, distribution,
+    multi-hot).
+    """
     classes = tuple(classes)
     bad = [k for k in kinds if k not in KINDS]
     if bad:
@@ -1175,7 +1196,9 @@ def _cache_path(key: dict) -> Path:
 
 
 def crowd_easiness(distribution, occluded=None, blurred=None) -> np.ndarray:
-    "Image easiness beta for the crowd: grows with the dominant emotion's share, lower for occluded or blurred faces."
+    """Image easiness beta for the crowd: grows with the dominant emotion's share, lower
+    for occluded or blurred faces.
+    """
     P = np.asarray(distribution, np.float64)
     C = P.shape[1]
     easy = 0.3 + 2.2 * (P.max(1) - 1 / C) / (1 - 1 / C)
@@ -1227,7 +1250,9 @@ def make_faceset(
     device=None,
     **knobs,
 ) -> FaceSet:
-    "`n` aligned SynthFER faces of one domain as a FaceSet (see the lesson for the columns)."
+    """`n` aligned SynthFER faces of one domain as a FaceSet (see the lesson for the
+    columns).
+    """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
     if not 0 <= test_frac < 1:
@@ -1302,7 +1327,9 @@ def make_faceset(
 
 
 def preset(profile: str) -> dict:
-    "`make_faceset` arguments sized for a profile: smoke ~1.5k faces; cpu and paper RAF-DB-sized (15,339 basic + 3,954 compound)."
+    """`make_faceset` arguments sized for a profile: smoke ~1.5k faces; cpu and paper
+    RAF-DB-sized (15,339 basic + 3,954 compound).
+    """
     if profile not in SIZES:
         raise ValueError(f"unknown profile {profile!r}; valid: {', '.join(SIZES)}")
     return {
@@ -1313,7 +1340,9 @@ def preset(profile: str) -> dict:
 
 
 def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
-    "The compound faces as a FaceSet whose `label` is the compound class (default: RAF-DB's 11-class benchmark)."
+    """The compound faces as a FaceSet whose `label` is the compound class (default:
+    RAF-DB's 11-class benchmark).
+    """
     classes = tuple(classes or COMPOUND12[:11])
     sub = fs.subset(
         (fs.meta["kind"] == "compound").to_numpy()
@@ -1325,8 +1354,11 @@ def compound_subset(fs: FaceSet, classes=None) -> FaceSet:
 
 # %% ../nbs/02_synth.ipynb
 def rafdb_like(n: int = 19293, seed: int = 0, test_frac: float = 1 / 6) -> dict:
-    """SynthFER's RAF-DB: `n` wild faces (basic : compound = 15,339 : 3,954, cached), the basic set and the 11-class compound set
-    each split train : test stratified by `test_frac` with `seed`. Returns {"basic": (train, test), "compound": (train, test), "key": dict}."""
+    """SynthFER's RAF-DB: `n` wild faces (basic : compound = 15,339 : 3,954, cached),
+    the basic set and the 11-class compound set each split train : test stratified by
+    `test_frac` with `seed`. Returns {"basic": (train, test), "compound": (train, test),
+    "key": dict}.
+    """
     from sklearn.model_selection import train_test_split
     from fer_nb.core import COMPOUND11
 
@@ -1374,7 +1406,9 @@ def make_crowd(
     vary_votes: bool = True,
     seed: int = 0,
 ):
-    "Simulated votes: (tidy DataFrame item/annotator/label, truth dict with alpha, beta, annotator kind, bias, true_label)."
+    """Simulated votes: (tidy DataFrame item/annotator/label, truth dict with alpha,
+    beta, annotator kind, bias, true_label).
+    """
     P = np.asarray(distribution, np.float64)
     beta = np.asarray(easiness, np.float64)
     N, C = P.shape
@@ -1450,8 +1484,10 @@ def simulate_crowd(
     seed: int = 0,
     **crowd,
 ):
-    """A crowd-annotation run without rendering faces (fast: RAF-DB size in about a second): expressions drawn as
-    `make_faceset` draws them, votes by `make_crowd(**crowd)`. Returns (votes table, truth dict + `meta`, `distribution`)."""
+    """A crowd-annotation run without rendering faces (fast: RAF-DB size in about a
+    second): expressions drawn as `make_faceset` draws them, votes by
+    `make_crowd(**crowd)`. Returns (votes table, truth dict + `meta`, `distribution`).
+    """
     dom = DOMAINS[domain] if isinstance(domain, str) else domain
     rng = np.random.default_rng([seed, 2])
     meta, _, dist, multi = sample_expressions(n, dom, rng, kinds, classes)
@@ -1469,7 +1505,9 @@ def simulate_crowd(
 def add_label_noise(
     labels, p: float, n_classes: int, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    "Flip each label with probability `p` to a uniformly chosen other class; returns (noisy, flipped mask)."
+    """Flip each label with probability `p` to a uniformly chosen other class; returns
+    (noisy, flipped mask).
+    """
     if not 0 <= p <= 1:
         raise ValueError(f"noise rate p must be in [0, 1], got {p}")
     y = np.asarray(labels)
@@ -1599,7 +1637,9 @@ def make_clipset(
 
 # %% ../nbs/02_synth.ipynb
 def render_unaligned(fs: FaceSet, size: int = 160, seed: int = 0) -> dict:
-    "Colour `size` x `size` uint8 photos of the faces of `fs`, with their 5 and 37 landmarks in photo coordinates."
+    """Colour `size` x `size` uint8 photos of the faces of `fs`, with their 5 and 37
+    landmarks in photo coordinates.
+    """
     from skimage.transform import warp
 
     if fs.images is None or fs.landmarks37 is None:

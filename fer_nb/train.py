@@ -54,7 +54,9 @@ def _images(fs: FaceSet, idx) -> torch.Tensor:
 def crop_batch(
     x: torch.Tensor, crop: int, train: bool, gen: torch.Generator | None = None
 ) -> torch.Tensor:
-    "uint8 (B,1,H,W) -> float (B,1,crop,crop) in [0,1]: random crop + flip when `train`, else the centre crop."
+    """uint8 (B,1,H,W) -> float (B,1,crop,crop) in [0,1]: random crop + flip when
+    `train`, else the centre crop.
+    """
     B, _, H, W = x.shape
     if crop > min(H, W):
         raise ValueError(f"crop {crop} larger than the {H}x{W} images")
@@ -73,7 +75,9 @@ def crop_batch(
 
 
 class FaceInput:
-    "How a FaceSet's faces become (B, 1, crop, crop) batches for `fit` and `predict` (`crop_batch`): random crop + flip, or the centre crop."
+    """How a FaceSet's faces become (B, 1, crop, crop) batches for `fit` and `predict`
+    (`crop_batch`): random crop + flip, or the centre crop.
+    """
 
     eval_batch_size = 256
 
@@ -117,13 +121,17 @@ def _param_groups(
 
 
 def _aux_value(m: nn.Module, feats, y, idx):
-    "An auxiliary loss under the project's convention: m(features, labels), or m(features, labels, sample indices) when it sets `needs_index`."
+    """An auxiliary loss under the project's convention: m(features, labels), or
+    m(features, labels, sample indices) when it sets `needs_index`.
+    """
     return m(feats, y, idx) if getattr(m, "needs_index", False) else m(feats, y)
 
 
 @torch.no_grad()
 def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.Tensor:
-    "Apply `relabel(epoch, logits, labels) -> labels` to a batch (every process's shard), write changes into `y_t`, return them."
+    """Apply `relabel(epoch, logits, labels) -> labels` to a batch (every process's
+    shard), write changes into `y_t`, return them.
+    """
     from fer_nb.losses import gather_shards
 
     new = relabel(epoch, logits.detach().float(), y)
@@ -142,8 +150,10 @@ def _relabel_batch(relabel, it: int, epoch: int, idx, logits, y, y_t) -> torch.T
 
 
 class WeightEMA:
-    """An exponential moving average of a model's state (weights and batch-norm statistics): after step n,
-    e = d·e + (1 − d)·w with d = min(`decay`, (1 + n) / (10 + n)), so short runs are not dominated by the random start."""
+    """An exponential moving average of a model's state (weights and batch-norm
+    statistics): after step n, e = d·e + (1 − d)·w with d = min(`decay`, (1 + n) / (10 +
+    n)), so short runs are not dominated by the random start.
+    """
 
     def __init__(self, model: nn.Module, decay: float = 0.998):
         import copy
@@ -177,8 +187,11 @@ def _save_checkpoint(path: Path, state: dict):
 
 
 def logit_adjust(logits, prior, tau: float = 1.0):
-    """Post-hoc logit adjustment (Menon et al., ICLR 2021): z − τ·log π. With τ = 1 and π the training classes' frequencies, the argmax
-    is the Bayes decision for the *balanced* error, i.e. for the mean diagonal; τ = 0 leaves the accuracy-optimal decision."""
+    """Post-hoc logit adjustment (Menon et al., ICLR 2021): z − τ·log π. With τ = 1 and
+    π the training classes' frequencies, the argmax is the Bayes decision for the
+    *balanced* error, i.e. for the mean diagonal; τ = 0 leaves the accuracy-optimal
+    decision.
+    """
     prior = torch.as_tensor(np.asarray(prior, np.float64), dtype=torch.float32)
     if prior.ndim != 1 or (prior <= 0).any():
         raise ValueError(
@@ -203,9 +216,11 @@ def predict(
     prior=None,
     tau: float = 0.0,
 ) -> dict:
-    """Centre-crop forward pass over `fs` (or `inputs.eval_batch`; without `inputs`, the model's own `model.inputs` when it has one, as
-    `train_trunk` sets): features, logits, probabilities and predicted labels (NumPy); with `prior` and `tau` > 0, probabilities and
-    labels come from `logit_adjust`ed logits."""
+    """Centre-crop forward pass over `fs` (or `inputs.eval_batch`; without `inputs`, the
+    model's own `model.inputs` when it has one, as `train_trunk` sets): features,
+    logits, probabilities and predicted labels (NumPy); with `prior` and `tau` > 0,
+    probabilities and labels come from `logit_adjust`ed logits.
+    """
     dev = get_device(device)
     inputs = inputs or getattr(model, "inputs", None) or FaceInput(crop)
     batch_size = batch_size or inputs.eval_batch_size
@@ -227,8 +242,9 @@ def predict(
 
 
 def distributed() -> tuple[int, int]:
-    """(rank, world size). Under `torchrun` (WORLD_SIZE > 1 in the environment) the process group is set up on first call:
-    NCCL when CUDA is present, else gloo."""
+    """(rank, world size). Under `torchrun` (WORLD_SIZE > 1 in the environment) the
+    process group is set up on first call: NCCL when CUDA is present, else gloo.
+    """
     import torch.distributed as dist
 
     if (
@@ -243,8 +259,10 @@ def distributed() -> tuple[int, int]:
 
 
 def to_channels_last(model: nn.Module | None, x: torch.Tensor | None = None):
-    """Channels-last memory (NHWC / NDHWC) for `model`'s 4-D and 5-D weights (in place) and for the batch `x`, returned: the same
-    numbers in another layout, which oneDNN's convolutions run 1.1-1.6x faster on a CPU (`fer-nb bench steps`)."""
+    """Channels-last memory (NHWC / NDHWC) for `model`'s 4-D and 5-D weights (in place)
+    and for the batch `x`, returned: the same numbers in another layout, which oneDNN's
+    convolutions run 1.1-1.6x faster on a CPU (`fer-nb bench steps`).
+    """
     fmt = {4: torch.channels_last, 5: torch.channels_last_3d}
     if model is not None:
         for t in [*model.parameters(), *model.buffers()]:
@@ -296,8 +314,10 @@ def fit(
     threads: int | None = None,
     channels_last: bool = True,
 ) -> pd.DataFrame:
-    """Train `model` on `train` (single labels, or with `targets='distribution'` its label distributions); returns the history
-    (one row per evaluation; with `relabel`, `history.attrs["relabels"]` lists every changed label). See the lesson."""
+    """Train `model` on `train` (single labels, or with `targets='distribution'` its
+    label distributions); returns the history (one row per evaluation; with `relabel`,
+    `history.attrs["relabels"]` lists every changed label). See the lesson.
+    """
     from tqdm.auto import tqdm
 
     if targets not in ("label", "distribution"):
@@ -639,9 +659,12 @@ def fit(
 
 # %% ../nbs/09_train.ipynb
 class FaceAugment:
-    """Faces -> (B, 1, size, size) batches with the cpu recipe's augmentation: each face resized to `size` (antialiased), then one random
-    affine map (rotation ±`rotate` degrees, scale ±`scale`, shift ±`shift` of the side, flip) and, with probability `erase`, one square of
-    2–20 % of the face set to a random grey (random erasing). Evaluation: the resized face, no augmentation. All draws come from `gen`."""
+    """Faces -> (B, 1, size, size) batches with the cpu recipe's augmentation: each face
+    resized to `size` (antialiased), then one random affine map (rotation ±`rotate`
+    degrees, scale ±`scale`, shift ±`shift` of the side, flip) and, with probability
+    `erase`, one square of 2–20 % of the face set to a random grey (random erasing).
+    Evaluation: the resized face, no augmentation. All draws come from `gen`.
+    """
 
     eval_batch_size = 512
 
@@ -753,9 +776,11 @@ RECIPES = {
 
 
 def recipe(name: str, size: int | None = None, **override) -> dict:
-    """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and 90-of-100 crops) or 'cpu' (AdamW, one-cycle,
-    label smoothing, weight EMA, `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper recipe
-    takes `FaceInput(size)` crops. `override` replaces any of them."""
+    """`fit`'s keyword arguments for a named recipe: 'paper' (the paper's SGD recipe and
+    90-of-100 crops) or 'cpu' (AdamW, one-cycle, label smoothing, weight EMA,
+    `FaceAugment(size or 48)`, threads = `default_threads()`); with `size`, the paper
+    recipe takes `FaceInput(size)` crops. `override` replaces any of them.
+    """
     if name not in RECIPES:
         raise ValueError(f"unknown recipe {name!r}; valid: {', '.join(RECIPES)}")
     kw = dict(RECIPES[name])
@@ -767,7 +792,9 @@ def recipe(name: str, size: int | None = None, **override) -> dict:
 
 # %% ../nbs/09_train.ipynb
 def _bench_arms(n_classes: int, side: int = 48) -> dict:
-    "name -> (model factory, fit kwargs): the old cpu profile, the cpu recipe, and the recipe less one ingredient at a time."
+    """name -> (model factory, fit kwargs): the old cpu profile, the cpu recipe, and the
+    recipe less one ingredient at a time.
+    """
     from fer_nb.models import BaseDCNN, FERCNN
 
     base = recipe("cpu")
@@ -820,8 +847,11 @@ def bench_train(
     seed: int = 0,
     progress: bool = True,
 ) -> pd.DataFrame:
-    """Each arm of `_bench_arms` trained for `minutes` of this machine's time (iterations from its measured images/s) on `train`,
-    scored on `valid`: images/s, iterations, seconds, accuracy and mean diagonal (%), and images/s relative to the old recipe."""
+    """Each arm of `_bench_arms` trained for `minutes` of this machine's time
+    (iterations from its measured images/s) on `train`, scored on `valid`: images/s,
+    iterations, seconds, accuracy and mean diagonal (%), and images/s relative to the
+    old recipe.
+    """
     all_arms = _bench_arms(
         len(train.classes), int(np.asarray(train.images[0]).shape[-1])
     )
@@ -895,7 +925,9 @@ def bench(
     device=None,
     seed: int = 0,
 ) -> pd.DataFrame:
-    "Seconds per training step of baseDCNN with softmax only, + center loss, + LP loss (mini-batch) and + LP loss (memory bank)."
+    """Seconds per training step of baseDCNN with softmax only, + center loss, + LP loss
+    (mini-batch) and + LP loss (memory bank).
+    """
     from fer_nb.losses import CenterLoss, FeatureBank, LPLoss
     from fer_nb.models import BaseDCNN
 
@@ -993,9 +1025,12 @@ def aux_losses_for(
     alpha: float = 0.5,
     label_vectors=None,
 ) -> list:
-    """[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss, memory bank of the whole training set), 'lp-batch';
-    DBM-CNN's bi-manifold loss (needs `label_vectors`, one per training sample): 'dbm' (S^f + S^l, memory bank), 'dbm-feature' (S^f only),
-    'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the mini-batch); DFEW's 'ec-stfl' (Euclidean) and 'ec-stfl-l1' (official release)."""
+    """[(λ, module)] for `fit`: 'softmax' (none), 'center' (Wen et al.), 'lp' (LP loss,
+    memory bank of the whole training set), 'lp-batch'; DBM-CNN's bi-manifold loss
+    (needs `label_vectors`, one per training sample): 'dbm' (S^f + S^l, memory bank),
+    'dbm-feature' (S^f only), 'dbm-label' (S^l only), 'dbm-batch' (S^f + S^l within the
+    mini-batch); DFEW's 'ec-stfl' (Euclidean) and 'ec-stfl-l1' (official release).
+    """
     from fer_nb.losses import (
         BiManifoldLoss,
         CenterLoss,
@@ -1029,8 +1064,10 @@ def aux_losses_for(
 
 
 def checkpoint_path(experiment: str, **key) -> Path:
-    """A checkpoint file under <project>/.cache/checkpoints named by the experiment and a hash of `key` (every parameter of the run)
-    and of the process's precision (`get_precision()`): a float32 run and a bfloat16 run never share a file."""
+    """A checkpoint file under <project>/.cache/checkpoints named by the experiment and
+    a hash of `key` (every parameter of the run) and of the process's precision
+    (`get_precision()`): a float32 run and a bfloat16 run never share a file.
+    """
     import hashlib, json
     from fer_nb.core import project_root
 
@@ -1045,7 +1082,9 @@ def checkpoint_path(experiment: str, **key) -> Path:
 def new_net(
     arch: str, n_classes: int, width: float = 0.5, size: int = 48, feat_dim: int = 2000
 ) -> nn.Module:
-    "A fresh net for `size` x `size` inputs: `FERCNN` or `ResNet18` (features = global average pool) or a paper net with `feat_dim`-d features."
+    """A fresh net for `size` x `size` inputs: `FERCNN` or `ResNet18` (features = global
+    average pool) or a paper net with `feat_dim`-d features.
+    """
     from fer_nb.models import make_model
 
     if arch in ("fercnn", "resnet18"):
@@ -1054,14 +1093,18 @@ def new_net(
 
 
 def _fit_key(kw: dict) -> dict:
-    "A recipe's settings as a checkpoint key: threads and the progress bar do not change the result."
+    """A recipe's settings as a checkpoint key: threads and the progress bar do not
+    change the result.
+    """
     return {k: v for k, v in kw.items() if k not in ("threads", "progress")}
 
 
 def _schedule(
     recipe_name: str, size: int, iterations: int, evals: int, first: float, **override
 ) -> tuple[dict, int]:
-    "The recipe's `fit` settings (step schedules decay at `first` and 9/10 of `iterations`) and the evaluation interval."
+    """The recipe's `fit` settings (step schedules decay at `first` and 9/10 of
+    `iterations`) and the evaluation interval.
+    """
     kw = recipe(recipe_name, size=size, **override)
     if kw.get("schedule", "step") == "step":
         kw.setdefault("milestones", (int(iterations * first), iterations * 9 // 10))
@@ -1084,9 +1127,12 @@ def train_trunk(
     progress: bool = True,
     **override,
 ) -> tuple[nn.Module, pd.DataFrame]:
-    """`arch` trained with the recipe `recipe_name` (plus `override`) for `iterations` on `train`; returns (model, history).
-    Checkpointed under `.cache/checkpoints/trunk-<hash of data_key and every setting>.pt`: the same trunk asked for by two
-    experiments is trained once. `model.trunk_key` names that file (variants key on it)."""
+    """`arch` trained with the recipe `recipe_name` (plus `override`) for `iterations`
+    on `train`; returns (model, history). Checkpointed under
+    `.cache/checkpoints/trunk-<hash of data_key and every setting>.pt`: the same trunk
+    asked for by two experiments is trained once. `model.trunk_key` names that file
+    (variants key on it).
+    """
     if not isinstance(data_key, dict) or not data_key:
         raise ValueError(
             "data_key must be a non-empty dict naming the training data (set, size, split seed)"
@@ -1151,10 +1197,13 @@ def continue_variant(
     progress: bool = False,
     **override,
 ) -> tuple[nn.Module, pd.DataFrame]:
-    """A copy of `trunk` (from `train_trunk`) trained `iterations` more on `train` with the softmax loss plus `loss`
-    (`aux_losses_for`: 'softmax' adds nothing) at weight `lam`, with the recipe at learning rate `lr`; returns (model, history).
-    The trunk is left untouched; the run is checkpointed under a key of the trunk's file and every setting. With a `target`
-    (unlabelled faces of another domain) each step also draws a target batch for `target_losses` (`fit`), keyed by `target_key`."""
+    """A copy of `trunk` (from `train_trunk`) trained `iterations` more on `train` with
+    the softmax loss plus `loss` (`aux_losses_for`: 'softmax' adds nothing) at weight
+    `lam`, with the recipe at learning rate `lr`; returns (model, history). The trunk is
+    left untouched; the run is checkpointed under a key of the trunk's file and every
+    setting. With a `target` (unlabelled faces of another domain) each step also draws a
+    target batch for `target_losses` (`fit`), keyed by `target_key`.
+    """
     import copy
 
     key = getattr(trunk, "trunk_key", None)
@@ -1223,9 +1272,12 @@ def continue_variant(
 
 # %% ../nbs/09_train.ipynb
 def bench_steps(n: int = 10, seed: int = 0) -> pd.DataFrame:
-    """`fer-nb bench steps`: ms per training step (AdamW, this process's threads) of the cpu profile's nets in the old
-    layout and channels-last, the speed-up, the difference of the first loss (the same arithmetic: float rounding only) and the relative difference
-    of the loss `n` steps later (rounding differences that training amplifies, most where the loss is near 0)."""
+    """`fer-nb bench steps`: ms per training step (AdamW, this process's threads) of the
+    cpu profile's nets in the old layout and channels-last, the speed-up, the difference
+    of the first loss (the same arithmetic: float rounding only) and the relative
+    difference of the loss `n` steps later (rounding differences that training
+    amplifies, most where the loss is near 0).
+    """
     import copy
     from fer_nb.video_models import make_video_model
 

@@ -12,7 +12,9 @@ __all__ = ['synthfer_trunk', 'ferplus_trunk', 'cross_trunk']
 
 # %% ../nbs/09a_trunks.ipynb
 def synthfer_trunk(n_wild: int = 19293, *, seed: int = 0, **kw):
-    "The SynthFER trunk: `train_trunk` on `rafdb_like(n_wild)`'s basic training faces (its test faces for the history). Returns (model, history, data)."
+    """The SynthFER trunk: `train_trunk` on `rafdb_like(n_wild)`'s basic training faces
+    (its test faces for the history). Returns (model, history, data).
+    """
     from fer_nb.synth import rafdb_like
 
     d = rafdb_like(n_wild, seed=seed)
@@ -29,9 +31,11 @@ def ferplus_trunk(
     faces=None,
     **kw,
 ):
-    """The FER+ trunk: `train_trunk` on FER2013Train under the `labels` rule (FER2013Valid for the history), by default on the faces'
-    vote distributions; `faces` = the (train, valid) that `ferplus_faces(labels, max_train, seed)` returns, when already read.
-    Returns (model, history, (train, valid))."""
+    """The FER+ trunk: `train_trunk` on FER2013Train under the `labels` rule
+    (FER2013Valid for the history), by default on the faces' vote distributions; `faces`
+    = the (train, valid) that `ferplus_faces(labels, max_train, seed)` returns, when
+    already read. Returns (model, history, (train, valid)).
+    """
     from fer_nb.crowd import ferplus_faces
 
     tr, va = (
@@ -50,8 +54,11 @@ def ferplus_trunk(
 
 
 def cross_trunk(target: str, *, synthfer: dict, ferplus: dict):
-    """The pretrained backbone for a net trained on `target` ('synthfer' or 'ferplus'): the other data set's trunk, built from the settings
-    in `ferplus` (for target 'synthfer') or `synthfer` (for target 'ferplus'), keyword arguments of `ferplus_trunk` / `synthfer_trunk`."""
+    """The pretrained backbone for a net trained on `target` ('synthfer' or 'ferplus'):
+    the other data set's trunk, built from the settings in `ferplus` (for target
+    'synthfer') or `synthfer` (for target 'ferplus'), keyword arguments of
+    `ferplus_trunk` / `synthfer_trunk`.
+    """
     if target == "synthfer":
         return ferplus_trunk(**ferplus)[0]
     if target == "ferplus":

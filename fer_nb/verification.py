@@ -77,7 +77,9 @@ def _person_n(name: str) -> tuple[str, int]:
 
 
 def write_pairs(pairs: pd.DataFrame, path) -> Path:
-    "The LFW layout of `pairs` (equal folds, matched pairs first in each): the inverse of `read_pairs`."
+    """The LFW layout of `pairs` (equal folds, matched pairs first in each): the inverse
+    of `read_pairs`.
+    """
     folds = sorted(pairs.fold.unique())
     sizes = pairs.groupby(["fold", "same"]).size()
     if sizes.nunique() != 1 or len(sizes) != 2 * len(folds):
@@ -98,7 +100,9 @@ def write_pairs(pairs: pd.DataFrame, path) -> Path:
 
 # %% ../nbs/20_verification.ipynb
 def read_pairs_xlfw(path, folds: int = 10) -> pd.DataFrame:
-    "CALFW / CPLFW pair files (two lines per pair: 'photo label', label > 0 = matched, 0 = mismatched) -> (fold, a, b, same, line)."
+    """CALFW / CPLFW pair files (two lines per pair: 'photo label', label > 0 = matched,
+    0 = mismatched) -> (fold, a, b, same, line).
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: pairs file not found")
@@ -138,7 +142,9 @@ def make_pairs(
     image: str = "image",
     identity: str = "identity",
 ) -> pd.DataFrame:
-    "Identity-disjoint folds of `n` matched and `n` mismatched pairs from `photos` (columns `image`, `identity`)."
+    """Identity-disjoint folds of `n` matched and `n` mismatched pairs from `photos`
+    (columns `image`, `identity`).
+    """
     rng = np.random.default_rng(seed)
     people = photos.groupby(identity)[image].apply(list)
     ids = rng.permutation(people.index.to_numpy())
@@ -175,7 +181,9 @@ def make_pairs(
 
 # %% ../nbs/20_verification.ipynb
 def yaw_index(landmarks68) -> np.ndarray:
-    "Per face (N x 68 x 2 landmarks): (nose tip x - midpoint of the outer eye corners x) / inter-ocular distance; 0 = frontal."
+    """Per face (N x 68 x 2 landmarks): (nose tip x - midpoint of the outer eye corners
+    x) / inter-ocular distance; 0 = frontal.
+    """
     L = np.asarray(landmarks68, float)
     if L.ndim != 3 or L.shape[1:] != (68, 2):
         raise ValueError(f"landmarks must be N x 68 x 2, got {L.shape}")
@@ -194,8 +202,11 @@ def hard_pairs(
     image: str = "image",
     identity: str = "identity",
 ) -> pd.DataFrame:
-    """The folds of `pairs` with hard pairs instead: per fold, as many matched pairs as it had, the largest-yaw-difference ones (needs `yaw`: photo -> index;
-    else the matched pairs are kept), and as many mismatched pairs, each photo's nearest other-identity photo of the fold under the `judge` embedding (cosine)."""
+    """The folds of `pairs` with hard pairs instead: per fold, as many matched pairs as
+    it had, the largest-yaw-difference ones (needs `yaw`: photo -> index; else the
+    matched pairs are kept), and as many mismatched pairs, each photo's nearest
+    other-identity photo of the fold under the `judge` embedding (cosine).
+    """
     who = photos.set_index(image)[identity]
     rows = []
     for k, d in pairs.groupby("fold"):
@@ -242,7 +253,9 @@ AGE_RANGES = ("0-3", "4-19", "20-39", "40-69", "70+")
 
 
 def attribute_features(pairs: pd.DataFrame, attrs: pd.DataFrame) -> np.ndarray:
-    "Per pair: same gender, same race, age-range gap (0-4), from `attrs` (index: photo name; columns gender, race, age)."
+    """Per pair: same gender, same race, age-range gap (0-4), from `attrs` (index: photo
+    name; columns gender, race, age).
+    """
     missing = sorted(set(pd.concat([pairs.a, pairs.b])) - set(attrs.index))
     if missing:
         raise ValueError(
@@ -265,7 +278,9 @@ def attribute_features(pairs: pd.DataFrame, attrs: pd.DataFrame) -> np.ndarray:
 def attribute_tree(
     pairs: pd.DataFrame, attrs: pd.DataFrame, seed: int = 0
 ) -> pd.DataFrame:
-    "LFW's protocol for a depth-3 decision tree on `attribute_features`: per fold, fitted on the other folds."
+    """LFW's protocol for a depth-3 decision tree on `attribute_features`: per fold,
+    fitted on the other folds.
+    """
     from sklearn.tree import DecisionTreeClassifier
 
     X, y, f = (
@@ -292,7 +307,9 @@ def same_attribute_negatives(
     image: str = "image",
     identity: str = "identity",
 ) -> pd.DataFrame:
-    "The folds of `pairs` with their mismatched pairs redrawn from people of the same gender, race and age range (matched pairs kept)."
+    """The folds of `pairs` with their mismatched pairs redrawn from people of the same
+    gender, race and age range (matched pairs kept).
+    """
     rng = np.random.default_rng(seed)
     who = photos.set_index(image)[identity]
     key = attrs.loc[photos[image]].assign(
@@ -323,8 +340,11 @@ def same_attribute_negatives(
 
 # %% ../nbs/20_verification.ipynb
 def synthfer_photos(n: int = 600, n_identities: int = 60, seed: int = 0, folder=None):
-    """`n` SynthFER wild faces of `n_identities` people as PNG files `<person>_<NNNN>.png` in `folder` (default under `.cache/`).
-    Returns (folder, photos: image, identity; attrs: gender, race, age per image; yaw: {image: rendered yaw})."""
+    """`n` SynthFER wild faces of `n_identities` people as PNG files
+    `<person>_<NNNN>.png` in `folder` (default under `.cache/`). Returns (folder,
+    photos: image, identity; attrs: gender, race, age per image; yaw: {image: rendered
+    yaw}).
+    """
     import io
     from PIL import Image
     from fer_nb.core import project_root
@@ -371,7 +391,9 @@ def _csv_with(path: Path, columns, what: str) -> pd.DataFrame:
 
 
 def read_attributes(path) -> pd.DataFrame:
-    "An attributes CSV (image, gender, race, age; age one of AGE_RANGES) -> DataFrame indexed by image; errors name the line."
+    """An attributes CSV (image, gender, race, age; age one of AGE_RANGES) -> DataFrame
+    indexed by image; errors name the line.
+    """
     path = Path(path)
     df = _csv_with(path, ("image", "gender", "race", "age"), "attributes")
     for i, r in enumerate(df.itertuples(), start=2):
@@ -390,7 +412,9 @@ def read_attributes(path) -> pd.DataFrame:
 
 # %% ../nbs/20_verification.ipynb
 def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.ndarray:
-    "Score per pair from `emb` (photo name -> vector, None when no face): cosine similarity or negative Euclidean distance; -inf where a photo has no embedding."
+    """Score per pair from `emb` (photo name -> vector, None when no face): cosine
+    similarity or negative Euclidean distance; -inf where a photo has no embedding.
+    """
     if metric not in ("cosine", "euclidean"):
         raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}")
     missing = sorted({n for n in pd.concat([pairs.a, pairs.b]) if n not in emb})
@@ -413,7 +437,9 @@ def pair_scores(emb: dict, pairs: pd.DataFrame, metric: str = "cosine") -> np.nd
 
 
 def best_threshold(scores, same) -> float:
-    "The threshold (midway between neighbouring scores) with the highest accuracy of `score >= threshold` as 'same'."
+    """The threshold (midway between neighbouring scores) with the highest accuracy of
+    `score >= threshold` as 'same'.
+    """
     s, y = np.asarray(scores, float), np.asarray(same, bool)
     fin = np.unique(s[np.isfinite(s)])
     cand = (
@@ -426,7 +452,9 @@ def best_threshold(scores, same) -> float:
 
 
 def verify_folds(scores, pairs: pd.DataFrame) -> pd.DataFrame:
-    "LFW's protocol: per fold, the threshold from the other folds and this fold's accuracy."
+    """LFW's protocol: per fold, the threshold from the other folds and this fold's
+    accuracy.
+    """
     s, y, f = (
         np.asarray(scores, float),
         pairs.same.to_numpy(bool),
@@ -453,7 +481,9 @@ def verify_folds(scores, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def roc(scores, same) -> pd.DataFrame:
-    "False and true accept rates at every threshold (pairs with -inf score are rejected at every threshold)."
+    """False and true accept rates at every threshold (pairs with -inf score are
+    rejected at every threshold).
+    """
     s, y = np.asarray(scores, float), np.asarray(same, bool)
     order = np.argsort(-s, kind="stable")
     s, y = s[order], y[order]
@@ -476,7 +506,9 @@ def tar_at_far(scores, same, far: float) -> float:
 
 # %% ../nbs/20_verification.ipynb
 def evaluate(scores, pairs: pd.DataFrame) -> dict:
-    "LFW's numbers for one score vector: 10-fold accuracy (%) mean and std, TAR at FAR 1e-3 and 1e-2 (%), pairs without a face, the per-fold table."
+    """LFW's numbers for one score vector: 10-fold accuracy (%) mean and std, TAR at FAR
+    1e-3 and 1e-2 (%), pairs without a face, the per-fold table.
+    """
     V = verify_folds(scores, pairs)
     s, y = np.asarray(scores, float), pairs.same.to_numpy(bool)
     return {
@@ -490,7 +522,9 @@ def evaluate(scores, pairs: pd.DataFrame) -> dict:
 
 
 def errors(scores, pairs: pd.DataFrame) -> pd.DataFrame:
-    "Every pair decided wrongly by its fold's threshold (chosen on the other folds), with its margin; hardest first per kind."
+    """Every pair decided wrongly by its fold's threshold (chosen on the other folds),
+    with its margin; hardest first per kind.
+    """
     V = verify_folds(scores, pairs).set_index("fold").threshold
     t = pairs.fold.map(V).to_numpy()
     s = np.asarray(scores, float)
@@ -509,7 +543,9 @@ def errors(scores, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_errors(err: pd.DataFrame, image_dir, k: int = 4, title: str = ""):
-    "The k hardest false accepts and false rejects, each pair's two photos side by side with score and threshold."
+    """The k hardest false accepts and false rejects, each pair's two photos side by
+    side with score and threshold.
+    """
     import matplotlib.pyplot as plt
     from fer_nb.data import read_image
 
@@ -543,7 +579,9 @@ def plot_errors(err: pd.DataFrame, image_dir, k: int = 4, title: str = ""):
 
 # %% ../nbs/20_verification.ipynb
 class DlibEmbedder:
-    "Photo paths -> dlib ResNet 128-d face descriptors (None where no face), cached per photo in `cache_dir`."
+    """Photo paths -> dlib ResNet 128-d face descriptors (None where no face), cached
+    per photo in `cache_dir`.
+    """
 
     name = "dlib ResNet (identity)"
 
@@ -618,7 +656,9 @@ class DlibEmbedder:
 
 # %% ../nbs/20_verification.ipynb
 class FaceEmbedder:
-    "Photo paths -> fn(aligned face) vectors (None where no face), cached per photo under `cache_dir` / `name`."
+    """Photo paths -> fn(aligned face) vectors (None where no face), cached per photo
+    under `cache_dir` / `name`.
+    """
 
     def __init__(self, fn, name: str, align, cache_dir=None, detector=None):
         from fer_nb.core import project_root
@@ -684,7 +724,9 @@ class FaceEmbedder:
 
 
 def expression_embedder(model_path=None, cache_dir=None, detector=None) -> FaceEmbedder:
-    "The shipped expression predictor's penultimate features as a (weak) identity embedding."
+    """The shipped expression predictor's penultimate features as a (weak) identity
+    embedding.
+    """
     import torch
     from fer_nb.predict import Predictor
     from fer_nb.train import crop_batch
@@ -704,8 +746,10 @@ def expression_embedder(model_path=None, cache_dir=None, detector=None) -> FaceE
 
 
 class SharedDetector:
-    """A detector that remembers its answer per image content: the embedders, the landmark pass and the alignment of one photo set
-    then detect each photo once. `_sp` is the wrapped dlib detector's shape predictor (the ResNet embedder needs it)."""
+    """A detector that remembers its answer per image content: the embedders, the
+    landmark pass and the alignment of one photo set then detect each photo once. `_sp`
+    is the wrapped dlib detector's shape predictor (the ResNet embedder needs it).
+    """
 
     def __init__(self, detector=None):
         from fer_nb.detect import DlibDetector
@@ -723,7 +767,9 @@ class SharedDetector:
 
 # %% ../nbs/20_verification.ipynb
 def bench(n: int = 40) -> pd.DataFrame:
-    "Photos/s of each embedder on `n` LFW photos (fresh cache), and of a second pass read from the cache."
+    """Photos/s of each embedder on `n` LFW photos (fresh cache), and of a second pass
+    read from the cache.
+    """
     import tempfile, time
     from fer_nb.core import find_dataset
 
@@ -758,7 +804,9 @@ def bench(n: int = 40) -> pd.DataFrame:
 
 # %% ../nbs/20_verification.ipynb
 def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
-    "A human-answers CSV (a, b, rater, answer: same/different or 1/0) checked against `pairs`; adds `same_answer` (bool) and `line`."
+    """A human-answers CSV (a, b, rater, answer: same/different or 1/0) checked against
+    `pairs`; adds `same_answer` (bool) and `line`.
+    """
     path = Path(path)
     df = _csv_with(path, ("a", "b", "rater", "answer"), "answers")
     df["line"] = np.arange(len(df)) + 2
@@ -788,8 +836,11 @@ def read_human_answers(path, pairs: pd.DataFrame) -> pd.DataFrame:
 def human_vs_machine(
     pairs: pd.DataFrame, answers: pd.DataFrame, scores, bins=None, n_bins: int = 3
 ) -> pd.DataFrame:
-    """Per difficulty bin: pairs, the machine's accuracy (threshold of its fold from the other folds), the mean rater's and the raters' majority's accuracy.
-    `bins`: a label per pair (e.g. the list it came from); default: terciles of the machine's |score - threshold| (hard = smallest margin)."""
+    """Per difficulty bin: pairs, the machine's accuracy (threshold of its fold from the
+    other folds), the mean rater's and the raters' majority's accuracy. `bins`: a label
+    per pair (e.g. the list it came from); default: terciles of the machine's |score -
+    threshold| (hard = smallest margin).
+    """
     V = verify_folds(scores, pairs).set_index("fold").threshold
     s = np.asarray(scores, float)
     t = pairs.fold.map(V).to_numpy()
@@ -846,7 +897,9 @@ def simulate_human_answers(
     n_raters: int = 5,
     seed: int = 0,
 ) -> pd.DataFrame:
-    "SIMULATED human answers (GLAD raters; a pair's easiness falls with its yaw gap and, for a negative, with shared attributes); column `simulated` = True."
+    """SIMULATED human answers (GLAD raters; a pair's easiness falls with its yaw gap
+    and, for a negative, with shared attributes); column `simulated` = True.
+    """
     rng = np.random.default_rng(seed)
     gap = np.abs(pairs.a.map(yaw).to_numpy(float) - pairs.b.map(yaw).to_numpy(float))
     shared = attribute_features(pairs, attrs)[:, :2].sum(1) + (

@@ -17,10 +17,14 @@ __all__ = ['INCEPTION_V1', 'VIDEO_MODELS', 'PAPER_NAMES', 'Conv3d', 'VideoNet', 
 
 # %% ../nbs/18_video_models.ipynb
 class Conv3d(nn.Conv3d):
-    """`nn.Conv3d` that zero-pads the time axis itself when the temporal kernel is longer than the clip (k_T > T, e.g. a 3 x 3 x 3
-    conv on 2 frames deep in C3D): the same numbers in float32, but it keeps bfloat16 training off a wrong kernel. On AVX-512 CPUs
-    (torch 2.13, oneDNN) the bfloat16 weight gradient of such a conv came out wrong by up to 1e36 or crashed (the C3D NaN);
-    with the padding explicit it matches float32 to bfloat16's precision (lesson `18_video_models`, measured on every k_T, T <= 8)."""
+    """`nn.Conv3d` that zero-pads the time axis itself when the temporal kernel is
+    longer than the clip (k_T > T, e.g. a 3 x 3 x 3 conv on 2 frames deep in C3D): the
+    same numbers in float32, but it keeps bfloat16 training off a wrong kernel. On
+    AVX-512 CPUs (torch 2.13, oneDNN) the bfloat16 weight gradient of such a conv came
+    out wrong by up to 1e36 or crashed (the C3D NaN); with the padding explicit it
+    matches float32 to bfloat16's precision (lesson `18_video_models`, measured on every
+    k_T, T <= 8).
+    """
 
     def forward(self, x):
         pt = self.padding[0]
@@ -50,7 +54,9 @@ def _bn3(cin, cout, k, stride=1, padding=None):
 
 
 class VideoNet(FERNet):
-    "Shared by the clip models: (B, 1, T, in_size, in_size) -> (features (B, feat_dim), logits (B, n_classes))."
+    """Shared by the clip models: (B, 1, T, in_size, in_size) -> (features (B,
+    feat_dim), logits (B, n_classes)).
+    """
 
     def _finish(self, feat_dim: int, n_classes: int):
         self.feat_dim, self.classifier = feat_dim, nn.Linear(feat_dim, n_classes)
@@ -110,7 +116,9 @@ class C3D(VideoNet):
 
 # %% ../nbs/18_video_models.ipynb
 class Block3D(nn.Module):
-    "Residual block of two 3x3x3 convs with batch norm; 1x1x1 projection shortcut when the shape changes."
+    """Residual block of two 3x3x3 convs with batch norm; 1x1x1 projection shortcut when
+    the shape changes.
+    """
 
     def __init__(self, cin: int, cout: int, stride: int = 1):
         super().__init__()
@@ -137,7 +145,9 @@ class Block3D(nn.Module):
 
 
 class P3DBlock(nn.Module):
-    "Pseudo-3-D residual block: spatial 1x3x3 (S) and temporal 3x1x1 (T) convs as P3D-A (S->T), B (S+T) or C (S->T, +S), then 1x1x1 with batch norm."
+    """Pseudo-3-D residual block: spatial 1x3x3 (S) and temporal 3x1x1 (T) convs as
+    P3D-A (S->T), B (S+T) or C (S->T, +S), then 1x1x1 with batch norm.
+    """
 
     def __init__(self, cin: int, cout: int, stride: int = 1, kind: str = "A"):
         super().__init__()
@@ -191,7 +201,9 @@ class P3DBlock(nn.Module):
 
 
 class ResNet3D(VideoNet):
-    "Four stages of residual blocks after a stem; `stem` 'r3d' (3x7x7, R3D-18) or 'hara' (7x7x7 + max pool, 3D ResNet-18); `p3d` for pseudo-3-D blocks."
+    """Four stages of residual blocks after a stem; `stem` 'r3d' (3x7x7, R3D-18) or
+    'hara' (7x7x7 + max pool, 3D ResNet-18); `p3d` for pseudo-3-D blocks.
+    """
 
     def __init__(
         self,
@@ -259,7 +271,9 @@ class Inception3D(nn.Module):
 
 
 class I3D(VideoNet):
-    "I3D-style inflated Inception-v1 (RGB stream, from scratch): stem, nine Inception modules, global average pool (the feature)."
+    """I3D-style inflated Inception-v1 (RGB stream, from scratch): stem, nine Inception
+    modules, global average pool (the feature).
+    """
 
     def __init__(
         self,
@@ -295,7 +309,9 @@ class I3D(VideoNet):
 
 # %% ../nbs/18_video_models.ipynb
 class _VGG11Frames(nn.Module):
-    "VGG-11 (configuration A, batch norm) per frame, global average pool: (N, 1, H, W) -> (N, 512 * width)."
+    """VGG-11 (configuration A, batch norm) per frame, global average pool: (N, 1, H, W)
+    -> (N, 512 * width).
+    """
 
     def __init__(self, w):
         super().__init__()
@@ -320,7 +336,9 @@ class _VGG11Frames(nn.Module):
 
 
 class CNNLSTM(VideoNet):
-    "A 2-D net per frame ('vgg11' or 'resnet18'), an LSTM over the frames, an FC layer on its last hidden state (the feature)."
+    """A 2-D net per frame ('vgg11' or 'resnet18'), an LSTM over the frames, an FC layer
+    on its last hidden state (the feature).
+    """
 
     def __init__(
         self,
@@ -387,7 +405,9 @@ PAPER_NAMES = {
 def make_video_model(
     name: str, n_classes: int = 7, weights_path=None, **kw
 ) -> nn.Module:
-    "A clip model by name (see `VIDEO_MODELS`), optionally started from a local state dict."
+    """A clip model by name (see `VIDEO_MODELS`), optionally started from a local state
+    dict.
+    """
     if name not in VIDEO_MODELS:
         raise ValueError(
             f"unknown video model {name!r}; valid: {', '.join(VIDEO_MODELS)}"

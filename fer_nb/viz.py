@@ -19,7 +19,9 @@ __all__ = ['confusion_frame', 'plot_confusion', 'plot_bars', 'render_table', 'pl
 
 # %% ../nbs/10_viz.ipynb
 def confusion_frame(cm, class_names, normalise: bool = True) -> pd.DataFrame:
-    "The confusion matrix as a DataFrame (rows: true class, columns: predicted), in % of each row if `normalise`."
+    """The confusion matrix as a DataFrame (rows: true class, columns: predicted), in %
+    of each row if `normalise`.
+    """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"cm must be square, got shape {cm.shape}")
@@ -43,7 +45,9 @@ def plot_confusion(
     ax=None,
     cmap: str = "Blues",
 ):
-    "Heatmap of a (row-normalised) confusion matrix with percentages; returns `(fig, df)`."
+    """Heatmap of a (row-normalised) confusion matrix with percentages; returns `(fig,
+    df)`.
+    """
     df = confusion_frame(cm, class_names, normalise)
     n = len(class_names)
     if ax is None:
@@ -87,7 +91,9 @@ def plot_bars(
     hlines: dict | None = None,
     ax=None,
 ):
-    "Grouped bar chart of `df[y]` by `x` (and `hue`), error bars from column `err`; `hlines` = {label: value}."
+    """Grouped bar chart of `df[y]` by `x` (and `hue`), error bars from column `err`;
+    `hlines` = {label: value}.
+    """
     for c in [x, y, hue, err]:
         if c is not None and c not in df.columns:
             raise KeyError(f"column {c!r} not in {list(df.columns)}")
@@ -139,7 +145,9 @@ def render_table(df: pd.DataFrame, floatfmt: str = ".2f") -> str:
 def plot_au_table(
     occ: pd.DataFrame, labels: pd.DataFrame | None = None, title: str = "", ax=None
 ):
-    "Heatmap of a class x AU occurrence table (%) annotated with `labels` (same shape, strings; default: rounded values)."
+    """Heatmap of a class x AU occurrence table (%) annotated with `labels` (same shape,
+    strings; default: rounded values).
+    """
     cols = list(labels.columns) if labels is not None else list(occ.columns)
     data = occ[cols]
     annot = (
@@ -175,7 +183,9 @@ def plot_au_table(
 def embed_2d(
     features, method: str = "umap", seed: int = 0, n_neighbors: int = 15
 ) -> np.ndarray:
-    "N x d features -> N x 2 coordinates by UMAP (default) or t-SNE, after standardising each dimension."
+    """N x d features -> N x 2 coordinates by UMAP (default) or t-SNE, after
+    standardising each dimension.
+    """
     X = np.asarray(features, np.float32)
     if X.ndim != 2 or len(X) < 5:
         raise ValueError(f"features must be N x d with N >= 5, got shape {X.shape}")
@@ -207,7 +217,9 @@ def _spread(Z: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
 
 
 def knn_agreement(X, labels, k: int = 5) -> float:
-    "Leave-one-out k-NN accuracy of the true class (majority of the k nearest other points, Euclidean, after standardising each dimension)."
+    """Leave-one-out k-NN accuracy of the true class (majority of the k nearest other
+    points, Euclidean, after standardising each dimension).
+    """
     from sklearn.neighbors import NearestNeighbors
 
     X, y = np.asarray(X, np.float64), np.asarray(labels)
@@ -238,8 +250,11 @@ def plot_embedding(
     seed: int = 0,
     features=None,
 ):
-    """Scatter of 2-D points coloured by class, optionally with face thumbnails at spread-out points. With `features` (the raw N x d
-    features behind Z), the 5-NN agreement in the map and in the features is written into the panel and kept as `ax.structure`."""
+    """Scatter of 2-D points coloured by class, optionally with face thumbnails at
+    spread-out points. With `features` (the raw N x d features behind Z), the 5-NN
+    agreement in the map and in the features is written into the panel and kept as
+    `ax.structure`.
+    """
     from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 
     Z, y = np.asarray(Z), np.asarray(labels)
