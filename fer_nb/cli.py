@@ -587,6 +587,20 @@ def cost_split(r: dict) -> dict:
     }
 
 
+def _trained_twice(results: list[dict]) -> str:
+    "A line naming every net (checkpoint) that more than one run trained: the suite should train each once."
+    who = collections.defaultdict(list)
+    for r in results:
+        for c in r.get("costs") or []:
+            if c["stage"] == "net" and c.get("iterations", 0) > 0:
+                who[c["net"]].append(r["experiment"])
+    twice = {n: e for n, e in who.items() if len(e) > 1}
+    if not twice:
+        return f"Each of the {len(who)} nets trained was trained by one run only."
+    parts = [f"{n} ({', '.join(e)})" for n, e in twice.items()]
+    return "Trained more than once: " + "; ".join(parts) + "."
+
+
 def _suite_lines(out_root: Path) -> list[str]:
     """REPORT.md's account of the `reproduce` sessions that made these results
     (outputs/<profile>/suite.json).
@@ -687,6 +701,8 @@ def report(profile: str, out_root: Path | None = None) -> Path:
             S.to_markdown(),
             "",
             f"Sum: {S.sum().astype(int).to_dict()}.",
+            "",
+            _trained_twice(costed),
         ]
     for r in results:
         L += [

@@ -177,3 +177,22 @@ def test_compare_defaults_to_what_git_committed_in_the_profile_folder():
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr
     assert "outputs/cpu (as committed at HEAD)" in r.stdout
     assert r.stdout.strip().splitlines()[-1].startswith("reproduced within noise: 27 experiments")
+
+
+def test_a_run_records_where_its_time_went(tmp_path):
+    "Run keeps its start commit and the stages `note_cost` reports; REPORT.md splits the wall time and names nets trained twice."
+    from fer_nb.cli import _trained_twice, cost_split
+    from fer_nb.core import Run, git_commit, note_cost
+    run = Run("costs_demo", "adhoc", tmp_path)
+    assert run.commit == git_commit()
+    note_cost("net", 12.0, net="trunk-a", iterations=100, of=100)
+    note_cost("net", 0.1, net="trunk-b", iterations=0, of=100)          # read from the cache
+    note_cost("classifiers", 5.0, cells=10)
+    res = run.finish()
+    assert [c["stage"] for c in res["costs"]] == ["net", "net", "classifiers"]
+    res["wall_time_s"] = 20.0
+    s = cost_split(res)
+    assert (s["nets trained"], s["nets from cache"], s["training (s)"], s["classifiers (s)"], s["rest (s)"]) == (1, 1, 12, 5, 3)
+    other = {"experiment": "other", "costs": [{"stage": "net", "net": "trunk-a", "iterations": 5, "seconds": 1.0}]}
+    assert _trained_twice([res]).startswith("Each of the 1 nets")
+    assert _trained_twice([res, other]) == "Trained more than once: trunk-a (costs_demo, other)."
