@@ -709,13 +709,20 @@ def loso_predict(
     return pred
 
 
-def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
+def permutation_p(
+    predict, y, subject, B: int = 200, seed: int = 0, n_jobs: int | None = None
+) -> float:
     """Permutation test of an accuracy: labels shuffled across subjects (a subject's
     rows keep one label), the whole leave-one-subject-out pipeline `predict(y_perm)`
     rerun B times; p = (1 + #{acc_perm >= acc}) / (B + 1). `predict` may return the rows
     repeated (e.g. `loso_predict(..., augment=True)`: mirrored copies after the
-    originals).
+    originals). The B shuffles are drawn first, in order, then scored in `n_jobs` worker
+    processes (default `default_threads()`): the same p for any `n_jobs`.
     """
+    from joblib import Parallel, delayed
+
+    from fer_nb.core import default_threads
+
     y, subject = np.asarray(y), np.asarray(subject)
     subs, first = np.unique(subject, return_index=True)
     acc_of = lambda yy: float(
@@ -725,11 +732,14 @@ def permutation_p(predict, y, subject, B: int = 200, seed: int = 0) -> float:
     )
     acc = acc_of(y)
     rng = np.random.default_rng(seed)
-    hits = 0
+    shuffles = []
     for _ in range(B):
         lab = dict(zip(subs, rng.permutation(y[first])))
-        hits += acc_of(np.array([lab[s] for s in subject])) >= acc
-    return (1 + hits) / (B + 1)
+        shuffles.append(np.array([lab[s] for s in subject]))
+    accs = Parallel(n_jobs=n_jobs or default_threads(), max_nbytes=None)(
+        delayed(acc_of)(yy) for yy in shuffles
+    )
+    return (1 + sum(a >= acc for a in accs)) / (B + 1)
 
 
 def score_cell(y, pred, n_subjects: int | None = None) -> dict:
