@@ -14,8 +14,8 @@ from .faceset import TEMPLATE5, apply_affine, similarity_matrix
 
 # %% auto 0
 __all__ = ['GABOR_FREQUENCIES', 'GABOR_THETAS', 'DESCRIPTORS', 'shape_features', 'ShapeNormalizer', 'nri_uniform_codes',
-           'lbp_features', 'hog_features', 'GaborBank', 'describe', 'bench', 'msvm', 'lda_nn', 'aligned_landmarks',
-           'au_occurrence', 'au_table', 'AUDetector']
+           'lbp_features', 'hog_features', 'GaborBank', 'describe', 'bench', 'msvm', 'lda_nn', 'fit_predict_many',
+           'aligned_landmarks', 'au_occurrence', 'au_table', 'AUDetector']
 
 # %% ../nbs/06_features.ipynb
 def shape_features(landmarks) -> np.ndarray:
@@ -499,6 +499,29 @@ def lda_nn():
     return make_pipeline(
         StandardScaler(), LinearDiscriminantAnalysis(), KNeighborsClassifier(1)
     )
+
+
+def _fit_predict(est, Xa, ya, Xb):
+    return est.fit(Xa, ya).predict(Xb)
+
+
+def fit_predict_many(tasks, n_jobs: int | None = None) -> list:
+    """Predictions of many independent read-outs, `tasks` = [(estimator, X_train,
+    y_train, X_test), ...], fitted in `n_jobs` worker processes (default
+    `default_threads()`): each fit is deterministic, so the predictions are the same
+    for any `n_jobs`. The seconds go to the run's costs as classifier time."""
+    import time
+
+    from joblib import Parallel, delayed
+
+    from fer_nb.core import default_threads, note_cost
+
+    t, tasks = time.time(), list(tasks)
+    out = Parallel(n_jobs=n_jobs or default_threads())(
+        delayed(_fit_predict)(*task) for task in tasks
+    )
+    note_cost("classifiers", time.time() - t, fits=len(tasks))
+    return out
 
 # %% ../nbs/06_features.ipynb
 def aligned_landmarks(fs, template=TEMPLATE5) -> np.ndarray:
