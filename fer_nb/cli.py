@@ -357,6 +357,41 @@ def _arith_note(precisions) -> str:
     )
 
 
+def _run_queue(todo, jobs, fail_fast, out_root, profile, bar, results, failed):
+    "Execute the planned notebooks, `jobs` at a time, reporting each as it ends."
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        queue, running = list(todo), {}
+        while queue or running:
+            while queue and len(running) < jobs and not (fail_fast and failed):
+                nb, params = queue.pop(0)
+                running[
+                    pool.submit(
+                        execute,
+                        nb,
+                        out_root,
+                        {**params, "profile": profile, "out_root": str(out_root)},
+                    )
+                ] = nb
+                bar.set_postfix_str(", ".join(sorted(p.stem for p in running.values())))
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in done:
+                running.pop(f)
+                r = f.result()
+                results.append(r)
+                bar.update(1)
+                if r["ok"]:
+                    bar.write(
+                        f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}"
+                    )
+                else:
+                    failed.append(r)
+                    bar.write(
+                        f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}"
+                    )
+
+
 def reproduce(
     profile: str = "smoke",
     only: list[str] | None = None,
@@ -395,37 +430,16 @@ def reproduce(
         unit="nb",
         file=sys.stdout,
     )
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        queue, running = list(todo), {}
-        while queue or running:
-            while queue and len(running) < jobs and not (fail_fast and failed):
-                nb, params = queue.pop(0)
-                running[
-                    pool.submit(
-                        execute,
-                        nb,
-                        out_root,
-                        {**params, "profile": profile, "out_root": str(out_root)},
-                    )
-                ] = nb
-                bar.set_postfix_str(", ".join(sorted(p.stem for p in running.values())))
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for f in done:
-                running.pop(f)
-                r = f.result()
-                results.append(r)
-                bar.update(1)
-                if r["ok"]:
-                    bar.write(
-                        f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}"
-                    )
-                else:
-                    failed.append(r)
-                    bar.write(
-                        f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}"
-                    )
+    threads = os.environ.get("OMP_NUM_THREADS")
+    if (
+        jobs > 1 and threads is None
+    ):  # each kernel its share of the cores (2 x 2 threads on 2 cores: ~10x slower steps)
+        os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
+    try:
+        _run_queue(todo, jobs, fail_fast, out_root, profile, bar, results, failed)
+    finally:
+        if jobs > 1 and threads is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
     bar.close()
     skipped = len(todo) - len(results)
     _record_session(out_root, session, results)

@@ -5,7 +5,9 @@
 # %% ../nbs/09_train.ipynb 2
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -275,7 +277,7 @@ def to_channels_last(model: nn.Module | None, x: torch.Tensor | None = None):
     )
 
 
-def fit(
+def _fit(
     model: nn.Module,
     train: FaceSet,
     val: FaceSet | None = None,
@@ -314,10 +316,7 @@ def fit(
     threads: int | None = None,
     channels_last: bool = True,
 ) -> pd.DataFrame:
-    """Train `model` on `train` (single labels, or with `targets='distribution'` its
-    label distributions); returns the history (one row per evaluation; with `relabel`,
-    `history.attrs["relabels"]` lists every changed label). See the lesson.
-    """
+    "The body of `fit` (its parameters and docstring), inside `fit`'s training lock."
     from tqdm.auto import tqdm
 
     if targets not in ("label", "distribution"):
@@ -656,6 +655,43 @@ def fit(
             relabels.numpy(), columns=["iteration", "epoch", "sample", "old", "new"]
         )
     return history
+
+
+@contextlib.contextmanager
+def _training_lock(checkpoint):
+    """Hold `<checkpoint>.lock` exclusively while a net trains: a second process asking
+    for the same net (two experiments side by side, `fer-nb reproduce --jobs 2`) waits,
+    then reads the finished checkpoint instead of training it again. No lock without a
+    checkpoint, or where the OS has no `fcntl` (Windows)."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if not checkpoint or fcntl is None:
+        yield
+        return
+    path = Path(checkpoint).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def fit(
+    model: nn.Module, train: FaceSet, val: FaceSet | None = None, **kw
+) -> pd.DataFrame:
+    """Train `model` on `train` (single labels, or with `targets='distribution'` its
+    label distributions); returns the history (one row per evaluation; with `relabel`,
+    `history.attrs["relabels"]` lists every changed label). See the lesson.
+    """
+    with _training_lock(kw.get("checkpoint")):
+        return _fit(model, train, val, **kw)
+
+
+fit.__signature__ = inspect.signature(_fit)
 
 # %% ../nbs/09_train.ipynb
 class FaceAugment:

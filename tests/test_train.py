@@ -52,3 +52,23 @@ def test_two_gloo_processes_train_like_one(tmp_path):
     torch.testing.assert_close(ddp["centres"], cl.centres, rtol=1e-4, atol=1e-5)
     srt = lambda t: t[t[:, 2].argsort()]                     # rows (iteration, epoch, sample, old, new), by sample: shards interleave
     assert len(model.relabels) > 0 and torch.equal(srt(ddp["relabels"]), srt(model.relabels))
+
+
+def test_a_net_asked_for_twice_at_once_is_trained_once(tmp_path):
+    "A second process (here a thread) asking for a net that is being trained waits for it, then reads its checkpoint."
+    import threading
+    import time
+    from fer_nb.core import Run
+    from fer_nb.train import _fit, _training_lock
+    run = Run("lock_demo", "adhoc", tmp_path)                          # collects what each fit trained
+    fs = make_faceset(120, "lab", seed=0)
+    kw = dict(iterations=6, batch_size=16, seed=1, progress=False, device="cpu", eval_every=6, checkpoint=tmp_path / "n.pt")
+    with _training_lock(tmp_path / "n.pt"):                            # "another process" is training this net
+        t = threading.Thread(target=lambda: fit(BaseDCNN(7, width=0.125, feat_dim=32), fs, **kw))
+        t.start(); time.sleep(1.0)
+        assert t.is_alive() and not (tmp_path / "n.pt").exists()        # waiting, not training
+        _fit(BaseDCNN(7, width=0.125, feat_dim=32), fs, **kw)           # ... and finishes it
+    t.join(30)
+    nets = [c for c in run.costs if c["stage"] == "net"]
+    assert [c["iterations"] for c in nets] == [6, 0]                   # trained once, then read
+    run.abort()
