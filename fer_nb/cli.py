@@ -562,22 +562,53 @@ def profile_changed_since(
     ) or reqs(old_s) != reqs((root / "settings.ini").read_text(encoding="utf-8"))
 
 
+def _code_cells(text: str) -> list[str]:
+    "The code cells' sources of a notebook's JSON text (its prose and outputs left out)."
+    return [
+        "".join(c["source"])
+        for c in json.loads(text)["cells"]
+        if c["cell_type"] == "code"
+    ]
+
+
 def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> bool:
     """True when `paths` (default: everything outside `outputs/`) differ between
-    `commit` and the working tree (unknown commit: True).
+    `commit` and the working tree (unknown commit: True). A notebook counts as changed
+    only when a code cell did: prose (what a run showed, an explanation) changes no number.
     """
     import subprocess
 
     c = commit.replace("+dirty", "")
     if not c or c == "unknown" or commit.endswith("+dirty"):
         return True
+    root = Path(root or project_root())
     r = subprocess.run(
-        ["git", "diff", "--quiet", c, "--", *paths, ":(exclude)outputs"],
-        cwd=root or project_root(),
+        ["git", "diff", "--name-only", c, "--", *paths, ":(exclude)outputs"],
+        cwd=root,
         capture_output=True,
+        text=True,
         timeout=30,
     )
-    return r.returncode != 0
+    if r.returncode:
+        return True
+    for f in r.stdout.split():
+        if not f.endswith(".ipynb") or not (root / f).exists():
+            return True
+        old = subprocess.run(
+            ["git", "show", f"{c}:{f}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        try:
+            if old.returncode or _code_cells(old.stdout) != _code_cells(
+                (root / f).read_text(encoding="utf-8")
+            ):
+                return True
+        except (ValueError, KeyError):
+            return True
+    return False
 
 
 def cost_split(r: dict) -> dict:
@@ -651,7 +682,7 @@ def report(profile: str, out_root: Path | None = None) -> Path:
         f"# fer_nb report — profile `{profile}`",
         "",
         f"Written {now} at commit `{head}`. Each experiment below names the commit, precision and machine its numbers came from; "
-        "a result is marked stale when its notebook, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
+        "a result is marked stale when its notebook's code, its profile parameters, the pinned requirements or a library module it imports changed since its commit. Regenerate with "
         f"`fer-nb reproduce --profile {profile}`.",
         "",
     ]

@@ -196,3 +196,27 @@ def test_a_run_records_where_its_time_went(tmp_path):
     other = {"experiment": "other", "costs": [{"stage": "net", "net": "trunk-a", "iterations": 5, "seconds": 1.0}]}
     assert _trained_twice([res]).startswith("Each of the 1 nets")
     assert _trained_twice([res, other]) == "Trained more than once: trunk-a (costs_demo, other)."
+
+
+def test_prose_in_a_notebook_does_not_stale_its_results(tmp_path):
+    "Staleness follows code: a notebook whose markdown changed still made the same numbers; one whose code changed did not."
+    import subprocess
+    from fer_nb.cli import code_changed_since
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# old prose"]},
+                    {"cell_type": "code", "metadata": {}, "source": ["x = 1"], "outputs": [], "execution_count": None}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    p = tmp_path / "e.ipynb"
+    p.write_text(json.dumps(nb))
+    git = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+    git("init", "-q"); git("add", "."); git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a")
+    head = git("rev-parse", "HEAD")
+    assert not code_changed_since(head, root=tmp_path)
+    nb["cells"][0]["source"] = ["# what the run showed: new prose"]
+    p.write_text(json.dumps(nb))
+    assert not code_changed_since(head, root=tmp_path)
+    nb["cells"][1]["source"] = ["x = 2"]
+    p.write_text(json.dumps(nb))
+    assert code_changed_since(head, root=tmp_path)
+    (tmp_path / "m.py").write_text("y = 1\n"); git("add", "m.py")
+    nb["cells"][1]["source"] = ["x = 1"]; p.write_text(json.dumps(nb))
+    assert code_changed_since(head, root=tmp_path)                      # any other file: changed
