@@ -487,8 +487,9 @@ def run_lessons(
     import nbformat
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
-    from fer_nb.core import atomic_write, project_root
+    from fer_nb.core import atomic_write, project_root, quiet_kernels
 
+    quiet_kernels()  # as `fer-nb reproduce` does
     root = Path(root or project_root())
     dst = root / "outputs" / "lessons"
     dst.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from fer_nb.core import (
     how_made,
     machine,
     native_bf16,
+    quiet_kernels,
     project_root,
 )
 
@@ -244,14 +245,7 @@ def execute(
         "out_root"
     ):  # shown in the executed notebook: relative to the project
         params = {**params, "out_root": _project_relative(params["out_root"])}
-    if "IProgress" not in os.environ.get(
-        "PYTHONWARNINGS", ""
-    ):  # the kernels inherit it: tqdm.auto's notice that ipywidgets is absent is noise
-        os.environ["PYTHONWARNINGS"] = ",".join(
-            filter(
-                None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]
-            )
-        )
+    quiet_kernels()
     try:
         pm.execute_notebook(
             str(nb_path),

@@ -24,7 +24,7 @@ __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COM
            'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
            'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
            'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made',
-           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'note_cost', 'Run']
+           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'quiet_kernels', 'note_cost', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -513,6 +513,16 @@ def note_sources(paths) -> None:
     and the modules they imported).
     """
     _EXTRA_SOURCES.update(paths)
+
+
+def quiet_kernels():
+    """Keep tqdm.auto's notice that ipywidgets is absent ("IProgress not found") out of
+    the notebooks this process executes: their kernels inherit PYTHONWARNINGS."""
+    w = os.environ.get("PYTHONWARNINGS", "")
+    if "IProgress" not in w:
+        os.environ["PYTHONWARNINGS"] = ",".join(
+            filter(None, [w, "ignore:IProgress not found"])
+        )
 
 
 _ACTIVE: list = []  # the Run of this process, if any (for `note_cost`)
