@@ -26,6 +26,7 @@ from fer_nb.core import (
     check_precision,
     default_threads,
     git_commit,
+    git_show,
     how_made,
     machine,
     native_bf16,
@@ -524,21 +525,13 @@ def profile_changed_since(
     profile's `[precision]`, or the pinned runtime `requirements` of settings.ini differ
     from `commit`'s (descriptions, other experiments and optional extras do not count).
     """
-    import configparser, subprocess
+    import configparser
 
     root = Path(root or project_root())
-
-    def at(path):
-        r = subprocess.run(
-            ["git", "show", f"{commit.replace('+dirty', '')}:{path}"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        return None if r.returncode else r.stdout
-
-    old_p, old_s = at("nbs/experiments/profiles.toml"), at("settings.ini")
+    old_p, old_s = (
+        git_show(commit, "nbs/experiments/profiles.toml", root),
+        git_show(commit, "settings.ini", root),
+    )
     if old_p is None or old_s is None:
         return True
     mine = lambda P: (
@@ -588,15 +581,9 @@ def code_changed_since(commit: str, root: Path | None = None, paths=(".",)) -> b
     for f in r.stdout.split():
         if not f.endswith(".ipynb") or not (root / f).exists():
             return True
-        old = subprocess.run(
-            ["git", "show", f"{c}:{f}"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        old = git_show(c, f, root)
         try:
-            if old.returncode or _code_cells(old.stdout) != _code_cells(
+            if old is None or _code_cells(old) != _code_cells(
                 (root / f).read_text(encoding="utf-8")
             ):
                 return True

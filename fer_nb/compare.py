@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core import how_made, project_root
+from .core import git_show, how_made, project_root
 
 # %% auto 0
 __all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'seed_spreads', 'tolerance', 'compare_results', 'load_dir',
@@ -224,15 +224,9 @@ def _load_committed(d: Path) -> dict:
     )
     out = {}
     for path in [l for l in ls.stdout.splitlines() if l.endswith("/results.json")]:
-        r = subprocess.run(
-            ["git", "show", f"HEAD:{path}"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        if r.returncode == 0:
-            res = json.loads(r.stdout)
+        text = git_show("HEAD", path, root)
+        if text is not None:
+            res = json.loads(text)
             out[res["experiment"]] = res
     return out
 

@@ -24,7 +24,8 @@ __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COM
            'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
            'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
            'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made',
-           'atomic_write', 'git_commit', 'loaded_sources', 'note_sources', 'quiet_kernels', 'note_cost', 'Run']
+           'atomic_write', 'git_show', 'git_commit', 'loaded_sources', 'note_sources', 'quiet_kernels', 'note_cost',
+           'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -424,6 +425,18 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def git_show(commit: str, path: str, root: Path | None = None) -> str | None:
+    "The text of `path` as `commit` holds it ('+dirty' ignored), or None where it has none."
+    r = subprocess.run(
+        ["git", "show", f"{commit.replace('+dirty', '')}:{path}"],
+        cwd=root or project_root(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return None if r.returncode else r.stdout
 
 
 def git_commit(root: Path | None = None) -> str:
