@@ -99,3 +99,15 @@ def test_predict_foreign_model_file(tmp_path):
     f = tmp_path / "foreign.pt"; torch.save({"conv.weight": torch.zeros(3, 3)}, f)
     r = fer_nb("predict", str(sorted((root / "images").glob("*.jpg"))[0]), "--model", str(f))
     assert r.returncode == 2 and f"{f} is not a fer_nb predictor file" in r.stderr
+
+
+def test_the_shipped_model_is_made_by_the_cpu_profile():
+    "Issue 36: the cpu run of ferplus_training exports the shipped model; its card names that run, and it keeps the quality floor."
+    from fer_nb.core import project_root
+
+    card = Predictor().card
+    res = json.loads((project_root() / "outputs/cpu/results/ferplus_training/results.json").read_text())
+    assert card["experiment"] == "ferplus_training, profile cpu"
+    assert res["git_commit"].startswith(card["commit"]) and card["precision"] == res["precision"]
+    assert res["metrics"]["exported"]["commit"] == card["commit"]
+    assert card["valid"]["accuracy"] >= 86 and card["valid"]["mean_diagonal"] >= 65, card["valid"]
