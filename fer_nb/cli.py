@@ -35,15 +35,20 @@ from fer_nb.core import (
 )
 
 # %% auto 0
-__all__ = ['PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles', 'profile_precision',
-           'experiment_names', 'resolve_notebook', 'notebook_parameters', 'parse_value', 'check_params',
-           'profile_params', 'Terminated', 'execute', 'plan', 'claims_line', 'reproduce', 'load_results',
-           'experiment_sources', 'profile_changed_since', 'code_changed_since', 'cost_split', 'report',
-           'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench', 'run_bench', 'predict_text',
-           'run_cli', 'main']
+__all__ = ['PROFILES', 'FULL_PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'experiments_dir', 'load_profiles',
+           'profile_precision', 'experiment_names', 'resolve_notebook', 'notebook_parameters', 'parse_value',
+           'check_params', 'profile_experiments', 'profile_params', 'Terminated', 'execute', 'plan', 'claims_line',
+           'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
+           'cost_split', 'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench',
+           'run_bench', 'predict_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
-PROFILES = ("smoke", "cpu", "paper")
+PROFILES = ("smoke", "cpu", "paper", "overnight")
+FULL_PROFILES = (
+    "smoke",
+    "cpu",
+    "paper",
+)  # run every experiment; the others run only those they name
 RESERVED = (
     "profile",
     "out_root",
@@ -188,6 +193,15 @@ def check_params(nb_path: Path, params: dict, where: str = "") -> dict:
     return out
 
 
+def profile_experiments(profile: str, profiles: dict, names: list[str]) -> list[str]:
+    """The experiments `profile` runs: every one for the full profiles (`FULL_PROFILES`),
+    else those it has a `[profile.NAME]` table for (`overnight`: the central claims).
+    """
+    if profile in FULL_PROFILES:
+        return list(names)
+    return [n for n in names if n in profiles.get(profile, {})]
+
+
 def profile_params(profile: str, name: str, profiles: dict) -> dict:
     """The parameters `profile` sets for experiment `name` (unknown profile: error
     listing the valid ones).
@@ -301,7 +315,13 @@ def plan(
             raise CLIError(
                 f"unknown notebook {n!r}; experiments are: {', '.join(names)}"
             )
-    chosen = [n.removesuffix(".ipynb") for n in only] if only else names
+    mine = profile_experiments(profile, profiles, names)
+    chosen = [n.removesuffix(".ipynb") for n in only] if only else mine
+    for n in chosen:
+        if n not in mine:
+            raise CLIError(
+                f"profile {profile!r} does not run {n!r}; it runs: {', '.join(mine)}"
+            )
     out = []
     for n in chosen:
         nb = experiments_dir(root) / f"{n}.ipynb"
@@ -685,7 +705,11 @@ def report(profile: str, out_root: Path | None = None) -> Path:
         for c in r.get("claims", [])
     )
     wall = sum(float(r.get("wall_time_s") or 0) for r in results)
-    missing = [n for n in experiment_names() if n not in stale]
+    missing = [
+        n
+        for n in profile_experiments(profile, load_profiles(), experiment_names())
+        if n not in stale
+    ]
     L += [
         f"**{len(results)} experiments, {n_ok} of {n_claims} checked claims reproduced** "
         f"({', '.join(f'{k} {v}' for k, v in sorted(verdicts.items()))}); {sum(stale.values())} stale. "
@@ -782,7 +806,7 @@ def list_experiments(root: Path | None = None) -> str:
     root = root or project_root()
     meta = load_profiles(experiments_dir(root) / "profiles.toml").get("experiments", {})
     rows = [
-        "| experiment | regenerates | minutes smoke / cpu / paper | last smoke run (s) |",
+        "| experiment | regenerates | minutes smoke / cpu / paper / overnight | last smoke run (s) |",
         "|---|---|---|---|",
     ]
     for n in experiment_names(root):
@@ -792,7 +816,7 @@ def list_experiments(root: Path | None = None) -> str:
         t = json.loads(last.read_text())["wall_time_s"] if last.exists() else "—"
         rows.append(
             f"| {n} | {m.get('regenerates', '(not described in profiles.toml)')} | "
-            f"{' / '.join(str(mins.get(p, '?')) for p in PROFILES)} | {t} |"
+            f"{' / '.join(str(mins.get(p, '?' if p in FULL_PROFILES else '—')) for p in PROFILES)} | {t} |"
         )
     return "\n".join(rows)
 

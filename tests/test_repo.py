@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, fer_nb
-from fer_nb.cli import PROFILES, experiment_names, load_profiles, plan
+from fer_nb.cli import FULL_PROFILES, PROFILES, experiment_names, load_profiles, plan, profile_experiments
 
 
 def _tree(d: Path) -> dict:
@@ -56,14 +56,25 @@ def test_readme_starts_with_the_two_commands():
 def test_profiles_are_valid(profile):
     "Every profile names only real notebooks and parameters of the right type."
     pairs = plan(profile)
-    assert len(pairs) == len(experiment_names())
+    mine = profile_experiments(profile, load_profiles(), experiment_names())
+    assert [nb.stem for nb, _ in pairs] == mine and mine
+    if profile in FULL_PROFILES:
+        assert mine == experiment_names()
+
+
+def test_a_partial_profile_refuses_what_it_does_not_run():
+    from fer_nb.cli import CLIError
+    other = next(n for n in experiment_names() if n not in profile_experiments("overnight", load_profiles(), experiment_names()))
+    with pytest.raises(CLIError, match=f"does not run '{other}'"):
+        plan("overnight", [other])
 
 
 def test_every_experiment_is_described():
     meta = load_profiles()["experiments"]
     for name in experiment_names():
         assert name in meta and meta[name]["regenerates"], f"describe {name} in profiles.toml"
-        assert set(meta[name]["minutes"]) == set(PROFILES)
+        runs_in = {p for p in PROFILES if name in profile_experiments(p, load_profiles(), experiment_names())}
+        assert set(meta[name]["minutes"]) == runs_in, f"{name}: minutes for exactly the profiles that run it"
 
 
 def test_notebooks_are_valid_as_they_are():
