@@ -96,6 +96,38 @@ def source_url(rel: str, root: Path | None = None) -> str:
     return f"{d.get('git_url', 'https://github.com/fer-nb/fer_nb')}/blob/{d.get('branch', 'main')}/{rel}"
 
 
+def _protocols_md(profile: str, res: dict, other: str, ores: dict) -> str:
+    """The claims `res` shares with another profile's result `ores`, verdict beside
+    verdict, and a sentence saying how many the protocol changes.
+    """
+    from fer_nb.compare import shared_verdicts
+
+    V = shared_verdicts(res, ores)
+    if V.empty:
+        return (
+            f"_The `{other}` profile ran this experiment too, with no claim in common._"
+        )
+    moved = V[V.status == "different"].claim.tolist()
+    badge = lambda v: BADGE.get({"yes": True, "no": False}.get(v, v), v)
+    rows = [f"| claim | `{profile}` | `{other}` |", "|---|---|---|"] + [
+        f"| {x.claim.replace('|', '/')} | {badge(x.run)} | {badge(x.reference)} |"
+        for x in V.itertuples()
+    ]
+    return "\n".join(
+        [
+            f"**Two protocols** (`{profile}`: one shared trunk continued by each loss, or a short run; "
+            f"`{other}`: each loss trained from scratch, or for the paper's length, as the paper did; commit `{str(ores.get('git_commit', ''))[:12]}`). "
+            + (
+                f"The protocol changes {len(moved)} of {len(V)} shared verdicts, so those findings depend on how the nets were trained, and the `{other}` verdict is the one that tests the paper's claim as stated."
+                if moved
+                else f"All {len(V)} shared verdicts are the same under both protocols: the findings do not depend on how the nets were trained."
+            ),
+            "",
+            *rows,
+        ]
+    )
+
+
 def experiment_page(
     nb_path: Path,
     res: dict | None,
@@ -103,9 +135,11 @@ def experiment_page(
     profile: str,
     src_link: str,
     src_url: str | None = None,
+    other: tuple[str, dict] | None = None,
 ) -> dict:
     """The executed notebook with a header: what it regenerates, the claims as badges,
-    the source, and how to run it yourself.
+    the verdicts of another profile's run beside this one's where they share claims
+    (`other` = (profile, results)), the source, and how to run it yourself.
     """
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     name = Path(nb_path).stem
@@ -121,6 +155,8 @@ def experiment_page(
         ]
     else:
         head += [f"_This experiment has no `{profile}` result yet._", ""]
+    if res and other:
+        head += [_protocols_md(profile, res, *other), ""]
     head += [
         f"Source: [`{src_link}`]({src_url or src_link}). Run it yourself: `fer-nb run {src_link} --out outputs/adhoc` "
         f"(or `fer-nb reproduce --profile {profile} --only {name}`).",
@@ -235,8 +271,25 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
         rp = out / "results" / name / "results.json"
         res = json.loads(rp.read_text(encoding="utf-8")) if rp.exists() else None
         rel = f"nbs/experiments/{name}.ipynb"
+        op = next(
+            (
+                (q, root / "outputs" / q / "results" / name / "results.json")
+                for q in ("overnight", "cpu")
+                if q != profile
+                and (root / "outputs" / q / "results" / name / "results.json").exists()
+            ),
+            None,
+        )  # the other protocol's verdicts, where it ran this experiment
         nb = experiment_page(
-            nbp, res, meta.get("regenerates", ""), profile, rel, source_url(rel, root)
+            nbp,
+            res,
+            meta.get("regenerates", ""),
+            profile,
+            rel,
+            source_url(rel, root),
+            other=(op[0], json.loads(op[1].read_text(encoding="utf-8")))
+            if op
+            else None,
         )
         (stage / "experiments" / f"{name}.ipynb").write_text(
             json.dumps(nb), encoding="utf-8"

@@ -17,7 +17,7 @@ from .core import git_show, how_made, project_root
 
 # %% auto 0
 __all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'seed_spreads', 'tolerance', 'compare_results', 'load_dir',
-           'compare_runs']
+           'compare_runs', 'shared_verdicts', 'compare_profiles']
 
 # %% ../nbs/11a_compare.ipynb
 DEFAULT_REL, DEFAULT_ABS, K_SE = 0.05, 1e-6, 3.0
@@ -362,3 +362,72 @@ def compare_runs(run_dir, reference_dir=None) -> tuple[str, bool]:
         else "differs: " + "; ".join(bad)
     )
     return "\n".join(L), not bad
+
+# %% ../nbs/11a_compare.ipynb
+def shared_verdicts(run: dict, ref: dict) -> pd.DataFrame:
+    """The claims one experiment's two results share (the same words): claim, the
+    verdict in each, and 'same' or 'different'.
+    """
+    a = {c["claim"]: _outcome(c) for c in run.get("claims", [])}
+    b = {c["claim"]: _outcome(c) for c in ref.get("claims", [])}
+    return pd.DataFrame(
+        [
+            {
+                "claim": k,
+                "run": a[k],
+                "reference": b[k],
+                "status": "same" if a[k] == b[k] else "different",
+            }
+            for k in a
+            if k in b
+        ],
+        columns=["claim", "run", "reference", "status"],
+    )
+
+
+def compare_profiles(run_dir, reference_dir) -> tuple[str, bool]:
+    """(markdown, True): the verdicts of the claims two folders of *different* profiles
+    share, experiment by experiment, and a last line counting those that differ.
+    """
+    dirs = {"run": Path(run_dir), "reference": Path(reference_dir)}
+    res, prof = {}, {}
+    for what, d in dirs.items():
+        if not d.is_dir():
+            raise ValueError(f"{what} folder {d} does not exist")
+        res[what] = load_dir(d)
+        if not res[what]:
+            raise ValueError(f"{d} holds no results/<experiment>/results.json")
+        prof[what] = _profile(res[what], what, d)
+    both = [e for e in res["run"] if e in res["reference"]]
+    if not both:
+        raise ValueError(
+            f"no experiment is in both {dirs['run']} and {dirs['reference']}"
+        )
+    L = [
+        f"# fer-nb compare --across-profiles — `{prof['run']}` against `{prof['reference']}`",
+        "",
+        f"Run: {dirs['run']}. Reference: {dirs['reference']}. Verdicts of the claims both profiles checked; metrics are not compared.",
+        "",
+    ]
+    n, n_diff = 0, 0
+    for e in both:
+        V = shared_verdicts(res["run"][e], res["reference"][e])
+        n, n_diff = n + len(V), n_diff + int((V.status == "different").sum())
+        L += [
+            f"## {e}",
+            "",
+            f"- {prof['run']}: {how_made(res['run'][e])}, commit `{res['run'][e].get('git_commit', '?')}`",
+            f"- {prof['reference']}: {how_made(res['reference'][e])}, commit `{res['reference'][e].get('git_commit', '?')}`",
+            "",
+            f"| claim | {prof['run']} | {prof['reference']} | |",
+            "|---|---|---|---|",
+        ]
+        L += [
+            f"| {_fmt(x.claim)} | {x.run} | {x.reference} | {x.status} |"
+            for x in V.itertuples()
+        ] or ["| (no shared claim) | | | |"]
+        L.append("")
+    L.append(
+        f"{len(both)} experiments in both, {n} shared claims, {n_diff} with a different verdict"
+    )
+    return "\n".join(L), True
