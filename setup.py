@@ -12,7 +12,8 @@ dev_requirements = cfg["dev_requirements"].split()
 crowd_requirements = cfg["crowd_requirements"].split()  # optional: crowd-kit for the crowd lesson's comparisons
 detect_requirements = cfg["detect_requirements"].split()  # optional: dlib face detector + landmark models for raw photos
 screening_requirements = cfg["screening_requirements"].split()  # optional: eGeMAPS, MFCC, audio and video decoding (lesson 21)
-book_requirements = cfg["book_requirements"].split()  # optional: the website (Sphinx + MyST-NB, MathJax shipped) and its browser check
+book_requirements = cfg["book_requirements"].split()
+cluster_requirements = cfg["cluster_requirements"].split()  # optional: experiments and sweeps as Dask tasks (lesson 11b), dask-jobqueue for SLURM  # optional: the website (Sphinx + MyST-NB, MathJax shipped) and its browser check
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -30,7 +31,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={"fer_nb": ["assets/*"]},
     install_requires=requirements,
-    extras_require={"dev": dev_requirements, "crowd": crowd_requirements, "detect": detect_requirements, "screening": screening_requirements, "book": book_requirements},
+    extras_require={"dev": dev_requirements, "crowd": crowd_requirements, "detect": detect_requirements, "screening": screening_requirements, "book": book_requirements, "cluster": cluster_requirements},
     entry_points={
         "console_scripts": cfg["console_scripts"].split(),
         "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],

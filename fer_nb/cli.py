@@ -241,11 +241,29 @@ def _on_sigterm(signum, frame):
     raise Terminated()
 
 
+def _kernel_manager(env: dict):
+    """A kernel manager class whose kernels start with `env` added to this process's
+    environment (a cluster task's threads and GPUs; nothing process-wide changes).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class EnvKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = {**(kw.get("env") or os.environ), **env}
+            return await super()._async_pre_start_kernel(**kw)
+
+    return EnvKernelManager
+
+
 def execute(
-    nb_path: Path, out_root: Path, params: dict, progress: bool = False
+    nb_path: Path,
+    out_root: Path,
+    params: dict,
+    progress: bool = False,
+    env: dict | None = None,
 ) -> dict:
-    """Run `nb_path` with papermill; returns {'name', 'ok', 'error', 'wall_s',
-    'notebook'}.
+    """Run `nb_path` with papermill (its kernel with `env` added to the environment);
+    returns {'name', 'ok', 'error', 'wall_s', 'notebook'}.
     """
     import papermill as pm
 
@@ -271,6 +289,7 @@ def execute(
             log_output=False,
             request_save_on_cell_execute=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **({"kernel_manager_class": _kernel_manager(env)} if env else {}),
         )  # the kernel app's TCP notice is noise; cells' warnings still show
         os.replace(tmp, final)
         failed.unlink(missing_ok=True)
@@ -393,18 +412,64 @@ def _run_queue(todo, jobs, fail_fast, out_root, profile, bar, results, failed):
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in done:
                 running.pop(f)
-                r = f.result()
-                results.append(r)
-                bar.update(1)
-                if r["ok"]:
-                    bar.write(
-                        f"  ok      {r['name']} ({r['wall_s']} s){claims_line(out_root, r['name'])}"
-                    )
-                else:
-                    failed.append(r)
-                    bar.write(
-                        f"  FAILED  {r['name']} ({r['wall_s']} s): {r['error']}\n          see {r['notebook']}"
-                    )
+                _ended(f.result(), out_root, bar, results, failed)
+
+
+def _ended(r: dict, out_root, bar, results: list, failed: list):
+    "One notebook ended (in a thread or on a cluster worker): count it and say so."
+    results.append(r)
+    bar.update(1)
+    where = f" on worker {r['worker']}" if r.get("worker") else ""
+    if r["ok"]:
+        bar.write(
+            f"  ok      {r['name']} ({r['wall_s']} s){where}{claims_line(out_root, r['name'])}"
+        )
+    else:
+        failed.append(r)
+        bar.write(
+            f"  FAILED  {r['name']} ({r['wall_s']} s){where}: {r['error']}\n          see {r['notebook']}"
+        )
+
+
+def _check_cluster(cluster: str | None, gpus_per_task: int):
+    """Refuse `--gpus-per-task` without `--cluster` and a malformed address before
+    anything runs (Dask is imported only once a cluster is used)."""
+    if gpus_per_task < 0:
+        raise CLIError(f"--gpus-per-task must be >= 0, got {gpus_per_task}")
+    if gpus_per_task and not cluster:
+        raise CLIError(
+            "--gpus-per-task needs --cluster: GPUs are a resource of the cluster's workers"
+        )
+    if cluster:
+        from fer_nb.cluster import parse_cluster
+
+        try:
+            parse_cluster(cluster)
+        except ValueError as e:
+            raise CLIError(str(e)) from None
+
+
+def _on_cluster(address: str, gpus_per_task: int, jobs: list, **kw) -> list[dict]:
+    """`fer_nb.cluster.run_queue` of `jobs` [(notebook, out_root, params)] on a client of
+    `address`; a bad address or missing GPUs are user errors naming them.
+    """
+    from fer_nb.cluster import close_client, cluster_client, parse_cluster, run_queue
+
+    try:
+        client = cluster_client(address, gpus_per_task)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+    try:
+        return run_queue(
+            client,
+            jobs,
+            execute,
+            gpus_per_task=gpus_per_task,
+            local=parse_cluster(address)[0] == "local",
+            **kw,
+        )
+    finally:
+        close_client(client)
 
 
 def reproduce(
@@ -415,16 +480,25 @@ def reproduce(
     out_root: Path | None = None,
     root: Path | None = None,
     precision: str | None = None,
+    cluster: str | None = None,
+    gpus_per_task: int = 0,
 ) -> int:
     """Execute the experiments of `profile` (in its precision, or `precision`); every
     one runs even when another fails, unless `fail_fast`. Ends with each failure's cell
     and error; returns the number of failed (and, after a fail-fast stop, unrun)
-    notebooks.
+    notebooks. With `cluster` ('local:N' or a scheduler's address, lesson `11b_cluster`)
+    each notebook is a Dask task (`gpus_per_task` GPUs each) and `jobs` is ignored.
     """
     from tqdm.auto import tqdm
 
     if jobs < 1:
         raise CLIError(f"--jobs must be >= 1, got {jobs}")
+    _check_cluster(cluster, gpus_per_task)
+    if cluster and jobs > 1:
+        print(
+            f"--jobs {jobs} is ignored with --cluster: the cluster's task slots decide how many notebooks run at once"
+        )
+        jobs = 1
     todo = plan(profile, only, root, precision)
     out_root = Path(
         out_root or (root or project_root()) / "outputs" / profile
@@ -451,7 +525,25 @@ def reproduce(
     ):  # each kernel its share of the cores (2 x 2 threads on 2 cores: ~10x slower steps)
         os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
     try:
-        _run_queue(todo, jobs, fail_fast, out_root, profile, bar, results, failed)
+        if cluster:
+            jobs_ = [
+                (
+                    nb,
+                    out_root,
+                    {**params, "profile": profile, "out_root": str(out_root)},
+                )
+                for nb, params in todo
+            ]
+            _on_cluster(
+                cluster,
+                gpus_per_task,
+                jobs_,
+                report=lambda r: _ended(r, out_root, bar, results, failed),
+                fail_fast=fail_fast,
+                bar=bar,
+            )
+        else:
+            _run_queue(todo, jobs, fail_fast, out_root, profile, bar, results, failed)
     finally:
         if jobs > 1 and threads is None:
             os.environ.pop("OMP_NUM_THREADS", None)
@@ -827,10 +919,14 @@ def run_notebook(
     out_root: Path | None = None,
     root: Path | None = None,
     precision: str | None = None,
+    cluster: str | None = None,
+    gpus_per_task: int = 0,
 ) -> dict:
     """`fer-nb run`: one notebook with any parameters (`precision`: its arithmetic, else
-    the notebook's default), into `outputs/adhoc/`.
+    the notebook's default), into `outputs/adhoc/`; with `cluster`, as a task there (its
+    sweeps too).
     """
+    _check_cluster(cluster, gpus_per_task)
     nb = resolve_notebook(notebook, root)
     if precision is not None:
         _precision(precision, "--precision")
@@ -851,6 +947,10 @@ def run_notebook(
         for k, v in (("profile", "adhoc"), ("out_root", str(out_root)))
         if k in defaults and k not in params
     }
+    if cluster:
+        return _on_cluster(
+            cluster, gpus_per_task, [(nb, out_root, {**params, **extra})]
+        )[0]
     return execute(nb, out_root, {**params, **extra}, progress=True)
 
 
@@ -861,13 +961,16 @@ def sweep(
     common: dict | None = None,
     jobs: int = 1,
     root: Path | None = None,
+    cluster: str | None = None,
 ) -> list[dict]:
     """Execute `notebook` once per parameter set in `points` (papermill, `jobs` at a
     time), each into its own folder `out_dir/<i>-<params>/`; returns each run's
     results.json (a point whose results hold the same parameters and whose code has not
     changed since is not rerun). With `jobs` > 1 each kernel gets cores / `jobs` threads
-    (OMP_NUM_THREADS, unless already set). A failed point raises CLIError naming it,
-    after the others finished.
+    (OMP_NUM_THREADS, unless already set). With `cluster` (or, in a kernel a cluster
+    task started, its `FER_NB_CLUSTER`) each point to run is a task there
+    (`fer_nb.cluster.run_points`). A failed point raises CLIError naming it, after the
+    others finished.
     """
     from concurrent.futures import ThreadPoolExecutor
     from fer_nb.core import get_precision, note_cost, note_sources
@@ -877,9 +980,10 @@ def sweep(
         {"precision": get_precision()} if "precision" in notebook_parameters(nb) else {}
     )  # the kernels compute as this process does
     common = {**arith, **(common or {})}
+    cluster = cluster or os.environ.get("FER_NB_CLUSTER")
 
-    def one(i_p):
-        i, p = i_p
+    def point(i, p):
+        "(folder, parameters, its results.json, whether a fresh result is there)"
         params = check_params(nb, {**common, **p})
         slug = f"{i:03d}-" + "-".join(f"{k}={v}" for k, v in sorted(p.items()))[
             :80
@@ -897,28 +1001,41 @@ def sweep(
                 old.get("params", {}).get(k) == v for k, v in p.items()
             ) and old.get("precision") == params.get("precision", old.get("precision"))
             if fresh and same:
-                return old
-        r = execute(nb, d, {**params, "out_root": str(d)})
-        if not r["ok"]:
-            return {"error": f"{slug}: {r['error']} (see {r['notebook']})"}
-        return json.loads(res.read_text(encoding="utf-8"))
+                return d, params, res, True
+        return d, params, res, False
 
+    planned = [point(i, p) for i, p in enumerate(points)]
+    todo = [
+        (nb, d, {**params, "out_root": str(d)})
+        for d, params, _, ok in planned
+        if not ok
+    ]
     old, t0 = os.environ.get("OMP_NUM_THREADS"), time.time()
-    if (
-        jobs > 1 and old is None
-    ):  # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
-        os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
-    try:
-        with ThreadPoolExecutor(max(1, jobs)) as ex:
-            out = list(ex.map(one, enumerate(points)))
-    finally:
-        if jobs > 1 and old is None:
-            os.environ.pop("OMP_NUM_THREADS", None)
-    bad = [r["error"] for r in out if "error" in r]
+    if cluster:
+        from fer_nb.cluster import run_points
+
+        ran = run_points(cluster, todo, execute)
+    else:
+        if (
+            jobs > 1 and old is None
+        ):  # two torch kernels with 2 threads each on 2 cores: ~10x slower steps
+            os.environ["OMP_NUM_THREADS"] = str(max(1, default_threads() // jobs))
+        try:
+            with ThreadPoolExecutor(max(1, jobs)) as ex:
+                ran = list(ex.map(lambda j: execute(*j), todo))
+        finally:
+            if jobs > 1 and old is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+    bad = [
+        f"{Path(j[1]).name}: {r['error']} (see {r['notebook']})"
+        for j, r in zip(todo, ran)
+        if not r["ok"]
+    ]
     if bad:
         raise CLIError(
             f"{len(bad)} of {len(points)} sweep points failed: " + "; ".join(bad)
         )
+    out = [json.loads(res.read_text(encoding="utf-8")) for _, _, res, _ in planned]
     for r in out:  # the caller's results depend on what ran in the kernels too
         note_sources(experiment_sources(nb.stem, root, recorded=r.get("sources")))
     note_cost("sweep", time.time() - t0, notebook=nb.stem, points=len(points))
@@ -1067,6 +1184,22 @@ def predict_text(records, predictor) -> str:
     return "\n".join(lines)
 
 
+def _cluster_args(p):
+    "`--cluster` and `--gpus-per-task` of `reproduce` and `run` (lesson `11b_cluster`)."
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run each notebook (and sweep point) as a Dask task: local:N (N worker processes here) or tcp://HOST:PORT of a running scheduler (e.g. on SLURM); needs the `cluster` extra",
+    )
+    p.add_argument(
+        "--gpus-per-task",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --cluster: each task asks for N GPUs (workers offer them as the resource GPU) and its kernel sees only those",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fer-nb",
@@ -1101,6 +1234,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"override the profile's arithmetic: {' or '.join(PRECISIONS)}",
     )
     r.add_argument("--out", type=Path, help="output folder (default outputs/<profile>)")
+    _cluster_args(r)
     o = sub.add_parser(
         "run", help="one notebook with any parameters, into outputs/adhoc/"
     )
@@ -1113,6 +1247,7 @@ def _parser() -> argparse.ArgumentParser:
         "--precision",
         help=f"the arithmetic: {' or '.join(PRECISIONS)} (default: the notebook's)",
     )
+    _cluster_args(o)
     c = sub.add_parser(
         "compare",
         help="check a run's results against a reference (default: the committed outputs/<profile>/): metrics within seed noise, verdicts equal",
@@ -1132,6 +1267,11 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown",
         type=Path,
         help="also write the comparison as markdown to this file",
+    )
+    c.add_argument(
+        "--across-profiles",
+        action="store_true",
+        help="RUN and REFERENCE are different profiles (e.g. outputs/overnight outputs/cpu): list the verdicts of the claims they share, side by side",
     )
     g = sub.add_parser("report", help="gather results.json files into REPORT.md")
     g.add_argument("--profile", default="smoke")
@@ -1225,6 +1365,8 @@ def run_cli(argv: list[str] | None = None) -> int:
                     args.fail_fast,
                     args.out,
                     precision=args.precision,
+                    cluster=args.cluster,
+                    gpus_per_task=args.gpus_per_task,
                 )
                 else 0
             )
@@ -1234,6 +1376,8 @@ def run_cli(argv: list[str] | None = None) -> int:
                 {k: parse_value(v) for k, v in args.param},
                 args.out,
                 precision=args.precision,
+                cluster=args.cluster,
+                gpus_per_task=args.gpus_per_task,
             )
             print(
                 ("ok" if r["ok"] else f"FAILED: {r['error']}")
@@ -1241,10 +1385,18 @@ def run_cli(argv: list[str] | None = None) -> int:
             )
             return 0 if r["ok"] else 1
         if args.cmd == "compare":
-            from fer_nb.compare import compare_runs
+            from fer_nb.compare import compare_profiles, compare_runs
 
+            if args.across_profiles and args.reference is None:
+                raise CLIError(
+                    "--across-profiles needs a REFERENCE folder of the other profile"
+                )
             try:
-                text, ok = compare_runs(args.run, args.reference)
+                text, ok = (
+                    compare_profiles(args.run, args.reference)
+                    if args.across_profiles
+                    else compare_runs(args.run, args.reference)
+                )
             except ValueError as e:
                 raise CLIError(str(e)) from None
             print(text)

@@ -47,8 +47,8 @@ def test_readme_starts_with_the_two_commands():
     text = (ROOT / "README.md").read_text()
     block = text.split("```bash", 1)[1].split("```", 1)[0]
     cmds = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
-    assert cmds == ['pip install -e ".[dev,crowd,detect,screening,book]" && fer-nb reproduce --profile smoke',
-                    'pip install -e ".[dev,crowd,detect,screening,book]" && nbdev_test && pytest']
+    assert cmds == ['pip install -e ".[dev,crowd,detect,screening,book,cluster]" && fer-nb reproduce --profile smoke',
+                    'pip install -e ".[dev,crowd,detect,screening,book,cluster]" && nbdev_test && pytest']
     assert "nbdev_test && pytest" in (ROOT / ".ci" / "run").read_text()
 
 
