@@ -40,7 +40,7 @@ __all__ = ['PROFILES', 'FULL_PROFILES', 'RESERVED', 'BENCHES', 'CLIError', 'expe
            'check_params', 'profile_experiments', 'profile_params', 'Terminated', 'execute', 'plan', 'claims_line',
            'reproduce', 'load_results', 'experiment_sources', 'profile_changed_since', 'code_changed_since',
            'cost_split', 'report', 'list_experiments', 'run_notebook', 'sweep', 'readme_text', 'train_bench',
-           'run_bench', 'predict_text', 'run_cli', 'main']
+           'run_bench', 'predict_text', 'clip_text', 'run_cli', 'main']
 
 # %% ../nbs/11_cli.ipynb
 PROFILES = ("smoke", "cpu", "paper", "overnight")
@@ -1098,6 +1098,11 @@ BENCHES = {
         "bench",
         "dementia-screening features: frames/s of detection + landmarks + pupil centres + head pose on synthetic interview frames, and seconds per minute of audio for MFCC and eGeMAPS",
     ),
+    "predict": (
+        "fer_nb.video",
+        "bench",
+        "fer-nb predict's pipeline: photos/s on faces_wild photos of 350 px, and frames/s on a 640 x 360 clip analysed every frame and every 5th (skipped frames covered), each stage's share, frames with a face both ways (target: >= 25 frames/s covered with faces found within 5 % of every frame)",
+    ),
     "clips": (
         "fer_nb.dfew",
         "bench",
@@ -1182,6 +1187,92 @@ def predict_text(records, predictor) -> str:
         if r["annotated"]:
             lines.append(f"  annotated copy: {r['annotated']}")
     return "\n".join(lines)
+
+
+def _detector(mode: str | None, default: str):
+    "dlib's detector in `mode` (`--detector`), refusing an unknown one by name."
+    from fer_nb.detect import DlibDetector
+
+    try:
+        return DlibDetector(mode or default)
+    except ValueError as e:
+        raise CLIError(f"--detector: {e}") from None
+
+
+def _predict(args, pred) -> int:
+    """`fer-nb predict`: photos as before (one record each), clips frame by frame
+    (`fer_nb.video.predict_clip`: one record per analysed frame); exit 1 when a file
+    could not be read.
+    """
+    from fer_nb.predict import predict_photos
+    from fer_nb.video import is_video, predict_clip
+
+    if args.every < 1:
+        raise CLIError(f"--every must be >= 1, got {args.every}")
+    if args.smooth < 0:
+        raise CLIError(f"--smooth must be >= 0 seconds, got {args.smooth}")
+    photos = [p for p in args.photos if not is_video(p)]
+    clips = [p for p in args.photos if is_video(p)]
+    recs, text, ok = [], [], True
+    if photos:
+        rp = predict_photos(
+            photos,
+            pred,
+            detector=_detector(args.detector, "hog+cnn"),
+            out_dir=args.out,
+            progress=len(photos) > 3,
+        )
+        recs += rp
+        text.append(predict_text(rp, pred))
+        ok = all(r["status"] == "ok" for r in rp)
+    det = _detector(args.detector, "hog") if clips else None
+    for c in clips:
+        try:
+            r = predict_clip(
+                c,
+                pred,
+                det,
+                every=args.every,
+                smooth=args.smooth,
+                out_dir=args.out,
+                progress=not args.json,
+            )
+        except ValueError as e:
+            print(f"{c}: {e}" if str(c) not in str(e) else str(e), file=sys.stderr)
+            ok = False
+            continue
+        recs += r["records"]
+        text.append(clip_text(r["summary"], r["records"]))
+    print(json.dumps(recs, indent=1) if args.json else "\n".join(text))
+    return 0 if ok else 1
+
+
+def clip_text(s: dict, records: list[dict]) -> str:
+    "A clip's summary: frames analysed, faces, each track's most frequent top emotion, outputs."
+    L = [
+        f"{s['video']}: {s['frames_analysed']} frames analysed (every {s['every']}, {s['frames_covered']} covered, "
+        f"{s['frames_per_s']} frames/s), a face in {s['frames_with_face']}"
+        + (
+            f"; scores smoothed per face over {s['smooth_s']} s"
+            if s["smooth_s"]
+            else ""
+        )
+    ]
+    if s["downscaled"]:
+        L.append(f"  note: {s['downscaled']}")
+    for k in s["tracks"]:
+        tops = collections.Counter(
+            f["top"] for r in records for f in r["faces"] if f["track"] == k
+        )
+        n = sum(tops.values())
+        L.append(
+            f"  face {k}: {n} frames, "
+            + ", ".join(f"{e} {100 * m / n:.0f} %" for e, m in tops.most_common(3))
+        )
+    if not s["tracks"]:
+        L.append("  no face found")
+    L += [f"  wrote {p}" for p in s["outputs"]]
+    return "\n".join(L)
 
 
 def _cluster_args(p):
@@ -1298,9 +1389,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     pr = sub.add_parser(
         "predict",
-        help="emotion percentages and expressiveness of every face in photos; writes annotated copies",
+        help="emotion percentages and expressiveness of every face in photos and clips (.mp4 .mov .avi .mkv .webm); writes annotated copies, and for clips a CSV and a timeline per tracked face",
     )
-    pr.add_argument("photos", nargs="*")
+    pr.add_argument("photos", nargs="*", metavar="PHOTO_OR_CLIP")
     pr.add_argument(
         "--model", type=Path, help="a predictor file (default: the shipped FER+ model)"
     )
@@ -1314,7 +1405,26 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("predictions"),
-        help="folder for annotated copies",
+        help="folder for annotated copies (clips: also NAME.csv and NAME.track<K>.png)",
+    )
+    pr.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="clips: analyse every N-th frame (the others count as covered; default 1)",
+    )
+    pr.add_argument(
+        "--smooth",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="clips: average each tracked face's scores over time, exponential with this time constant (default 0: raw scores)",
+    )
+    pr.add_argument(
+        "--detector",
+        metavar="MODE",
+        help="face detector: hog, cnn, hog+cnn (CNN where HOG finds nothing) or both (HOG's faces plus the CNN's others: group photos); default hog+cnn for photos, hog for clips",
     )
     bk = sub.add_parser(
         "book",
@@ -1424,7 +1534,7 @@ def run_cli(argv: list[str] | None = None) -> int:
             print(rep)
             return 0 if ok else 1
         if args.cmd == "predict":
-            from fer_nb.predict import Predictor, predict_photos
+            from fer_nb.predict import Predictor
 
             try:
                 pred = Predictor(args.model)
@@ -1436,12 +1546,8 @@ def run_cli(argv: list[str] | None = None) -> int:
                 print(f"model: {pred.path}\n" + card_text(pred.card))
                 return 0
             if not args.photos:
-                raise CLIError("predict needs at least one photo (or --info)")
-            recs = predict_photos(
-                args.photos, pred, out_dir=args.out, progress=len(args.photos) > 3
-            )
-            print(json.dumps(recs, indent=1) if args.json else predict_text(recs, pred))
-            return 0 if all(r["status"] == "ok" for r in recs) else 1
+                raise CLIError("predict needs at least one photo or clip (or --info)")
+            return _predict(args, pred)
         if args.cmd == "book":
             from fer_nb.book import build_book, check_site, run_lessons
 

@@ -16,7 +16,7 @@ from .data import ImageFiles, read_image
 from .faceset import TEMPLATE5, FaceSet, align_face, landmarks5_from68
 
 # %% auto 0
-__all__ = ['Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluate_detector', 'estimate_template']
+__all__ = ['MODES', 'Detection', 'DlibDetector', 'detect_align', 'align_photos', 'evaluate_detector', 'estimate_template']
 
 # %% ../nbs/03a_detect.ipynb
 @dataclass
@@ -37,15 +37,29 @@ class Detection:
         )
 
 
+MODES = ("hog", "cnn", "hog+cnn", "both")
+
+
+def _overlap(a, b) -> float:
+    "Intersection of two dlib rectangles over the smaller one's area."
+    w = min(a.right(), b.right()) - max(a.left(), b.left())
+    h = min(a.bottom(), b.bottom()) - max(a.top(), b.top())
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, min(a.width() * a.height(), b.width() * b.height()))
+
+
 class DlibDetector:
     """dlib's HOG and/or CNN (MMOD) face detector with its 68-point shape predictor,
-    reduced to 5 points. `mode`: 'hog', 'cnn' or 'hog+cnn' (CNN only where HOG finds
-    nothing). Needs the `detect` extra.
+    reduced to 5 points. `mode` (`MODES`): 'hog', 'cnn', 'hog+cnn' (CNN only where HOG
+    finds nothing) or 'both' (HOG's faces plus every CNN face that overlaps none of
+    them by half its area: a group photo's faces that HOG misses). Needs the `detect`
+    extra.
     """
 
     def __init__(self, mode: str = "hog+cnn", upsample: int | None = None):
-        if mode not in ("hog", "cnn", "hog+cnn"):
-            raise ValueError(f"mode must be hog, cnn or hog+cnn; got {mode!r}")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
         try:
             import dlib, face_recognition_models
         except ImportError as e:
@@ -59,7 +73,7 @@ class DlibDetector:
             dlib.cnn_face_detection_model_v1(
                 str(models / "mmod_human_face_detector.dat")
             )
-            if "cnn" in mode
+            if mode != "hog"
             else None
         )
         self._sp = dlib.shape_predictor(
@@ -80,9 +94,14 @@ class DlibDetector:
             else np.clip(image, 0, 255).astype(np.uint8)
         )
         up = self._up(img)
-        rects = [(r, 1.0) for r in self._hog(img, up)] if "hog" in self.mode else []
-        if not rects and self._cnn is not None:
-            rects = [(d.rect, float(d.confidence)) for d in self._cnn(img, up)]
+        rects = [(r, 1.0) for r in self._hog(img, up)] if self.mode != "cnn" else []
+        if self._cnn is not None and (self.mode == "both" or not rects):
+            hog = [r for r, _ in rects]
+            rects += [
+                (d.rect, float(d.confidence))
+                for d in self._cnn(img, up)
+                if all(_overlap(d.rect, h) < 0.5 for h in hog)
+            ]
         out = []
         for r, score in rects:
             s = self._sp(img, r)

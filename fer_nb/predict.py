@@ -196,9 +196,11 @@ def face_scores(p, classes) -> dict:
     }
 
 # %% ../nbs/12_predict.ipynb
-def _keep_inside(t, fig, ax, box):
-    """Move a score label inside the picture: below the box if it fits, else above it,
-    else inside the box's top; then clamp to the edges.
+def _keep_inside(t, fig, ax, box, others=()):
+    """Place a score label inside the picture, covering no other face where it can:
+    below the box, above it, to its right, to its left or inside its top, the first
+    spot that covers none of the `others` boxes and stays inside (else the one that
+    covers least); then clamp it to the edges. Returns its extent (data units).
     """
     x1, y1, x2, y2 = box
     r = fig.canvas.get_renderer()
@@ -215,14 +217,40 @@ def _keep_inside(t, fig, ax, box):
         )  # data units: y grows downwards in an image
 
     h, w = ax.get_images()[0].get_array().shape[:2]
-    l, top, rgt, bot = ext()
-    if bot > h:  # below the box it would leave the picture
-        if y1 - (bot - top) - 2 >= 0:
-            t.set_y(y1 - 2)
-            t.set_va("bottom")
-        else:
-            t.set_y(max(0, y1) + 2)
-            t.set_va("top")
+
+    def cost(e):
+        "(area of other faces covered, area outside the picture)"
+        l, top, rgt, bot = e
+        cover = sum(
+            max(0, min(rgt, o[2]) - max(l, o[0]))
+            * max(0, min(bot, o[3]) - max(top, o[1]))
+            for o in others
+        )
+        out = (max(0, -l) + max(0, rgt - w)) * (bot - top) + (
+            max(0, -top) + max(0, bot - h)
+        ) * (rgt - l)
+        return cover, out
+
+    best = None
+    for x, y, ha, va in (
+        (x1, y2 + 2, "left", "top"),
+        (x1, y1 - 2, "left", "bottom"),
+        (x2 + 2, y1, "left", "top"),
+        (x1 - 2, y1, "right", "top"),
+        (x1 + 2, y1 + 2, "left", "top"),
+    ):
+        t.set_position((x, y))
+        t.set_ha(ha)
+        t.set_va(va)
+        c = cost(ext())
+        if best is None or c < best[0]:
+            best = (c, x, y, ha, va)
+        if c == (0, 0):
+            break
+    _, x, y, ha, va = best
+    t.set_position((x, y))
+    t.set_ha(ha)
+    t.set_va(va)
     l, top, rgt, bot = ext()
     dx = (w - rgt) if rgt > w else (-l if l < 0 else 0)
     dy = (h - bot) if bot > h else (-top if top < 0 else 0)
@@ -263,7 +291,9 @@ def _annotate(img, results, path: Path):
             va="top",
             bbox={"facecolor": "lime", "alpha": 0.75, "pad": 1.5},
         )
-        _keep_inside(t, fig, ax, (x1, y1, x2, y2))
+        _keep_inside(
+            t, fig, ax, (x1, y1, x2, y2), [o["box"] for o in results if o is not r]
+        )
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)

@@ -37,8 +37,8 @@ def test_scores_stay_inside_the_picture(tmp_path, monkeypatch):
     "A face whose box reaches the photo's bottom edge: its score label is moved inside the picture."
     import fer_nb.predict as P
     seen = []
-    def spy(t, fig, ax, box):
-        ext = keep(t, fig, ax, box); h, w = ax.get_images()[0].get_array().shape[:2]
+    def spy(t, fig, ax, box, *others):
+        ext = keep(t, fig, ax, box, *others); h, w = ax.get_images()[0].get_array().shape[:2]
         seen.append((box, ext, h, w)); return ext
     keep = P._keep_inside
     monkeypatch.setattr(P, "_keep_inside", spy)
