@@ -176,6 +176,23 @@ def kernel_task(
     return {**out, "worker": str(w.name)}
 
 # %% ../nbs/11b_cluster.ipynb
+def _submit(client, run, job, gpus_per_task: int, local: bool, prefix: str = "fer-nb"):
+    "One (notebook, out_root, params) as a `kernel_task`, its key naming the notebook."
+    nb, out_root, params = job
+    return client.submit(
+        kernel_task,
+        run,
+        str(nb),
+        str(out_root),
+        params,
+        gpus_per_task,
+        local,
+        key=f"{prefix}-{Path(nb).stem}-{uuid.uuid4().hex[:8]}",
+        resources={"GPU": gpus_per_task} if gpus_per_task else None,
+        pure=False,
+    )
+
+
 def _running(client, names: dict) -> str:
     "'name@worker, ...' of the tasks the scheduler has on workers now."
     try:
@@ -209,21 +226,9 @@ def run_queue(
     """
     from distributed import wait
 
-    res = {"GPU": gpus_per_task} if gpus_per_task else None
     futs = {
-        client.submit(
-            kernel_task,
-            run,
-            str(nb),
-            str(out_root),
-            params,
-            gpus_per_task,
-            local,
-            key=f"fer-nb-{Path(nb).stem}-{uuid.uuid4().hex[:8]}",
-            resources=res,
-            pure=False,
-        ): Path(nb).stem
-        for nb, out_root, params in jobs
+        _submit(client, run, job, gpus_per_task, local): Path(job[0]).stem
+        for job in jobs
     }
     names = {f.key: n for f, n in futs.items()}
     pending, results = set(futs), []
@@ -267,21 +272,8 @@ def run_points(address: str, jobs: list, run) -> list[dict]:
     waiting = Event(_wait_event(task), client=client) if task else None
     try:
         gpus = int(os.environ.get("FER_NB_GPUS_PER_TASK", "0") or 0)
-        futs = [
-            client.submit(
-                kernel_task,
-                run,
-                str(nb),
-                str(out_root),
-                params,
-                gpus,
-                parse_cluster(address)[0] == "local",
-                key=f"fer-nb-point-{Path(nb).stem}-{uuid.uuid4().hex[:8]}",
-                resources={"GPU": gpus} if gpus else None,
-                pure=False,
-            )
-            for nb, out_root, params in jobs
-        ]
+        local = parse_cluster(address)[0] == "local"
+        futs = [_submit(client, run, job, gpus, local, "fer-nb-point") for job in jobs]
         if waiting is not None:
             waiting.set()
         return client.gather(futs)
