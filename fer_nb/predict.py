@@ -113,6 +113,7 @@ class Predictor:
             self.info.get("decision") or {}
         )  # optional logit adjustment (fer_nb.train.logit_adjust)
         self.prior, self.tau = d.get("prior"), float(d.get("tau", 0.0))
+        self.flip = bool(d.get("flip", False))  # average over the face and its mirror
         self.template = np.asarray(obj["template"], np.float32)
         self.model = make_model(obj["arch"], len(self.classes), **obj["kwargs"])
         self.model.load_state_dict(
@@ -137,7 +138,10 @@ class Predictor:
             )
         from fer_nb.train import logit_adjust
 
-        z = self.model(crop_batch(x, self.crop, False))[1]
+        xc = crop_batch(x, self.crop, False)
+        z = self.model(xc)[1]
+        if self.flip:
+            z = (z + self.model(xc.flip(-1))[1]) / 2
         return (
             (
                 logit_adjust(z, self.prior, self.tau)
