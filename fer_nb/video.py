@@ -55,7 +55,9 @@ def clip_info(path) -> dict:
         ) from None
 
 
-def read_frames(path, every: int = 1, max_side: int = MAX_SIDE, count: dict | None = None):
+def read_frames(
+    path, every: int = 1, max_side: int = MAX_SIDE, count: dict | None = None
+):
     """Yield (frame index, seconds, RGB uint8 frame, scale) for every `every`-th frame
     of a clip, downscaled so that its longer side is at most `max_side` (scale < 1
     then); `count['decoded']` follows the frames decoded, skipped ones included. A clip
@@ -305,6 +307,10 @@ def predict_clip(
             seen = i + 1
         if not recs:
             raise ValueError(f"{path}: no frame (an empty clip)")
+        if info["frames"] and count["decoded"] < 0.9 * info["frames"]:
+            raise ValueError(
+                f"{path}: truncated: {count['decoded']} of the {info['frames']} frames its header announces could be decoded"
+            )
         bar.update(count["decoded"] - seen)
         seen = count["decoded"]
         bar.close()
