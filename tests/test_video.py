@@ -14,23 +14,24 @@ VID = data_root() / "video" if data_root() else None
 needs_clips = pytest.mark.skipif(VID is None or not (VID / "single_face.mp4").exists(), reason="needs ../shared/data/video")
 
 
-def _write_clip(path, frames, fps=10, audio_only=False):
-    "A clip of `frames` (H x W x 3 uint8) with MPEG-4 video, or a 1 s tone and no video stream."
+def _write_clip(path, frames, fps=10, video=True, audio=False):
+    "A clip of `frames` (H x W x 3 uint8, MPEG-4), with a video stream or not, with a 1 s tone or not."
     import av
     with av.open(str(path), "w") as c:
-        if audio_only:
-            s = c.add_stream("aac", rate=16000)
+        if video:
+            v = c.add_stream("mpeg4", rate=Fraction(fps))
+            v.width, v.height, v.pix_fmt = frames[0].shape[1] if frames else 64, frames[0].shape[0] if frames else 64, "yuv420p"
+        if audio:
+            a = c.add_stream("aac", rate=16000)
             tone = (0.2 * np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000)).astype(np.float32)[None]
             f = av.AudioFrame.from_ndarray(tone, format="fltp", layout="mono")
             f.sample_rate = 16000
-            c.mux(s.encode(f))
-            c.mux(s.encode())
-            return path
-        s = c.add_stream("mpeg4", rate=Fraction(fps))
-        s.width, s.height, s.pix_fmt = frames[0].shape[1] if frames else 64, frames[0].shape[0] if frames else 64, "yuv420p"
-        for fr in frames:
-            c.mux(s.encode(av.VideoFrame.from_ndarray(fr, format="rgb24")))
-        c.mux(s.encode())
+            c.mux(a.encode(f))
+            c.mux(a.encode())
+        if video:
+            for fr in frames:
+                c.mux(v.encode(av.VideoFrame.from_ndarray(fr, format="rgb24")))
+            c.mux(v.encode())
     return path
 
 
@@ -72,8 +73,8 @@ def test_a_face_that_leaves_and_a_clip_with_none(tmp_path):
 def test_bad_clips_are_named_and_leave_nothing(tmp_path):
     out = tmp_path / "out"
     bad = {
-        "audio.mp4": (_write_clip(tmp_path / "audio.mp4", [], audio_only=True), "no video stream"),
-        "empty.mp4": (_write_clip(tmp_path / "empty.mp4", []), "no frame"),
+        "audio.mp4": (_write_clip(tmp_path / "audio.mp4", [], video=False, audio=True), "no video stream"),
+        "empty.mkv": (_write_clip(tmp_path / "empty.mkv", [], audio=True), "no frame"),  # a video stream without a frame
         "junk.mkv": ((tmp_path / "junk.mkv"), "not a readable video"),
     }
     bad["junk.mkv"][0].write_bytes(b"\x1a\x45\xdf\xa3 not really a matroska file")
