@@ -287,7 +287,8 @@ def task_graph(
     profile: str = "paper", measured: str = "cpu", root: Path | None = None
 ) -> dict:
     """experiment -> (trunk minutes, [variant minutes...]) for `profile`'s estimated
-    minutes, split as the `measured` profile's run spent its training (`costs`)."""
+    minutes, split as the `measured` profile's run spent its training (`costs`); a
+    sweep's points are parallel tasks."""
     import json
     import tomllib
 
@@ -316,6 +317,10 @@ def task_graph(
             ),
             reverse=True,
         )
+        points = sum(c.get("points", 0) for c in costs if c.get("stage") == "sweep")
+        if len(nets) < 2 and points:  # a sweep: its points are tasks side by side
+            out[name] = (0.0, [total / points] * points)
+            continue
         if len(nets) < 2:
             out[name] = (total, [])
             continue
