@@ -17,8 +17,8 @@ from pathlib import Path
 from .core import cores
 
 # %% auto 0
-__all__ = ['CONNECT_S', 'GPU_WAIT_S', 'parse_cluster', 'local_gpus', 'cluster_client', 'close_client', 'kernel_task', 'run_queue',
-           'run_points', 'task_graph', 'makespan']
+__all__ = ['CONNECT_S', 'GPU_WAIT_S', 'RUNNING', 'parse_cluster', 'local_gpus', 'cluster_client', 'close_client', 'kernel_task',
+           'run_queue', 'run_points', 'task_graph', 'makespan']
 
 # %% ../nbs/11b_cluster.ipynb
 CONNECT_S = 10  # a scheduler that does not answer within this is an error, not a hang
@@ -115,6 +115,11 @@ def close_client(client):
         cluster.close()
 
 # %% ../nbs/11b_cluster.ipynb
+RUNNING = (
+    "fer-nb-running"  # scheduler metadata: task key -> the worker whose kernel runs it
+)
+
+
 def _wait_event(task: str) -> str:
     return f"fer-nb-waiting-{task}"
 
@@ -158,6 +163,7 @@ def kernel_task(
             str(d) for d in range(i * gpus_per_task, (i + 1) * gpus_per_task)
         )
     out = {}
+    client.set_metadata([RUNNING, task], str(w.name))  # for the progress bar
     t = threading.Thread(
         target=lambda: out.update(run(Path(nb), Path(out_root), params, env=env)),
         daemon=True,
@@ -171,6 +177,7 @@ def kernel_task(
             seceded = not seceded
     if seceded:
         rejoin()
+    client.set_metadata([RUNNING, task], None)
     if not out:
         raise RuntimeError(f"{nb}: the run ended without a result")
     return {**out, "worker": str(w.name)}
@@ -194,19 +201,15 @@ def _submit(client, run, job, gpus_per_task: int, local: bool, prefix: str = "fe
 
 
 def _running(client, names: dict) -> str:
-    "'name@worker, ...' of the tasks the scheduler has on workers now."
+    """'name@worker, ...' of the tasks in `names` whose kernels run now, as each task
+    says itself (a worker also holds tasks queued behind its slots: those are not shown).
+    """
     try:
-        proc = client.processing()
-        info = client.scheduler_info()["workers"]
+        on = client.get_metadata(RUNNING, default=None) or {}
     except Exception:  # the bar is only a view
         return ""
     return ", ".join(
-        sorted(
-            f"{names[k]}@{info.get(a, {}).get('name', a)}"
-            for a, keys in proc.items()
-            for k in keys
-            if k in names
-        )
+        sorted(f"{names[k]}@{w}" for k, w in on.items() if k in names and w)
     )
 
 
@@ -238,7 +241,9 @@ def run_queue(
         except TimeoutError:
             done = set()
         if bar is not None:
-            bar.set_postfix_str(_running(client, names))
+            bar.set_postfix_str(
+                _running(client, {f.key: names[f.key] for f in pending})
+            )
         for f in done:
             name = futs[f]
             try:

@@ -16,14 +16,20 @@ import pandas as pd
 from .core import git_show, how_made, project_root
 
 # %% auto 0
-__all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'seed_spreads', 'tolerance', 'compare_results', 'load_dir',
-           'compare_runs', 'shared_verdicts', 'compare_profiles']
+__all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'MACHINE_CLAIM', 'LAYOUT', 'seed_spreads', 'tolerance',
+           'compare_results', 'load_dir', 'compare_runs', 'shared_verdicts', 'compare_profiles']
 
 # %% ../nbs/11a_compare.ipynb
 DEFAULT_REL, DEFAULT_ABS, K_SE = 0.05, 1e-6, 3.0
 MACHINE = re.compile(
     r"seconds|_per_s\b|time_ms|time_ratio|memory_gib", re.I
 )  # machine-dependent metrics: how fast, how big
+MACHINE_CLAIM = re.compile(
+    r"per second|\bcosts? at most\b|\bfaster\b|\bslower\b", re.I
+)  # claims about the machine's speed: shown, not judged
+LAYOUT = re.compile(
+    r"_2d$"
+)  # a share of n points measured in a 2-D UMAP / t-SNE layout
 
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -78,15 +84,21 @@ def seed_spreads(res: dict) -> list[tuple[float, float, int]]:
     return out
 
 # %% ../nbs/11a_compare.ipynb
-def tolerance(name: str, value, spreads) -> tuple[float | None, str]:
+def tolerance(
+    name: str, value, spreads, n_points: int | None = None
+) -> tuple[float | None, str]:
     """(tolerance, where it comes from) for metric `name` with reference `value`: None
-    for machine-dependent metrics, 0 for counts and yes/no values, 3·sqrt(2/n)·sd for an
-    arm's mean over n seeds, else the experiment's largest relative spread, else 5 %.
+    for machine-dependent metrics, 0 for counts and yes/no values, 3 binomial standard
+    errors for a 2-D layout's share of `n_points` points, 3·sqrt(2/n)·sd for an arm's
+    mean over n seeds, else the experiment's largest relative spread, else 5 %.
     """
     if isinstance(value, int):
         return 0.0, "exact (a count or yes/no)"  # bool is an int too
     if MACHINE.search(name):
         return None, "machine-dependent: not judged"
+    if LAYOUT.search(name) and n_points and 0 <= value <= 1:
+        se = math.sqrt(max(value * (1 - value), 1 / n_points) / n_points)
+        return K_SE * se, f"a 2-D layout of {n_points} points (3 binomial SE)"
     for m, s, n in spreads:
         if abs(m - value) <= 1e-9 * max(1.0, abs(value)):
             return max(
@@ -137,8 +149,9 @@ def compare_results(run: dict, ref: dict) -> dict:
                 }
             )
             continue
+        n_points = theirs.get(k.rsplit(".", 1)[0] + ".n") if "." in k else None
         tol, why = (
-            tolerance(k, b, spreads)
+            tolerance(k, b, spreads, n_points if isinstance(n_points, int) else None)
             if (_num(b) or isinstance(b, bool))
             else (0.0, "exact")
         )
@@ -167,7 +180,13 @@ def compare_results(run: dict, ref: dict) -> dict:
             "claim": k,
             "run": cl_run.get(k),
             "reference": cl_ref.get(k),
-            "status": ("same" if cl_run[k] == cl_ref[k] else "FLIPPED")
+            "status": (
+                "same"
+                if cl_run[k] == cl_ref[k]
+                else "machine-dependent"
+                if MACHINE_CLAIM.search(k)
+                else "FLIPPED"
+            )
             if k in cl_run and k in cl_ref
             else ("only in the run" if k in cl_run else "only in the reference"),
         }
