@@ -16,7 +16,7 @@ import pandas as pd
 from .core import git_show, how_made, project_root
 
 # %% auto 0
-__all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'MACHINE_CLAIM', 'LAYOUT', 'seed_spreads', 'tolerance',
+__all__ = ['DEFAULT_REL', 'DEFAULT_ABS', 'K_SE', 'MACHINE', 'MACHINE_CLAIM', 'LAYOUT', 'seed_spreads', 'tolerance', 'claim_table',
            'compare_results', 'load_dir', 'compare_runs', 'shared_verdicts', 'compare_profiles']
 
 # %% ../nbs/11a_compare.ipynb
@@ -121,6 +121,33 @@ def _outcome(c: dict) -> str:
     return c.get("verdict") or ("yes" if c.get("reproduced") else "no")
 
 
+def claim_table(
+    run: dict, ref: dict, differ: str = "FLIPPED", shared: bool = False
+) -> pd.DataFrame:
+    """claim, its verdict in the run and in the reference, and a status: 'same',
+    `differ`, 'machine-dependent' (a speed claim that differs) or 'only in the run' /
+    'only in the reference'; `shared`: only the claims both hold.
+    """
+    a = {c["claim"]: _outcome(c) for c in run.get("claims", [])}
+    b = {c["claim"]: _outcome(c) for c in ref.get("claims", [])}
+    rows = []
+    for k in list(b) + [k for k in a if k not in b]:
+        if k in a and k in b:
+            status = (
+                "same"
+                if a[k] == b[k]
+                else ("machine-dependent" if MACHINE_CLAIM.search(k) else differ)
+            )
+        elif shared:
+            continue
+        else:
+            status = "only in the run" if k in a else "only in the reference"
+        rows.append(
+            {"claim": k, "run": a.get(k), "reference": b.get(k), "status": status}
+        )
+    return pd.DataFrame(rows, columns=["claim", "run", "reference", "status"])
+
+
 def compare_results(run: dict, ref: dict) -> dict:
     """{'metrics': DataFrame, 'claims': DataFrame, 'ok': bool} for one experiment's run
     against its reference.
@@ -173,25 +200,6 @@ def compare_results(run: dict, ref: dict) -> dict:
                 "why": why,
             }
         )
-    cl_run = {c["claim"]: _outcome(c) for c in run.get("claims", [])}
-    cl_ref = {c["claim"]: _outcome(c) for c in ref.get("claims", [])}
-    claims = [
-        {
-            "claim": k,
-            "run": cl_run.get(k),
-            "reference": cl_ref.get(k),
-            "status": (
-                "same"
-                if cl_run[k] == cl_ref[k]
-                else "machine-dependent"
-                if MACHINE_CLAIM.search(k)
-                else "FLIPPED"
-            )
-            if k in cl_run and k in cl_ref
-            else ("only in the run" if k in cl_run else "only in the reference"),
-        }
-        for k in list(cl_ref) + [k for k in cl_run if k not in cl_ref]
-    ]
     M = pd.DataFrame(
         rows,
         columns=[
@@ -204,7 +212,7 @@ def compare_results(run: dict, ref: dict) -> dict:
             "why",
         ],
     )
-    C = pd.DataFrame(claims, columns=["claim", "run", "reference", "status"])
+    C = claim_table(run, ref)
     return {
         "metrics": M,
         "claims": C,
@@ -387,21 +395,7 @@ def shared_verdicts(run: dict, ref: dict) -> pd.DataFrame:
     """The claims one experiment's two results share (the same words): claim, the
     verdict in each, and 'same' or 'different'.
     """
-    a = {c["claim"]: _outcome(c) for c in run.get("claims", [])}
-    b = {c["claim"]: _outcome(c) for c in ref.get("claims", [])}
-    return pd.DataFrame(
-        [
-            {
-                "claim": k,
-                "run": a[k],
-                "reference": b[k],
-                "status": "same" if a[k] == b[k] else "different",
-            }
-            for k in a
-            if k in b
-        ],
-        columns=["claim", "run", "reference", "status"],
-    )
+    return claim_table(run, ref, differ="different", shared=True)
 
 
 def compare_profiles(run_dir, reference_dir) -> tuple[str, bool]:
