@@ -393,7 +393,8 @@ def compare_runs(run_dir, reference_dir=None) -> tuple[str, bool]:
 # %% ../nbs/11a_compare.ipynb
 def shared_verdicts(run: dict, ref: dict) -> pd.DataFrame:
     """The claims one experiment's two results share (the same words): claim, the
-    verdict in each, and 'same' or 'different'.
+    verdict in each, and 'same', 'different' or 'machine-dependent' (a speed claim that
+    differs), in the reference's order.
     """
     return claim_table(run, ref, differ="different", shared=True)
 
