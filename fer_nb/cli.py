@@ -255,6 +255,18 @@ def _kernel_manager(env: dict):
     return EnvKernelManager
 
 
+def _numba_threads(env: dict | None) -> dict:
+    """`env` plus NUMBA_NUM_THREADS = the kernel's OMP_NUM_THREADS where only that is set:
+    numba (the descriptors, UMAP) reads its own variable, and its OpenMP layer resets
+    torch's thread count when it runs, so a kernel given 1 of 2 cores would use both.
+    """
+    env = dict(env or {})
+    omp = env.get("OMP_NUM_THREADS", os.environ.get("OMP_NUM_THREADS"))
+    if omp and "NUMBA_NUM_THREADS" not in {**os.environ, **env}:
+        env["NUMBA_NUM_THREADS"] = omp
+    return env
+
+
 def execute(
     nb_path: Path,
     out_root: Path,
@@ -289,7 +301,7 @@ def execute(
             log_output=False,
             request_save_on_cell_execute=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            **({"kernel_manager_class": _kernel_manager(env)} if env else {}),
+            kernel_manager_class=_kernel_manager(_numba_threads(env)),
         )  # the kernel app's TCP notice is noise; cells' warnings still show
         os.replace(tmp, final)
         failed.unlink(missing_ok=True)

@@ -109,18 +109,23 @@ def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
 
 # %% ../nbs/19_dfew.ipynb
 def _clip_fingerprint(clips: ClipSet) -> str:
-    """A short hash of the clips' ids, labels, folds and where their frames live: names
-    the data in checkpoint keys.
+    """A short hash of the clips' ids, labels, folds and where their frames live
+    (relative to the project when inside it: the same net in every clone): names the data
+    in checkpoint keys.
     """
     import hashlib, json
+    from pathlib import Path
+    from fer_nb.core import project_root
 
-    m = clips.meta
+    m, src = clips.meta, clips.info.get("cache", clips.info.get("root", ""))
+    if src and Path(src).resolve().is_relative_to(project_root().resolve()):
+        src = Path(src).resolve().relative_to(project_root().resolve()).as_posix()
     key = json.dumps(
         {
             "ids": m["clip"].tolist() if "clip" in m else len(m),
             "label": clips.label.tolist(),
             "fold": m["fold"].tolist() if "fold" in m else None,
-            "src": clips.info.get("cache", clips.info.get("root", "")),
+            "src": src,
         }
     )
     return hashlib.sha1(key.encode()).hexdigest()[:12]

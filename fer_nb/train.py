@@ -352,10 +352,11 @@ def _fit(
         raise ValueError(f"ema must be a decay in [0, 1) (0 = off), got {ema!r}")
     if not 0 < warmup_frac < 1:
         raise ValueError(f"warmup_frac must be in (0, 1), got {warmup_frac!r}")
-    if threads is not None:
-        if not isinstance(threads, int) or threads < 1:
-            raise ValueError(f"threads must be a positive int or None, got {threads!r}")
-        torch.set_num_threads(threads)
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"threads must be a positive int or None, got {threads!r}")
+    torch.set_num_threads(
+        threads or default_threads()
+    )  # at every start: numba (UMAP, descriptors) resets OpenMP's count when it runs
     if not ce_weight > 0:
         raise ValueError(f"ce_weight must be > 0, got {ce_weight!r}")
     if not isinstance(aux_warmup, int) or aux_warmup < 0:
@@ -446,6 +447,9 @@ def _fit(
         0, 5, dtype=torch.int64
     )  # (iteration, epoch, sample, old, new) per changed label
     ckpt = Path(checkpoint) if checkpoint else None
+    torch.manual_seed(
+        seed
+    )  # dropout: the same draws whatever the process ran before (`fit` restores its state)
     if ckpt is not None and ckpt.exists():
         st = torch.load(ckpt, map_location="cpu", weights_only=True)
         theirs = st.get("signature")
@@ -687,7 +691,10 @@ def fit(
     label distributions); returns the history (one row per evaluation; with `relabel`,
     `history.attrs["relabels"]` lists every changed label). See the lesson.
     """
-    with _training_lock(kw.get("checkpoint")):
+    with (
+        _training_lock(kw.get("checkpoint")),
+        torch.random.fork_rng(devices=range(torch.cuda.device_count())),
+    ):  # the caller's random state is handed back as it was
         return _fit(model, train, val, **kw)
 
 
