@@ -183,6 +183,11 @@ class WeightEMA:
 
 
 def _save_checkpoint(path: Path, state: dict):
+    """Write `state` to `path` atomically, first removing the temporary file of a write
+    that was killed (`fit`'s training lock: no other writer of `path` is alive).
+    """
+    for stale in Path(path).parent.glob(f".{Path(path).name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     buf = io.BytesIO()
     torch.save(state, buf)
     atomic_write(path, buf.getvalue())
@@ -483,6 +488,8 @@ def _fit(
             torch.set_rng_state(
                 st["torch_rng"]
             )  # dropout draws from torch's global generator
+        if "cuda_rng" in st and dev.type == "cuda":
+            torch.cuda.set_rng_state(st["cuda_rng"], dev)
     p_t = (
         torch.tensor(np.asarray(train.distribution), dtype=torch.float32)
         if targets == "distribution"
@@ -638,6 +645,11 @@ def _fit(
                     "elapsed": time.time() - t0,
                     "signature": signature,
                     "torch_rng": torch.get_rng_state(),
+                    **(
+                        {"cuda_rng": torch.cuda.get_rng_state(dev)}
+                        if dev.type == "cuda"
+                        else {}
+                    ),  # dropout on a GPU draws from its own generator
                     **({"ema": avg.state_dict()} if avg is not None else {}),
                 },
             )
