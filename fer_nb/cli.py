@@ -1113,7 +1113,7 @@ BENCHES = {
     "predict": (
         "fer_nb.video",
         "bench",
-        "fer-nb predict's pipeline: photos/s on faces_wild photos of 350 px, and frames/s on a 640 x 360 clip analysed every frame and every 5th (skipped frames covered), each stage's share, frames with a face both ways (target: >= 25 frames/s covered with faces found within 5 % of every frame)",
+        "fer-nb predict's pipeline: photos/s on faces_wild photos of 350 px (default detector and --detector both, with the faces each finds), and frames/s on a 640 x 360 clip analysed every frame and every 5th (skipped frames covered), each stage's share, frames with a face both ways (target: >= 25 frames/s covered with faces found within 5 % of every frame)",
     ),
     "clips": (
         "fer_nb.dfew",

@@ -17,8 +17,8 @@ from pathlib import Path
 from .core import cores
 
 # %% auto 0
-__all__ = ['CONNECT_S', 'GPU_WAIT_S', 'RUNNING', 'parse_cluster', 'local_gpus', 'cluster_client', 'close_client', 'kernel_task',
-           'run_queue', 'run_points', 'task_graph', 'makespan']
+__all__ = ['CONNECT_S', 'GPU_WAIT_S', 'RUNNING', 'WAITING', 'parse_cluster', 'local_gpus', 'cluster_client', 'close_client',
+           'kernel_task', 'run_queue', 'run_points', 'task_graph', 'makespan']
 
 # %% ../nbs/11b_cluster.ipynb
 CONNECT_S = 10  # a scheduler that does not answer within this is an error, not a hang
@@ -118,6 +118,7 @@ def close_client(client):
 RUNNING = (
     "fer-nb-running"  # scheduler metadata: task key -> the worker whose kernel runs it
 )
+WAITING = "(waits for its points)"  # a sweeping task, seceded from its slot
 
 
 def _wait_event(task: str) -> str:
@@ -175,6 +176,9 @@ def kernel_task(
         if t.is_alive() and waiting.is_set() != seceded:
             rejoin() if seceded else secede()
             seceded = not seceded
+            client.set_metadata(
+                [RUNNING, task], f"{w.name} {WAITING}" if seceded else str(w.name)
+            )  # the bar says that this kernel waits, its slot lent to its points
     if seceded:
         rejoin()
     client.set_metadata([RUNNING, task], None)
