@@ -658,6 +658,9 @@ def _fit(
         model.load_state_dict(
             avg.module.state_dict()
         )  # the averaged weights are the result
+    for t in [*model.parameters(), *model.buffers()]:
+        if t.dim() in (4, 5):
+            t.data = t.data.contiguous()  # the standard layout however the run went: a net trained here and one read from its checkpoint then compute alike
     note_cost(
         "net",
         time.time() - t_call,
