@@ -108,18 +108,29 @@ def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
     return T
 
 # %% ../nbs/19_dfew.ipynb
-def _clip_fingerprint(clips: ClipSet) -> str:
-    """A short hash of the clips' ids, labels, folds and where their frames live
-    (relative to the project when inside it: the same net in every clone): names the data
-    in checkpoint keys.
+def _in_project(path) -> str:
+    """`path` relative to the project when it lies inside it, else as given ('' for none):
+    checkpoint keys hold it, so that one net has one name in every clone.
     """
-    import hashlib, json
     from pathlib import Path
     from fer_nb.core import project_root
 
-    m, src = clips.meta, clips.info.get("cache", clips.info.get("root", ""))
-    if src and Path(src).resolve().is_relative_to(project_root().resolve()):
-        src = Path(src).resolve().relative_to(project_root().resolve()).as_posix()
+    root = project_root().resolve()
+    if path and Path(path).resolve().is_relative_to(root):
+        return Path(path).resolve().relative_to(root).as_posix()
+    return str(path or "")
+
+
+def _clip_fingerprint(clips: ClipSet) -> str:
+    """A short hash of the clips' ids, labels, folds and where their frames live
+    (`_in_project`): names the data in checkpoint keys.
+    """
+    import hashlib, json
+
+    m, src = (
+        clips.meta,
+        _in_project(clips.info.get("cache", clips.info.get("root", ""))),
+    )
     key = json.dumps(
         {
             "ids": m["clip"].tolist() if "clip" in m else len(m),
@@ -234,7 +245,7 @@ def train_video(
         size=inputs.size,
         crop=inputs.crop,
         method=inputs.method,
-        init=str(weights_path or ""),
+        init=_in_project(weights_path),
         **({"recipe": recipe_name} if recipe_name != "paper" else {}),
     )
     ev = eval_every or max(1, iterations // 4)
