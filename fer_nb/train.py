@@ -265,20 +265,31 @@ def distributed() -> tuple[int, int]:
     return 0, 1
 
 
+_LAST = {4: torch.channels_last, 5: torch.channels_last_3d}  # by a tensor's dims
+
+
+def _weights_layout(model: nn.Module, channels_last: bool):
+    "`model`'s 4-D and 5-D weights and buffers in channels-last or the standard layout (in place)."
+    for t in [*model.parameters(), *model.buffers()]:
+        if t.dim() in _LAST:
+            t.data = t.data.contiguous(
+                memory_format=_LAST[t.dim()]
+                if channels_last
+                else torch.contiguous_format
+            )
+
+
 def to_channels_last(model: nn.Module | None, x: torch.Tensor | None = None):
     """Channels-last memory (NHWC / NDHWC) for `model`'s 4-D and 5-D weights (in place)
     and for the batch `x`, returned: the same numbers in another layout, which oneDNN's
     convolutions run 1.1-1.6x faster on a CPU (`fer-nb bench steps`).
     """
-    fmt = {4: torch.channels_last, 5: torch.channels_last_3d}
     if model is not None:
-        for t in [*model.parameters(), *model.buffers()]:
-            if t.dim() in fmt:
-                t.data = t.data.contiguous(memory_format=fmt[t.dim()])
+        _weights_layout(model, channels_last=True)
     return (
         x
-        if x is None or x.dim() not in fmt
-        else x.contiguous(memory_format=fmt[x.dim()])
+        if x is None or x.dim() not in _LAST
+        else x.contiguous(memory_format=_LAST[x.dim()])
     )
 
 
@@ -658,9 +669,9 @@ def _fit(
         model.load_state_dict(
             avg.module.state_dict()
         )  # the averaged weights are the result
-    for t in [*model.parameters(), *model.buffers()]:
-        if t.dim() in (4, 5):
-            t.data = t.data.contiguous()  # the standard layout however the run went: a net trained here and one read from its checkpoint then compute alike
+    _weights_layout(
+        model, channels_last=False
+    )  # the standard layout however the run went: a net trained here and one read from its checkpoint then compute alike
     note_cost(
         "net",
         time.time() - t_call,

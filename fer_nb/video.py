@@ -388,6 +388,7 @@ def bench(n: int = 60, every: int = 5, clip=None, photos=None):
     found; photos both with the default detector (hog+cnn) and with `--detector both`.
     """
     import pandas as pd
+    from PIL import Image
 
     from fer_nb.core import data_root
     from fer_nb.data import read_image
@@ -397,8 +398,6 @@ def bench(n: int = 60, every: int = 5, clip=None, photos=None):
     clip = Path(clip or root / "video" / "WolfgangLanger_Pexels.mp4")
     photos = photos or sorted((root / "faces_wild" / "images").glob("*.jpg"))[:n]
     pred, rows, items = Predictor(), [], []
-    from PIL import Image
-
     for p in photos:
         img = read_image(p, grey=False)
         s = 350 / max(img.shape[:2])
