@@ -27,6 +27,7 @@ from fer_nb.core import (
     default_threads,
     git_commit,
     git_show,
+    in_project,
     how_made,
     machine,
     native_bf16,
@@ -211,16 +212,6 @@ def profile_params(profile: str, name: str, profiles: dict) -> dict:
     return dict(profiles.get(profile, {}).get(name, {}))
 
 # %% ../nbs/11_cli.ipynb
-def _project_relative(p) -> str:
-    """`p` relative to the project root when it lies inside it (what a notebook shows),
-    else as given.
-    """
-    try:
-        return str(Path(p).resolve().relative_to(project_root().resolve()))
-    except ValueError:
-        return str(p)
-
-
 def _cleanup_staging(out_root: Path, name: str):
     """Remove what a run of `name` stages under `out_root` (its `Run` folder, its
     half-executed notebook): after a failure, or left by a killed run.
@@ -289,7 +280,7 @@ def execute(
     if params.get(
         "out_root"
     ):  # shown in the executed notebook: relative to the project
-        params = {**params, "out_root": _project_relative(params["out_root"])}
+        params = {**params, "out_root": in_project(params["out_root"])}
     quiet_kernels()
     try:
         pm.execute_notebook(

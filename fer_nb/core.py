@@ -21,11 +21,11 @@ import numpy as np
 
 # %% auto 0
 __all__ = ['PRECISIONS', 'BASIC7', 'BASIC6', 'EMOTIONS8', 'COMPOUND_PARTS', 'COMPOUND12', 'COMPOUND11', 'SYNONYMS', 'RAFDB_BASIC',
-           'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'data_root',
-           'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision', 'get_precision',
-           'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab', 'how_made',
-           'atomic_write', 'git_show', 'git_commit', 'loaded_sources', 'note_sources', 'quiet_kernels', 'note_cost',
-           'Run']
+           'FERPLUS', 'DFEW', 'RAFDB_COUNTS', 'DFEW_COUNTS', 'DFEW_LENGTH_BUCKETS', 'project_root', 'in_project',
+           'data_root', 'find_dataset', 'seed_everything', 'get_device', 'check_precision', 'set_precision',
+           'get_precision', 'native_bf16', 'cores', 'default_threads', 'machine', 'canonical', 'compound_name', 'Vocab',
+           'how_made', 'atomic_write', 'git_show', 'git_commit', 'loaded_sources', 'note_sources', 'quiet_kernels',
+           'note_cost', 'Run']
 
 # %% ../nbs/00_core.ipynb
 def project_root(start: str | Path | None = None) -> Path:
@@ -43,6 +43,17 @@ def project_root(start: str | Path | None = None) -> Path:
         "no fer_nb checkout found (a folder with fer_nb's settings.ini) "
         f"above {candidates[0]} or the installed package"
     )
+
+
+def in_project(path) -> str:
+    """`path` relative to the project root when it lies inside it, else as given
+    ('' for none): what a notebook shows and what checkpoint keys hold, so that one
+    net has one name in every clone.
+    """
+    if not path:
+        return ""
+    p, root = Path(path).resolve(), project_root().resolve()
+    return p.relative_to(root).as_posix() if p.is_relative_to(root) else str(path)
 
 
 def data_root(path: str | Path | None = None) -> Path | None:

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from .clips import ClipInput, fold_split, fold_summary
-from .core import BASIC7
+from .core import BASIC7, in_project
 from .faceset import ClipSet
 
 # %% auto 0
@@ -108,28 +108,15 @@ def length_table(clips: ClipSet, fps: float = 30.0) -> pd.DataFrame:
     return T
 
 # %% ../nbs/19_dfew.ipynb
-def _in_project(path) -> str:
-    """`path` relative to the project when it lies inside it, else as given ('' for none):
-    checkpoint keys hold it, so that one net has one name in every clone.
-    """
-    from pathlib import Path
-    from fer_nb.core import project_root
-
-    root = project_root().resolve()
-    if path and Path(path).resolve().is_relative_to(root):
-        return Path(path).resolve().relative_to(root).as_posix()
-    return str(path or "")
-
-
 def _clip_fingerprint(clips: ClipSet) -> str:
     """A short hash of the clips' ids, labels, folds and where their frames live
-    (`_in_project`): names the data in checkpoint keys.
+    (`in_project`): names the data in checkpoint keys.
     """
     import hashlib, json
 
     m, src = (
         clips.meta,
-        _in_project(clips.info.get("cache", clips.info.get("root", ""))),
+        in_project(clips.info.get("cache", clips.info.get("root", ""))),
     )
     key = json.dumps(
         {
@@ -245,7 +232,7 @@ def train_video(
         size=inputs.size,
         crop=inputs.crop,
         method=inputs.method,
-        init=_in_project(weights_path),
+        init=in_project(weights_path),
         **({"recipe": recipe_name} if recipe_name != "paper" else {}),
     )
     ev = eval_every or max(1, iterations // 4)

@@ -294,14 +294,9 @@ def plot_embedding(
             "n": len(y),
             "chance": float(np.bincount(y).max() / len(y)),
         }
-        ax.text(
-            0.01,
-            0.01,
+        ax.set_xlabel(  # below the map, where the legend cannot cover it
             f"5-NN agreement: map {100 * ax.structure['knn5_2d']:.1f} %, features {100 * ax.structure['knn5_raw']:.1f} %"
             f" (largest class {100 * ax.structure['chance']:.0f} %)",
-            transform=ax.transAxes,
             fontsize=8,
-            va="bottom",
-            bbox={"facecolor": "white", "alpha": 0.85, "pad": 2},
         )
     return fig
