@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 # %% auto 0
-__all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'source_url', 'experiment_page', 'mathjax_static', 'stage_book', 'build_book',
-           'demo_project', 'lesson_is_fresh', 'run_lessons', 'chromium_path', 'check_site']
+__all__ = ['PAPERS', 'BADGE', 'CONF', 'paper_of', 'source_url', 'with_current_prose', 'experiment_page', 'mathjax_static',
+           'stage_book', 'build_book', 'demo_project', 'lesson_is_fresh', 'run_lessons', 'chromium_path', 'check_site']
 
 # %% ../nbs/22_book.ipynb
 PAPERS = {
@@ -128,6 +128,32 @@ def _protocols_md(profile: str, res: dict, other: str, ores: dict) -> str:
     )
 
 
+def _code_sources(nb: dict) -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _injected(c: dict) -> bool:
+    return "injected-parameters" in c.get("metadata", {}).get("tags", [])
+
+
+def with_current_prose(source: dict, executed: dict) -> dict:
+    """`executed` (a run of the notebook `source`) with `source`'s text cells as they
+    stand now, when its code cells are `source`'s (papermill's injected parameters
+    aside): what was written about a run after it shows beside that run's outputs. A
+    run of other code is returned as it is.
+    """
+    inj = [c for c in executed["cells"] if _injected(c)]
+    ran = {**executed, "cells": [c for c in executed["cells"] if not _injected(c)]}
+    if _code_sources(ran) != _code_sources(source):
+        return executed
+    outs, cells = iter(c for c in ran["cells"] if c["cell_type"] == "code"), []
+    for c in source["cells"]:
+        cells.append(next(outs) if c["cell_type"] == "code" else c)
+        if "parameters" in c.get("metadata", {}).get("tags", []):
+            cells += inj  # papermill's values follow the defaults, as in the run
+    return {**executed, "cells": cells}
+
+
 def experiment_page(
     nb_path: Path,
     res: dict | None,
@@ -136,12 +162,18 @@ def experiment_page(
     src_link: str,
     src_url: str | None = None,
     other: tuple[str, dict] | None = None,
+    source: Path | None = None,
 ) -> dict:
-    """The executed notebook with a header: what it regenerates, the claims as badges,
-    the verdicts of another profile's run beside this one's where they share claims
-    (`other` = (profile, results)), the source, and how to run it yourself.
+    """The executed notebook (with the text of its `source` notebook as it stands, where
+    the code is the same: `with_current_prose`) under a header: what it regenerates, the
+    claims as badges, the verdicts of another profile's run beside this one's where they
+    share claims (`other` = (profile, results)), the source, and how to run it yourself.
     """
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+    if source is not None and Path(source).exists():
+        nb = with_current_prose(
+            json.loads(Path(source).read_text(encoding="utf-8")), nb
+        )
     name = Path(nb_path).stem
     head = [f"> **Regenerates:** {regenerates}", ""]
     if res:
@@ -243,7 +275,9 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
     lessons = sorted(p for p in (root / "nbs").glob("*.ipynb") if p.stem != "index")
     for p in lessons:
         ex = root / "outputs" / "lessons" / p.name
-        nb = json.loads((ex if ex.exists() else p).read_text(encoding="utf-8"))
+        nb = json.loads(p.read_text(encoding="utf-8"))
+        if ex.exists():  # its outputs, with the lesson's text as it stands
+            nb = with_current_prose(nb, json.loads(ex.read_text(encoding="utf-8")))
         if not ex.exists():
             nb["cells"].insert(
                 1,
@@ -290,6 +324,7 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
             other=(op[0], json.loads(op[1].read_text(encoding="utf-8")))
             if op
             else None,
+            source=root / rel,
         )
         (stage / "experiments" / f"{name}.ipynb").write_text(
             json.dumps(nb), encoding="utf-8"
@@ -515,10 +550,6 @@ def demo_project(root) -> Path:
     return root
 
 # %% ../nbs/22_book.ipynb
-def _code_sources(nb: dict) -> list[str]:
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
 def lesson_is_fresh(lesson: Path, executed: Path) -> bool:
     """True when `executed` is an executed copy of `lesson` as it stands (same code
     cells).
