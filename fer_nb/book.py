@@ -278,7 +278,7 @@ def stage_book(stage: Path, profile: str = "cpu", root: Path | None = None) -> d
         nb = json.loads(p.read_text(encoding="utf-8"))
         if ex.exists():  # its outputs, with the lesson's text as it stands
             nb = with_current_prose(nb, json.loads(ex.read_text(encoding="utf-8")))
-        if not ex.exists():
+        else:
             nb["cells"].insert(
                 1,
                 _md_cell(
