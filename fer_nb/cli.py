@@ -27,12 +27,12 @@ from fer_nb.core import (
     default_threads,
     git_commit,
     git_show,
-    in_project,
     how_made,
+    in_project,
     machine,
     native_bf16,
-    quiet_kernels,
     project_root,
+    quiet_kernels,
 )
 
 # %% auto 0
